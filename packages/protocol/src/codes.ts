@@ -1,0 +1,55 @@
+/**
+ * Stable error codes and WebSocket close codes, shared by server, client and web.
+ * Mirrored in docs/errors.md; a code, once published, never changes meaning.
+ */
+export const ErrorCode = {
+  BadRequest: 'bad_request',
+  BadFrame: 'bad_frame',
+  UnknownOp: 'unknown_op',
+  ValidationFailed: 'validation_failed',
+  Unauthenticated: 'unauthenticated',
+  TokenExpired: 'token_expired',
+  TokenInvalid: 'token_invalid',
+  InvalidCredentials: 'invalid_credentials',
+  RefreshReused: 'refresh_reused',
+  Forbidden: 'forbidden',
+  NotFound: 'not_found',
+  NotJoined: 'not_joined',
+  UsernameTaken: 'username_taken',
+  Conflict: 'conflict',
+  RateLimited: 'rate_limited',
+  TooManyRooms: 'too_many_rooms',
+  MessageTooLong: 'message_too_long',
+  Unavailable: 'unavailable',
+  Internal: 'internal',
+} as const;
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+/** Close codes: 1xxx from RFC 6455, 4xxx are Lightstick's own. */
+export const CloseCode = {
+  Normal: 1000,
+  /** The server is draining (deploy, scale-in): reconnect after the advised delay and resume. */
+  ServiceRestart: 1012,
+  /** A frame over `Limits.maxFrameBytes` (sent by the ws library). */
+  MessageTooBig: 1009,
+  Internal: 1011,
+  /** No `auth` frame within `Limits.authTimeoutMs` of the connection opening. */
+  AuthTimeout: 4001,
+  /** The token was forged, malformed or for someone else; do not retry with it. */
+  AuthFailed: 4003,
+  /** The access token expired and was not refreshed in time: refresh and reconnect. */
+  TokenExpired: 4004,
+  /** Nothing from the client for `Limits.idleTimeoutMs`. */
+  IdleTimeout: 4008,
+  /** The socket's send buffer passed `Limits.hardBufferBytes`: reconnect and resume. */
+  SlowConsumer: 4010,
+  /** Too many bad frames or rate-limit violations in a row. */
+  PolicyViolation: 4029,
+} as const;
+export type CloseCode = (typeof CloseCode)[keyof typeof CloseCode];
+
+/** Close codes after which a client should reconnect (and resume) on its own. */
+export const RECONNECTABLE_CLOSE_CODES: ReadonlySet<number> = new Set([
+  1001, 1006, CloseCode.ServiceRestart, CloseCode.Internal, CloseCode.IdleTimeout, CloseCode.SlowConsumer,
+  CloseCode.TokenExpired,
+]);

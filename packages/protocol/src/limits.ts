@@ -1,0 +1,45 @@
+/** Protocol limits: documented in docs/protocol.md, enforced by the gateway, announced in `hello`. */
+export const Limits = {
+  /** Largest WebSocket frame the server reads; larger closes with 1009. */
+  maxFrameBytes: 16 * 1024,
+  /** Longest chat message, in characters a person sees (grapheme clusters). */
+  maxMessageChars: 500,
+  /** Longest chat message in UTF-8 bytes, whatever its grapheme count. */
+  maxMessageBytes: 4000,
+  /** Rooms one connection may be joined to at once. */
+  maxRoomsPerConnection: 50,
+  /** Sends per second per connection (token bucket rate) and the burst it allows. */
+  sendsPerSecond: 5,
+  sendBurst: 10,
+  /** Longest client message id (`cid`). */
+  maxClientIdChars: 64,
+  /** Time after open to send `auth`. */
+  authTimeoutMs: 10_000,
+  /** Server `ping` period; the client answers `pong`. */
+  heartbeatMs: 25_000,
+  /** Nothing received for this long closes with 4008. */
+  idleTimeoutMs: 60_000,
+  /** Fan chatter to a socket with more than this buffered is thinned, with a `skipped` count. */
+  softBufferBytes: 256 * 1024,
+  /** A socket with more than this buffered is closed with 4010. */
+  hardBufferBytes: 4 * 1024 * 1024,
+  /** Messages a resume may return before the client is told to reload. */
+  maxResumeMessages: 1000,
+} as const;
+
+/** Account field limits, in characters a person sees. */
+export const AccountLimits = {
+  usernameMinChars: 2,
+  usernameMaxChars: 24,
+  displayNameMaxChars: 32,
+  passwordMinChars: 8,
+  passwordMaxChars: 256,
+} as const;
+
+/** Counts characters as a person sees them (grapheme clusters): '👩‍👩‍👧' is one, '한국' is two. */
+export function graphemeLength(text: string): number {
+  let n = 0;
+  for (const _ of segmenter.segment(text)) n++;
+  return n;
+}
+const segmenter = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
