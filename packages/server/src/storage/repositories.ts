@@ -90,6 +90,8 @@ export interface CommunitiesRepo {
   setMembership(m: MembershipRecord): Promise<void>;
   removeMembership(communityId: string, userId: string): Promise<void>;
   memberships(userId: string): Promise<MembershipRecord[]>;
+  /** Members of a community ordered by userId; `after` is the last userId of the previous page. */
+  members(communityId: string, opts: { limit: number; after?: string }): Promise<MembershipRecord[]>;
 }
 
 export interface RoomRecord {
@@ -111,6 +113,11 @@ export interface RoomsRepo {
   activeSince(since: number): Promise<RoomRecord[]>;
 }
 
+export interface ArchivedMessage {
+  seq: number;
+  message: ChatMessage;
+}
+
 /** A message before the archive gives it a position. */
 export type MessageDraft = Omit<ChatMessage, 'pos'>;
 
@@ -127,11 +134,14 @@ export interface MessagesRepo {
   byClientId(room: string, userId: string, cid: string): Promise<ChatMessage | undefined>;
   /** Last position of a room in the archive (offset 0 when empty). */
   lastPosition(room: string): Promise<Position>;
-  /** Up to `limit` messages with offset < before (newest page first, returned oldest first). */
-  pageBefore(room: string, before: number | null, limit: number): Promise<ChatMessage[]>;
-  /** Up to `limit` messages with offset > after, oldest first. */
-  pageAfter(room: string, after: number, limit: number): Promise<ChatMessage[]>;
-  /** Messages of a room with offset > after, oldest first, at most limit (for seeding history). */
+  /**
+   * Archive paging by `seq`, the archive's own increasing row number (independent of epochs).
+   * Up to `limit` messages with seq < before (null: from the newest), returned oldest first.
+   */
+  pageBefore(room: string, before: number | null, limit: number): Promise<ArchivedMessage[]>;
+  /** Up to `limit` messages with seq > after, oldest first. */
+  pageAfter(room: string, after: number, limit: number): Promise<ArchivedMessage[]>;
+  /** The newest `limit` messages of a room, oldest first (for seeding hot history). */
   latest(room: string, limit: number): Promise<ChatMessage[]>;
   count(room: string): Promise<number>;
 }

@@ -1,0 +1,144 @@
+/** Communities and their memberships. Creating one also creates its community room and owner membership. */
+import type { Kysely } from 'kysely';
+import type { CommunityRole } from '@lightstick/protocol';
+import { AppError } from '../errors.ts';
+import { guard } from './db-errors.ts';
+import { roomValues } from './rooms-repo.ts';
+import type { CommunitiesRepo, CommunityRecord, MembershipRecord, RoomRecord } from './repositories.ts';
+import type { CommunityRow, MembershipRow, Schema } from './schema.ts';
+
+const toCommunity = (r: CommunityRow): CommunityRecord => ({
+  id: r.id,
+  slug: r.slug,
+  name: r.name,
+  description: r.description,
+  createdBy: r.created_by,
+  createdAt: r.created_at,
+});
+
+const toMembership = (r: MembershipRow): MembershipRecord => ({
+  communityId: r.community_id,
+  userId: r.user_id,
+  role: r.role as CommunityRole,
+  joinedAt: r.joined_at,
+});
+
+const slugTaken = (constraint: string) =>
+  new AppError(
+    'conflict',
+    constraint.includes('slug') ? 'this community address is taken' : 'already exists',
+  );
+
+export class KyselyCommunitiesRepo implements CommunitiesRepo {
+  constructor(private readonly db: Kysely<Schema>) {}
+
+  create(c: CommunityRecord, room: RoomRecord): Promise<void> {
+    if (room.communityId !== c.id) {
+      return Promise.reject(new AppError('bad_request', 'the room must belong to the new community'));
+    }
+    return guard(
+      () =>
+        this.db.transaction().execute(async (tx) => {
+          await tx
+            .insertInto('communities')
+            .values({
+              id: c.id,
+              slug: c.slug,
+              name: c.name,
+              description: c.description,
+              created_by: c.createdBy,
+              created_at: c.createdAt,
+            })
+            .execute();
+          await tx.insertInto('rooms').values(roomValues(room)).execute();
+          await tx
+            .insertInto('memberships')
+            .values({ community_id: c.id, user_id: c.createdBy, role: 'owner', joined_at: c.createdAt })
+            .execute();
+        }),
+      slugTaken,
+    );
+  }
+
+  byId(id: string): Promise<CommunityRecord | undefined> {
+    return guard(async () => {
+      const row = await this.db.selectFrom('communities').selectAll().where('id', '=', id).executeTakeFirst();
+      return row && toCommunity(row);
+    });
+  }
+
+  /** Ordered by slug; `after` is the slug of the last community of the previous page. */
+  list(opts: { limit: number; after?: string }): Promise<CommunityRecord[]> {
+    if (!(opts.limit > 0)) return Promise.resolve([]);
+    return guard(async () => {
+      let q = this.db.selectFrom('communities').selectAll().orderBy('slug').limit(Math.floor(opts.limit));
+      if (opts.after !== undefined) q = q.where('slug', '>', opts.after);
+      return (await q.execute()).map(toCommunity);
+    });
+  }
+
+  membership(communityId: string, userId: string): Promise<MembershipRecord | undefined> {
+    return guard(async () => {
+      const row = await this.db
+        .selectFrom('memberships')
+        .selectAll()
+        .where('community_id', '=', communityId)
+        .where('user_id', '=', userId)
+        .executeTakeFirst();
+      return row && toMembership(row);
+    });
+  }
+
+  /** Throws AppError('not_found') for an unknown community. */
+  setMembership(m: MembershipRecord): Promise<void> {
+    return guard(async () => {
+      await this.db
+        .insertInto('memberships')
+        .values({ community_id: m.communityId, user_id: m.userId, role: m.role, joined_at: m.joinedAt })
+        .onConflict((oc) =>
+          oc.columns(['community_id', 'user_id']).doUpdateSet({ role: m.role, joined_at: m.joinedAt }),
+        )
+        .execute();
+    });
+  }
+
+  /** Removing an absent membership is not an error. */
+  removeMembership(communityId: string, userId: string): Promise<void> {
+    return guard(async () => {
+      await this.db
+        .deleteFrom('memberships')
+        .where('community_id', '=', communityId)
+        .where('user_id', '=', userId)
+        .execute();
+    });
+  }
+
+  /** Members ordered by userId; `after` is the last userId of the previous page (added for GET members). */
+  members(communityId: string, opts: { limit: number; after?: string }): Promise<MembershipRecord[]> {
+    if (!(opts.limit > 0)) return Promise.resolve([]);
+    return guard(async () => {
+      let q = this.db
+        .selectFrom('memberships')
+        .selectAll()
+        .where('community_id', '=', communityId)
+        .orderBy('user_id')
+        .limit(Math.floor(opts.limit));
+      if (opts.after !== undefined) q = q.where('user_id', '>', opts.after);
+      return (await q.execute()).map(toMembership);
+    });
+  }
+
+  /** The user's memberships, oldest first. */
+  memberships(userId: string): Promise<MembershipRecord[]> {
+    return guard(async () => {
+      const rows = await this.db
+        .selectFrom('memberships')
+        .selectAll()
+        .where('user_id', '=', userId)
+        .orderBy('joined_at')
+        .orderBy('community_id')
+        .execute();
+      return rows.map(toMembership);
+    });
+  }
+}

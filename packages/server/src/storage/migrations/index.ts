@@ -1,0 +1,60 @@
+/**
+ * Runs the in-code migrations (no file-system globbing, so bundles and tests see the same list).
+ * New migrations are appended to `migrations()` with a name that sorts after the previous one.
+ */
+import { Migrator, sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+import { AppError } from '../../errors.ts';
+import { toAppError } from '../db-errors.ts';
+import type { SqlDialect } from '../schema.ts';
+import { init } from './0001-init.ts';
+
+export function migrations(dialect: SqlDialect): Record<string, Migration> {
+  return {
+    '0001-init': init(dialect),
+  };
+}
+
+class InCodeProvider implements MigrationProvider {
+  constructor(private readonly dialect: SqlDialect) {}
+  async getMigrations(): Promise<Record<string, Migration>> {
+    return migrations(this.dialect);
+  }
+}
+
+/**
+ * Brings the database to the newest schema. Throws AppError('unavailable') when the database cannot be
+ * reached, and an Error naming the failed migration otherwise (nothing of that migration is kept).
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- works on any schema version
+export async function migrateToLatest(db: Kysely<any>, dialect: SqlDialect): Promise<string[]> {
+  let migrationTableSchema: string | undefined;
+  try {
+    if (dialect === 'postgres') {
+      // Kysely looks for its bookkeeping table in every schema unless told which; pin it to ours so
+      // several schemas (tests, tenants) in one database never see each other's migration state.
+      const { rows } = await sql<{ schema: string | null }>`select current_schema() as schema`.execute(db);
+      migrationTableSchema = rows[0]?.schema ?? undefined;
+      if (!migrationTableSchema)
+        throw new Error('no current schema: the search_path names no existing schema');
+    }
+  } catch (e) {
+    throw failure('', e);
+  }
+  const migrator = new Migrator({ db, provider: new InCodeProvider(dialect), migrationTableSchema });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) {
+    const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? '';
+    throw failure(failed, error);
+  }
+  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}
+
+function failure(name: string, cause: unknown): Error {
+  const mapped = toAppError(cause);
+  const what = name ? `database migration "${name}" failed` : 'database migration failed';
+  const reason = cause instanceof Error ? cause.message : String(cause);
+  if (mapped instanceof AppError && mapped.code === 'unavailable') {
+    return Object.assign(new AppError('unavailable', `${what}: database unavailable (${reason})`), { cause });
+  }
+  return new Error(`${what}: ${reason}`, { cause });
+}
