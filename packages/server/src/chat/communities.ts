@@ -1,0 +1,209 @@
+/**
+ * Communities, memberships and rooms. Any signed-in user may create a community and becomes its owner;
+ * joining makes a 'fan'; 'member' is the paid membership that members-only rooms ask for.
+ * Permission checks are the plain guards of auth/guards.ts.
+ */
+import type { CommunityRole, CommunityView, MessagePage, RoomView } from '@lightstick/protocol';
+import { AppError } from '../errors.ts';
+import type { Runtime } from '../runtime.ts';
+import type { Principal } from '../auth/principal.ts';
+import {
+  atLeast,
+  effectiveRole,
+  ensureCanCreateRoom,
+  ensureCanJoin,
+  ensureCanSetRole,
+} from '../auth/guards.ts';
+import type { CommunityRecord, RoomRecord, Store } from '../storage/repositories.ts';
+import {
+  CommunityLimits,
+  validateDescription,
+  validateName,
+  validateRole,
+  validateRoomAccess,
+  validateRoomKind,
+  validateSlug,
+} from './community-validation.ts';
+import { toCommunityView, toMemberView, toRoomView, type MemberView } from './community-views.ts';
+import { pageMessages, type PageQuery } from './community-messages.ts';
+
+export interface CommunityServiceDeps {
+  store: Store;
+  runtime: Runtime;
+}
+
+export interface Paged<T> {
+  items: T[];
+  /** Pass as `after` for the next page; null on the last page. */
+  next: string | null;
+}
+
+export class CommunityService {
+  constructor(private readonly deps: CommunityServiceDeps) {}
+
+  async create(
+    p: Principal,
+    input: { slug: unknown; name: unknown; description?: unknown },
+  ): Promise<CommunityView> {
+    const now = this.deps.runtime.now();
+    const community: CommunityRecord = {
+      id: this.deps.runtime.id(),
+      slug: validateSlug(input.slug),
+      name: validateName(input.name, 'name', CommunityLimits.nameMaxChars),
+      description: validateDescription(input.description),
+      createdBy: p.userId,
+      createdAt: now,
+    };
+    const room: RoomRecord = {
+      id: this.deps.runtime.id(),
+      communityId: community.id,
+      name: community.name,
+      kind: 'community',
+      access: 'public',
+      epoch: this.deps.runtime.id(),
+      createdAt: now,
+    };
+    await this.deps.store.communities.create(community, room);
+    return toCommunityView(community, 'owner');
+  }
+
+  async list(p: Principal, opts: { limit: number; after?: string }): Promise<Paged<CommunityView>> {
+    const { communities } = this.deps.store;
+    const [rows, mine] = await Promise.all([
+      communities.list({ limit: opts.limit + 1, ...(opts.after !== undefined ? { after: opts.after } : {}) }),
+      communities.memberships(p.userId),
+    ]);
+    const roles = new Map(mine.map((m) => [m.communityId, m.role]));
+    const page = rows.slice(0, opts.limit);
+    return {
+      items: page.map((c) => toCommunityView(c, roles.get(c.id) ?? null)),
+      next: rows.length > opts.limit ? (page[page.length - 1]?.slug ?? null) : null,
+    };
+  }
+
+  async get(p: Principal, id: string): Promise<CommunityView> {
+    const c = await this.community(id);
+    const m = await this.deps.store.communities.membership(id, p.userId);
+    return toCommunityView(c, m?.role ?? null);
+  }
+
+  /** Joining makes a fan; joining again keeps the role one has. */
+  async join(p: Principal, id: string): Promise<CommunityView> {
+    const c = await this.community(id);
+    const existing = await this.deps.store.communities.membership(id, p.userId);
+    if (existing) return toCommunityView(c, existing.role);
+    await this.deps.store.communities.setMembership({
+      communityId: id,
+      userId: p.userId,
+      role: 'fan',
+      joinedAt: this.deps.runtime.now(),
+    });
+    return toCommunityView(c, 'fan');
+  }
+
+  /** Leaving twice is fine; the owner cannot leave (an admin must hand ownership over first). */
+  async leave(p: Principal, id: string): Promise<CommunityView> {
+    const c = await this.community(id);
+    const existing = await this.deps.store.communities.membership(id, p.userId);
+    if (existing?.role === 'owner') throw new AppError('conflict', 'The owner cannot leave the community');
+    if (existing) await this.deps.store.communities.removeMembership(id, p.userId);
+    return toCommunityView(c, null);
+  }
+
+  async createRoom(
+    p: Principal,
+    communityId: string,
+    input: { name: unknown; kind?: unknown; access?: unknown },
+  ): Promise<RoomView> {
+    await this.community(communityId);
+    ensureCanCreateRoom(p, await this.deps.store.communities.membership(communityId, p.userId));
+    const room: RoomRecord = {
+      id: this.deps.runtime.id(),
+      communityId,
+      name: validateName(input.name, 'name', CommunityLimits.roomNameMaxChars),
+      kind: validateRoomKind(input.kind),
+      access: validateRoomAccess(input.access),
+      epoch: this.deps.runtime.id(),
+      createdAt: this.deps.runtime.now(),
+    };
+    await this.deps.store.rooms.create(room);
+    return toRoomView(room);
+  }
+
+  /** Any signed-in user may see which rooms a community has; entering them is checked on join. */
+  async listRooms(_p: Principal, communityId: string): Promise<RoomView[]> {
+    await this.community(communityId);
+    const rooms = await this.deps.store.rooms.listByCommunity(communityId);
+    // The always-on community room first, then the rest oldest first.
+    return rooms
+      .slice()
+      .sort(
+        (a, b) =>
+          Number(b.kind === 'community') - Number(a.kind === 'community') || a.createdAt - b.createdAt,
+      )
+      .map(toRoomView);
+  }
+
+  async getRoom(_p: Principal, roomId: string): Promise<RoomView> {
+    return toRoomView(await this.room(roomId));
+  }
+
+  /** Archive pages of a room, for callers allowed to join it. */
+  async messages(p: Principal, roomId: string, q: PageQuery): Promise<MessagePage> {
+    const room = await this.room(roomId);
+    ensureCanJoin(p, room, await this.deps.store.communities.membership(room.communityId, p.userId));
+    return pageMessages(this.deps.store.messages, roomId, q);
+  }
+
+  async setRole(p: Principal, communityId: string, userId: string, rawRole: unknown): Promise<MemberView> {
+    const role: CommunityRole = validateRole(rawRole);
+    await this.community(communityId);
+    const { communities, users } = this.deps.store;
+    const [actor, target, user] = await Promise.all([
+      communities.membership(communityId, p.userId),
+      communities.membership(communityId, userId),
+      users.byId(userId),
+    ]);
+    ensureCanSetRole(p, actor, target, role);
+    if (!user) throw new AppError('not_found', 'No such user');
+    const m = { communityId, userId, role, joinedAt: target?.joinedAt ?? this.deps.runtime.now() };
+    await communities.setMembership(m);
+    return toMemberView(m, user);
+  }
+
+  async listMembers(
+    p: Principal,
+    communityId: string,
+    opts: { limit: number; after?: string },
+  ): Promise<Paged<MemberView>> {
+    await this.community(communityId);
+    const { communities, users } = this.deps.store;
+    const mine = await communities.membership(communityId, p.userId);
+    if (!atLeast(effectiveRole(p, mine), 'moderator'))
+      throw new AppError('forbidden', 'Moderators and up see the member list');
+    const rows = await communities.members(communityId, {
+      limit: opts.limit + 1,
+      ...(opts.after !== undefined ? { after: opts.after } : {}),
+    });
+    const page = rows.slice(0, opts.limit);
+    const people = await Promise.all(page.map((m) => users.byId(m.userId)));
+    return {
+      items: page.map((m, i) => toMemberView(m, people[i])),
+      next: rows.length > opts.limit ? (page[page.length - 1]?.userId ?? null) : null,
+    };
+  }
+
+  private async community(id: string): Promise<CommunityRecord> {
+    const c = await this.deps.store.communities.byId(id);
+    if (!c) throw new AppError('not_found', 'No such community');
+    return c;
+  }
+
+  private async room(id: string): Promise<RoomRecord> {
+    const r = await this.deps.store.rooms.byId(id);
+    if (!r) throw new AppError('not_found', 'No such room');
+    return r;
+  }
+}
+
+export type { MemberView } from './community-views.ts';

@@ -1,0 +1,46 @@
+/** Records -> the JSON views of protocol/http.ts (times as ISO text). */
+import type { CommunityRole, CommunityView, RoomView } from '@lightstick/protocol';
+import type { CommunityRecord, MembershipRecord, RoomRecord, UserRecord } from '../storage/repositories.ts';
+
+/** A community member as moderators see it. */
+export interface MemberView {
+  userId: string;
+  name: string;
+  displayName: string;
+  role: CommunityRole;
+  joinedAt: string;
+}
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+export function toCommunityView(c: CommunityRecord, myRole: CommunityRole | null): CommunityView {
+  return {
+    id: c.id,
+    slug: c.slug,
+    name: c.name,
+    description: c.description,
+    createdAt: iso(c.createdAt),
+    myRole,
+  };
+}
+
+export function toRoomView(r: RoomRecord): RoomView {
+  return {
+    id: r.id,
+    communityId: r.communityId,
+    name: r.name,
+    kind: r.kind,
+    access: r.access,
+    createdAt: iso(r.createdAt),
+  };
+}
+
+export function toMemberView(m: MembershipRecord, user: UserRecord | undefined): MemberView {
+  return {
+    userId: m.userId,
+    name: user?.name ?? '',
+    displayName: user?.displayName ?? '',
+    role: m.role,
+    joinedAt: iso(m.joinedAt),
+  };
+}

@@ -1,0 +1,192 @@
+import { describe, test, before, beforeEach, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { SignJWT, generateKeyPair, importJWK, type CryptoKey, type JWK } from 'jose';
+import { openSqliteStore } from '../../src/storage/sqlite.ts';
+import type { Store } from '../../src/storage/repositories.ts';
+import type { Runtime } from '../../src/runtime.ts';
+import { AppError } from '../../src/errors.ts';
+import { TokenService } from '../../src/auth/tokens.ts';
+
+const DAY = 86_400_000;
+const user = { id: 'u-1', name: '민지', displayName: 'Minji 🐰', admin: false };
+
+function clock(): Runtime & { advance(ms: number): void } {
+  let t = 1_800_000_000_000;
+  return {
+    now: () => t,
+    id: () => randomUUID(),
+    random: (n) => randomBytes(n),
+    advance: (ms) => void (t += ms),
+  };
+}
+
+async function rejectsWith(p: Promise<unknown>, code: string): Promise<void> {
+  await assert.rejects(p, (e: unknown) => e instanceof AppError && e.code === code);
+}
+
+const b64 = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64url');
+
+describe('TokenService', () => {
+  let dir: string;
+  // Each test gets its own store, so keys made by one test do not age or rotate another's.
+  let store: Store;
+  const stores: Store[] = [];
+  before(async () => {
+    dir = await mkdtemp(path.join(tmpdir(), 'ls-tokens-'));
+  });
+  beforeEach(async () => {
+    store = await openSqliteStore(path.join(dir, `${randomUUID()}.db`));
+    stores.push(store);
+  });
+  after(async () => {
+    for (const s of stores) await s.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  const make = (runtime: Runtime, ttl = 900) =>
+    new TokenService({
+      keys: store.signingKeys,
+      runtime,
+      accessTtlSec: ttl,
+      keyRotationDays: 30,
+      issuer: 'test-iss',
+    });
+
+  async function signingKey(): Promise<{ kid: string; key: CryptoKey }> {
+    const [k] = await store.signingKeys.usable(0);
+    assert.ok(k);
+    return { kid: k.kid, key: (await importJWK(JSON.parse(k.privateJwk) as JWK, 'EdDSA')) as CryptoKey };
+  }
+
+  test('issues a token that verifies to the principal', async () => {
+    const rt = clock();
+    const tokens = make(rt);
+    await tokens.init();
+    const { token, expiresAt } = await tokens.issue(user);
+    assert.equal(expiresAt, rt.now() + 900_000);
+    assert.deepEqual(await tokens.verify(token), {
+      userId: 'u-1',
+      name: '민지',
+      displayName: 'Minji 🐰',
+      admin: false,
+      expiresAt,
+    });
+  });
+
+  test('an expired token answers token_expired', async () => {
+    const rt = clock();
+    const tokens = make(rt, 60);
+    await tokens.init();
+    const { token } = await tokens.issue(user);
+    rt.advance(59_000);
+    await tokens.verify(token);
+    rt.advance(1_000);
+    await rejectsWith(tokens.verify(token), 'token_expired');
+  });
+
+  test('forged, tampered and malformed tokens answer token_invalid', async () => {
+    const rt = clock();
+    const tokens = make(rt);
+    await tokens.init();
+    const { token } = await tokens.issue(user);
+    const { kid, key } = await signingKey();
+    const [h, p, s] = token.split('.');
+    const claims = { sub: 'u-1', name: 'x', dn: 'x', adm: true, iss: 'test-iss', aud: 'lightstick' };
+    const exp = Math.floor(rt.now() / 1000) + 600;
+
+    const other = await generateKeyPair('Ed25519');
+    const forged = await new SignJWT(claims)
+      .setProtectedHeader({ alg: 'EdDSA', kid })
+      .setExpirationTime(exp)
+      .sign(other.privateKey);
+    const none = `${b64({ alg: 'none', kid })}.${b64({ ...claims, exp })}.`;
+    const tampered = `${h}.${b64({ ...JSON.parse(Buffer.from(p!, 'base64url').toString()), adm: true })}.${s}`;
+    const wrongAud = await new SignJWT({ ...claims, aud: 'elsewhere' })
+      .setProtectedHeader({ alg: 'EdDSA', kid })
+      .setExpirationTime(exp)
+      .sign(key);
+    const wrongIss = await new SignJWT({ ...claims, iss: 'someone-else' })
+      .setProtectedHeader({ alg: 'EdDSA', kid })
+      .setExpirationTime(exp)
+      .sign(key);
+    const noExp = await new SignJWT(claims).setProtectedHeader({ alg: 'EdDSA', kid }).sign(key);
+    const hs256 = await new SignJWT(claims)
+      .setProtectedHeader({ alg: 'HS256', kid })
+      .setExpirationTime(exp)
+      .sign(new TextEncoder().encode('x'.repeat(32)));
+    const unknownKid = await new SignJWT(claims)
+      .setProtectedHeader({ alg: 'EdDSA', kid: randomUUID() })
+      .setExpirationTime(exp)
+      .sign(key);
+    const badClaims = await new SignJWT({ ...claims, adm: 'yes' })
+      .setProtectedHeader({ alg: 'EdDSA', kid })
+      .setExpirationTime(exp)
+      .sign(key);
+    const cases = { forged, none, tampered, wrongAud, wrongIss, noExp, hs256, unknownKid, badClaims };
+    for (const [name, t] of Object.entries(cases)) {
+      await assert.rejects(
+        tokens.verify(t),
+        (e: unknown) => e instanceof AppError && e.code === 'token_invalid',
+        name,
+      );
+    }
+    for (const junk of ['', 'abc', 'a.b.c', `${h}.${p}`, `${token}x`, 'x'.repeat(5000)]) {
+      await rejectsWith(tokens.verify(junk), 'token_invalid');
+    }
+  });
+
+  test('after rotation new tokens use the new key and old tokens still verify', async () => {
+    const rt = clock();
+    const tokens = make(rt);
+    await tokens.init();
+    const old = await tokens.issue(user);
+    const kid = await tokens.rotate();
+    const fresh = await tokens.issue(user);
+    const header = JSON.parse(Buffer.from(fresh.token.split('.')[0]!, 'base64url').toString()) as {
+      kid: string;
+    };
+    assert.equal(header.kid, kid);
+    assert.equal((await tokens.verify(old.token)).userId, 'u-1');
+    assert.equal((await tokens.verify(fresh.token)).userId, 'u-1');
+  });
+
+  test('a key rotated by another process is found by one reload', async () => {
+    const rt = clock();
+    const a = make(rt);
+    const b = make(rt);
+    await a.init();
+    await b.init();
+    rt.advance(5_000);
+    await b.rotate();
+    const { token } = await b.issue(user);
+    assert.equal((await a.verify(token)).userId, 'u-1');
+  });
+
+  test('init rotates a key older than keyRotationDays and keeps the old one for verification', async () => {
+    const rt = clock();
+    const first = make(rt);
+    await first.init();
+    const old = await first.issue(user);
+    rt.advance(30 * DAY - 1);
+    const usableBefore = await store.signingKeys.usable(rt.now());
+    const second = make(rt);
+    await second.init();
+    assert.deepEqual(
+      (await store.signingKeys.usable(rt.now())).filter((k) => k.retiredAt === null).map((k) => k.kid),
+      usableBefore.filter((k) => k.retiredAt === null).map((k) => k.kid),
+      'no rotation before the age is reached',
+    );
+    rt.advance(1);
+    const third = make(rt);
+    await third.init();
+    const live = (await store.signingKeys.usable(rt.now())).filter((k) => k.retiredAt === null);
+    assert.equal(live.length, 1);
+    const { token } = await third.issue(user);
+    assert.notEqual(token.split('.')[0], old.token.split('.')[0]);
+    await rejectsWith(third.verify(old.token), 'token_expired');
+  });
+});

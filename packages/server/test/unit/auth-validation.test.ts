@@ -1,0 +1,124 @@
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { AppError } from '../../src/errors.ts';
+import {
+  nameKey,
+  validateDisplayName,
+  validatePassword,
+  validateUsername,
+} from '../../src/auth/validation.ts';
+
+function failsOn(field: string, fn: () => unknown): void {
+  assert.throws(fn, (e: unknown) => {
+    assert.ok(e instanceof AppError);
+    assert.equal(e.code, 'validation_failed');
+    assert.deepEqual(e.details, { field });
+    return true;
+  });
+}
+
+describe('usernames', () => {
+  test('letters of any script, digits, emoji and _ . - are accepted', () => {
+    for (const name of [
+      'mina',
+      '민지',
+      'ミナ',
+      '佐藤',
+      'ナ_1',
+      'a.b-c',
+      'stay🖤',
+      '🐰🐰',
+      'Łukasz',
+      'क्षत्रिय',
+      '👩‍👩‍👧x',
+    ]) {
+      assert.equal(validateUsername(name), name.normalize('NFKC'), name);
+    }
+  });
+
+  test('length counts graphemes: a family emoji is one, Hangul syllables are one each', () => {
+    const family = '👩‍👩‍👧';
+    failsOn('username', () => validateUsername(family)); // 1 grapheme < 2
+    assert.equal(validateUsername(family + family), family + family);
+    assert.equal(validateUsername(family.repeat(24)), family.repeat(24));
+    failsOn('username', () => validateUsername(family.repeat(25)));
+    assert.equal(validateUsername('가'.repeat(24)), '가'.repeat(24));
+    failsOn('username', () => validateUsername('가'.repeat(25)));
+    failsOn('username', () => validateUsername('a'));
+  });
+
+  test('full-width and compatibility forms are normalised (NFKC)', () => {
+    assert.equal(validateUsername('ｍｉｎａ'), 'mina');
+    assert.equal(validateUsername('ｶﾞｰﾙ'), 'ガール');
+  });
+
+  test('spaces, control and invisible characters are refused', () => {
+    const bad = [
+      'mi na',
+      'mina\u0000',
+      'mi\nna',
+      'mi\u200bna', // zero-width space
+      'mi\u200dna', // a joiner outside an emoji
+      '\u3164\u3164', // Hangul filler, a famous invisible "letter"
+      'mi\u202ena', // bidi override
+      'mi\u00adna', // soft hyphen
+      'mi\u0301\u0302\u0303\u0304\u0305\u0306na', // stacked marks
+      'mina<script>',
+      "mi'na",
+      '..',
+      '_-',
+    ];
+    for (const name of bad) failsOn('username', () => validateUsername(name));
+  });
+
+  test('non-text and reserved names are refused', () => {
+    failsOn('username', () => validateUsername(42));
+    failsOn('username', () => validateUsername(undefined));
+    failsOn('username', () => validateUsername('Admin'));
+    assert.equal(validateUsername('admin', { allowReserved: true }), 'admin');
+  });
+
+  test('nameKey folds case and compatibility forms', () => {
+    assert.equal(nameKey('MINA'), nameKey('mina'));
+    assert.equal(nameKey('ｍｉｎａ'), nameKey('Mina'));
+    assert.equal(nameKey('ＭＩＮＡ'), 'mina');
+    assert.notEqual(nameKey('민지'), nameKey('민주'));
+  });
+});
+
+describe('display names', () => {
+  test('spaces inside are kept, outer ones trimmed, runs collapsed', () => {
+    assert.equal(validateDisplayName('  Kim  Minji 🐰 '), 'Kim Minji 🐰');
+    assert.equal(validateDisplayName('스트레이 키즈'), '스트레이 키즈');
+  });
+
+  test('1..32 graphemes', () => {
+    assert.equal(validateDisplayName('👩‍👩‍👧'.repeat(32)), '👩‍👩‍👧'.repeat(32));
+    failsOn('displayName', () => validateDisplayName('x'.repeat(33)));
+    failsOn('displayName', () => validateDisplayName('   '));
+    failsOn('displayName', () => validateDisplayName('\u3164'));
+    failsOn('displayName', () => validateDisplayName(''));
+  });
+
+  test('control characters and bidi overrides are refused; HTML is just text', () => {
+    failsOn('displayName', () => validateDisplayName('a\u0007b'));
+    failsOn('displayName', () => validateDisplayName('a\nb'));
+    failsOn('displayName', () => validateDisplayName('evil\u202egnp.exe'));
+    assert.equal(validateDisplayName('<b>x</b>'), '<b>x</b>');
+  });
+});
+
+describe('passwords', () => {
+  test('8..256 characters', () => {
+    assert.equal(validatePassword('12345678'), '12345678');
+    failsOn('password', () => validatePassword('1234567'));
+    assert.equal(validatePassword('p'.repeat(256)).length, 256);
+    failsOn('password', () => validatePassword('p'.repeat(257)));
+    failsOn('password', () => validatePassword(null));
+  });
+
+  test('spaces and any script are fine; NFKC makes full-width match', () => {
+    assert.equal(validatePassword('correct horse battery'), 'correct horse battery');
+    assert.equal(validatePassword('ｐａｓｓｗｏｒｄ'), 'password');
+  });
+});
