@@ -1,0 +1,137 @@
+/**
+ * Reads one socket: decodes each frame, handles frames of a connection one at a time and in order, and
+ * answers every failure with an error frame carrying a stable code (and the frame's id when it had one).
+ */
+import { CloseCode, PROTOCOL_VERSION, type ClientFrame, type ErrorCode } from '@lightstick/protocol';
+import type { WebSocket } from 'ws';
+import { AppError, isAppError } from '../errors.ts';
+import { WsConnection } from './connection.ts';
+import { decodeFrame } from './decode.ts';
+import type { GatewayContext } from './context.ts';
+import { auth, join, leave, refreshPresence, send } from './ops.ts';
+import { Session } from './session.ts';
+
+/** Bad frames (or rate-limited sends) in a row before the connection is closed with 4029. */
+export const MAX_STRIKES = 10;
+/** Frames a client may have waiting to be handled; past it the client is not reading its answers. */
+export const MAX_PENDING_FRAMES = 64;
+
+export function handleConnection(ctx: GatewayContext, ws: WebSocket): Session {
+  const { services, limits } = ctx;
+  const sid = services.runtime.id();
+  const session = new Session(sid, new WsConnection(sid, ws));
+  ctx.sessions.add(session);
+  services.metrics.connections.inc();
+
+  session.reply({
+    t: 'hello',
+    v: PROTOCOL_VERSION,
+    sid,
+    limits: {
+      maxFrameBytes: limits.maxFrameBytes,
+      maxMessageChars: limits.maxMessageChars,
+      maxRoomsPerConnection: limits.maxRoomsPerConnection,
+      sendsPerSecond: limits.sendsPerSecond,
+      heartbeatMs: limits.heartbeatMs,
+      idleTimeoutMs: limits.idleTimeoutMs,
+    },
+  });
+  session.armTimers({ ...limits, onBeat: () => refreshPresence(ctx, session) });
+
+  let chain = Promise.resolve();
+  ws.on('message', (data: Buffer, isBinary: boolean) => {
+    if (session.closed) return;
+    session.touched();
+    const receivedAt = performance.now();
+    if (++session.backlog > MAX_PENDING_FRAMES) {
+      session.close(CloseCode.PolicyViolation, 'too many frames waiting');
+      return;
+    }
+    chain = chain
+      .then(() => handleFrame(ctx, session, data, isBinary, receivedAt))
+      .finally(() => session.backlog--);
+  });
+  ws.on('error', (err) => services.logger.debug({ err, sid }, 'websocket error'));
+  ws.on('close', (code: number) => {
+    session.closed = true;
+    session.clearTimers();
+    ctx.sessions.delete(session);
+    services.metrics.connections.dec();
+    services.metrics.closes.inc({ code: String(code) });
+    for (const room of session.rooms.keys()) {
+      void ctx.hub.remove(room, session);
+      services.presence
+        .leave(room, sid)
+        .catch((err: unknown) => services.logger.warn({ err }, 'presence leave'));
+    }
+    session.rooms.clear();
+    ctx.onClosed(session);
+  });
+  return session;
+}
+
+async function handleFrame(
+  ctx: GatewayContext,
+  session: Session,
+  data: Buffer,
+  isBinary: boolean,
+  receivedAt: number,
+): Promise<void> {
+  if (session.closed) return;
+  const decoded = decodeFrame(data, isBinary);
+  if (!decoded.ok) {
+    answer(ctx, session, decoded.id, decoded.code, decoded.message);
+    strike(session);
+    return;
+  }
+  const frame = decoded.frame;
+  const id = 'id' in frame ? frame.id : undefined;
+  try {
+    await dispatch(ctx, session, frame, receivedAt);
+    session.strikes = 0;
+  } catch (err) {
+    if (isAppError(err)) {
+      answer(ctx, session, id, err.code, err.message, err.retryAfterMs);
+      if (err.code === 'rate_limited') strike(session);
+    } else {
+      ctx.services.logger.error({ err, sid: session.id, op: frame.op }, 'frame handling failed');
+      answer(ctx, session, id, 'internal', 'Something went wrong on our side');
+    }
+  }
+}
+
+async function dispatch(ctx: GatewayContext, session: Session, frame: ClientFrame, receivedAt: number) {
+  switch (frame.op) {
+    case 'ping':
+      return session.reply(frame.id === undefined ? { t: 'pong' } : { t: 'pong', id: frame.id });
+    case 'pong':
+      return;
+    case 'auth':
+      return auth(ctx, session, frame);
+  }
+  if (session.principal === undefined) throw new AppError('unauthenticated', 'Send auth first');
+  switch (frame.op) {
+    case 'join':
+      return join(ctx, session, frame);
+    case 'leave':
+      return leave(ctx, session, frame);
+    case 'send':
+      return send(ctx, session, frame, receivedAt);
+  }
+}
+
+function answer(
+  ctx: GatewayContext,
+  session: Session,
+  id: number | undefined,
+  code: ErrorCode,
+  message: string,
+  retryAfterMs?: number,
+): void {
+  ctx.services.metrics.errors.inc({ code, surface: 'ws' });
+  session.error(id, code, message, retryAfterMs);
+}
+
+function strike(session: Session): void {
+  if (++session.strikes >= MAX_STRIKES) session.close(CloseCode.PolicyViolation, 'too many bad frames');
+}

@@ -1,0 +1,57 @@
+/**
+ * Command line: `lightstick serve [--role gateway,api,web,media|all] [--port N] [--host H] [--data-dir D]`
+ * and `lightstick migrate`. Exit codes: 0 ok, 1 failed at run time, 2 bad configuration or usage.
+ */
+import { ConfigError, loadConfig } from './config/load.ts';
+import { startServer } from './app/server.ts';
+import { migrateOnly } from './app/build.ts';
+
+const USAGE = 'usage: lightstick serve [--role ROLES] [--port N] [--host H] [--data-dir DIR] | lightstick migrate';
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  if (command === undefined || command === '--help' || command === 'help') {
+    process.stdout.write(`${USAGE}\n`);
+    return command === undefined ? 2 : 0;
+  }
+  if (command !== 'serve' && command !== 'migrate') {
+    process.stderr.write(`unknown command "${command}"\n${USAGE}\n`);
+    return 2;
+  }
+  const config = loadConfig(process.env, rest);
+  if (command === 'migrate') {
+    await migrateOnly(config);
+    return 0;
+  }
+  const server = await startServer(config);
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    server.logger.info({ signal }, 'draining');
+    server
+      .shutdown()
+      .then(() => process.exit(0))
+      .catch((err: unknown) => {
+        server.logger.error({ err }, 'drain failed');
+        process.exit(1);
+      });
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+  return -1; // keep running
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    if (code >= 0) process.exit(code);
+  },
+  (err: unknown) => {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`lightstick: configuration error: ${err.message}\n`);
+      process.exit(2);
+    }
+    process.stderr.write(`lightstick: failed to start: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,138 @@
+/**
+ * Fixtures for the WebSocket integration tests: users, communities and rooms written straight to the real
+ * store of an in-process server, tokens from its real TokenService, and raw clients from support/ws-client.
+ */
+import assert from 'node:assert/strict';
+import { randomBytes, randomUUID } from 'node:crypto';
+import type {
+  ChatMessage,
+  CommunityRole,
+  JoinedFrame,
+  Limits,
+  MessagesFrame,
+  Position,
+  RoomAccess,
+} from '@lightstick/protocol';
+import type { InProcess } from '../support/harness.ts';
+import { WsTestClient } from '../support/ws-client.ts';
+import type { RoomRecord } from '../../src/storage/repositories.ts';
+import type { Runtime } from '../../src/runtime.ts';
+import type { GatewayLimits } from '../../src/gateway/gateway.ts';
+
+/** Shortened limits for the harness, whose option is typed with the literal `typeof Limits`. */
+export const shortLimits = (l: Partial<GatewayLimits>): Partial<GatewayLimits> => l;
+
+/** Real time unless moved: `advance` shifts the clock the server reads (token expiry, rate limits). */
+export interface ShiftableRuntime extends Runtime {
+  advance(ms: number): void;
+  freeze(): void;
+}
+
+export function shiftableRuntime(): ShiftableRuntime {
+  let shift = 0;
+  let frozen: number | undefined;
+  return {
+    now: () => (frozen ?? Date.now()) + shift,
+    id: () => randomUUID(),
+    random: (n) => randomBytes(n),
+    advance: (ms) => void (shift += ms),
+    freeze: () => void (frozen = Date.now()),
+  };
+}
+
+export interface TestUser {
+  id: string;
+  name: string;
+  token: string;
+}
+
+let n = 0;
+
+export function world(app: InProcess) {
+  const store = app.services.store;
+  const tokens = app.server.built.tokens;
+
+  async function newUser(opts: { admin?: boolean } = {}): Promise<TestUser> {
+    const name = `ws${process.pid % 1000}u${++n}`;
+    const id = randomUUID();
+    await store.users.create({
+      id,
+      name,
+      nameKey: name,
+      displayName: `Fan ${n}`,
+      passwordHash: 'not-a-real-hash',
+      admin: opts.admin ?? false,
+      createdAt: Date.now(),
+    });
+    const { token } = await tokens.issue({ id, name, displayName: `Fan ${n}`, admin: opts.admin ?? false });
+    return { id, name, token };
+  }
+
+  async function tokenFor(u: TestUser): Promise<string> {
+    return (await tokens.issue({ id: u.id, name: u.name, displayName: `Fan`, admin: false })).token;
+  }
+
+  async function newCommunity(owner: TestUser): Promise<{ communityId: string; room: RoomRecord }> {
+    const communityId = randomUUID();
+    const room: RoomRecord = {
+      id: randomUUID(),
+      communityId,
+      name: 'general',
+      kind: 'community',
+      access: 'public',
+      epoch: randomUUID(),
+      createdAt: Date.now(),
+    };
+    const slug = `c${process.pid % 1000}x${++n}`;
+    await store.communities.create(
+      { id: communityId, slug, name: slug, description: '', createdBy: owner.id, createdAt: Date.now() },
+      room,
+    );
+    return { communityId, room };
+  }
+
+  async function addRoom(communityId: string, access: RoomAccess): Promise<RoomRecord> {
+    const room: RoomRecord = {
+      id: randomUUID(),
+      communityId,
+      name: `room${++n}`,
+      kind: 'live',
+      access,
+      epoch: randomUUID(),
+      createdAt: Date.now(),
+    };
+    await store.rooms.create(room);
+    return room;
+  }
+
+  async function addMember(communityId: string, u: TestUser, role: CommunityRole = 'fan'): Promise<void> {
+    await store.communities.setMembership({ communityId, userId: u.id, role, joinedAt: Date.now() });
+  }
+
+  const connect = (u: TestUser) => WsTestClient.authed(app.wsUrl, u.token);
+
+  return { newUser, tokenFor, newCommunity, addRoom, addMember, connect };
+}
+
+let reqId = 1000;
+export const nextId = () => ++reqId;
+
+export async function join(c: WsTestClient, room: string, since?: Position): Promise<JoinedFrame> {
+  const f = await c.request({ op: 'join', id: nextId(), room, ...(since ? { since } : {}) });
+  assert.equal(f.t, 'joined', JSON.stringify(f));
+  return f as JoinedFrame;
+}
+
+/** Every chat message the client received live for `room`, in arrival order. */
+export function received(c: WsTestClient, room: string): ChatMessage[] {
+  return c.frames.filter((f): f is MessagesFrame => f.t === 'msgs' && f.room === room).flatMap((f) => f.msgs);
+}
+
+/** Waits (bounded) until `cond` holds. */
+export async function until(cond: () => boolean, what: string, timeoutMs = 5000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!cond()) {
+    if (Date.now() > deadline) assert.fail(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}

@@ -1,0 +1,173 @@
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { ChatMessage, MessagesFrame, ServerFrame } from '@lightstick/protocol';
+import { RoomOutbox, type Subscriber } from '../../src/gateway/outbox.ts';
+import type { Connection, PreparedFrame } from '../../src/gateway/connection.ts';
+import { testMetrics } from './chat-support.ts';
+
+/** A Connection that records what it was given, with a settable send buffer. */
+class RecordingConnection implements Connection {
+  readonly written: PreparedFrame[] = [];
+  closedWith: number | undefined;
+  constructor(
+    readonly id: string,
+    public buffered = 0,
+  ) {}
+  get open() {
+    return this.closedWith === undefined;
+  }
+  write(f: PreparedFrame) {
+    this.written.push(f);
+  }
+  writeMany(fs: readonly PreparedFrame[]) {
+    for (const f of fs) this.write(f);
+  }
+  bufferedAmount() {
+    return this.buffered;
+  }
+  close(code: number) {
+    this.closedWith = code;
+  }
+}
+
+const member = (conn: Connection, hold?: PreparedFrame[]): Subscriber => ({
+  connection: conn,
+  held: () => hold,
+});
+
+let offset = 0;
+function msg(priority: boolean): ChatMessage {
+  offset++;
+  return {
+    id: `m${offset}`,
+    room: 'r',
+    pos: { epoch: 'E', offset },
+    cid: `c${offset}`,
+    user: { id: 'u', name: 'u', displayName: 'U' },
+    role: priority ? 'artist' : 'fan',
+    priority,
+    text: `t${offset}`,
+    ts: 0,
+  };
+}
+
+const limits = { softBufferBytes: 1000, hardBufferBytes: 5000 };
+const parse = (f: PreparedFrame) => JSON.parse(f.bytes.toString('utf8')) as MessagesFrame;
+
+function setup(receivedAt?: (id: string) => number | undefined) {
+  const metrics = testMetrics();
+  let serialisations = 0;
+  const serialize = (f: ServerFrame) => {
+    serialisations++;
+    return JSON.stringify(f);
+  };
+  const outbox = new RoomOutbox('r', { metrics, limits, serialize, ...(receivedAt ? { receivedAt } : {}) });
+  return { outbox, metrics, count: () => serialisations };
+}
+
+describe('RoomOutbox', () => {
+  test('one tick = one msgs frame, serialised once, the same bytes written to every socket', () => {
+    const { outbox, count } = setup();
+    const conns = Array.from({ length: 50 }, (_, i) => new RecordingConnection(`c${i}`));
+    const sent = [msg(false), msg(true), msg(false)];
+    for (const m of sent) outbox.push(m);
+    outbox.flush(conns.map((c) => member(c)));
+    assert.equal(count(), 1);
+    const first = conns[0]!.written[0]!;
+    for (const c of conns) {
+      assert.equal(c.written.length, 1);
+      // The very same prepared frame and Buffer instance: no per-socket copy or serialisation.
+      assert.equal(c.written[0], first);
+      assert.equal(c.written[0]!.bytes, first.bytes);
+    }
+    const frame = parse(first);
+    assert.equal(frame.t, 'msgs');
+    assert.equal(frame.room, 'r');
+    assert.deepEqual(frame.msgs, sent);
+    assert.deepEqual(frame.upto, sent[2]!.pos);
+    assert.equal(frame.skipped, undefined);
+  });
+
+  test('slow sockets share ONE thinned frame: priority messages only, skipped count, same upto', async () => {
+    const { outbox, metrics, count } = setup();
+    const fast = [new RecordingConnection('f1'), new RecordingConnection('f2')];
+    const slow = [new RecordingConnection('s1', 2000), new RecordingConnection('s2', 4000)];
+    const sent = [msg(false), msg(true), msg(false), msg(false), msg(true), msg(false)];
+    for (const m of sent) outbox.push(m);
+    outbox.flush([...fast, ...slow].map((c) => member(c)));
+    assert.equal(count(), 2);
+    assert.equal(slow[0]!.written[0], slow[1]!.written[0]);
+    assert.notEqual(slow[0]!.written[0], fast[0]!.written[0]);
+    const thin = parse(slow[0]!.written[0]!);
+    assert.deepEqual(
+      thin.msgs.map((m) => m.id),
+      sent.filter((m) => m.priority).map((m) => m.id),
+    );
+    assert.equal(thin.skipped, 4);
+    assert.deepEqual(thin.upto, sent[5]!.pos);
+    assert.equal(parse(fast[0]!.written[0]!).msgs.length, 6);
+    assert.equal((await metrics.messagesDelivered.get()).values[0]!.value, 6 * 2 + 2 * 2);
+    assert.equal((await metrics.messagesSkipped.get()).values[0]!.value, 4 * 2);
+  });
+
+  test('a tick of fan chatter only still advances a slow socket with an empty frame and skipped', () => {
+    const { outbox } = setup();
+    const slow = new RecordingConnection('s', 2000);
+    outbox.push(msg(false));
+    outbox.push(msg(false));
+    outbox.flush([member(slow)]);
+    const f = parse(slow.written[0]!);
+    assert.deepEqual(f.msgs, []);
+    assert.equal(f.skipped, 2);
+    assert.equal(f.upto.offset, offset);
+  });
+
+  test('a socket past the hard buffer limit is closed with 4010 and gets nothing', () => {
+    const { outbox } = setup();
+    const stuck = new RecordingConnection('x', 6000);
+    const ok = new RecordingConnection('ok');
+    outbox.push(msg(true));
+    outbox.flush([member(stuck), member(ok)]);
+    assert.equal(stuck.closedWith, 4010);
+    assert.equal(stuck.written.length, 0);
+    assert.equal(ok.written.length, 1);
+  });
+
+  test('a member whose join is in progress gets the frame held, not written', () => {
+    const { outbox } = setup();
+    const joining = new RecordingConnection('j');
+    const hold: PreparedFrame[] = [];
+    const other = new RecordingConnection('o');
+    outbox.push(msg(false));
+    outbox.flush([member(joining, hold), member(other)]);
+    assert.equal(joining.written.length, 0);
+    assert.equal(hold.length, 1);
+    assert.equal(hold[0], other.written[0]);
+  });
+
+  test('each tick is its own frame; an empty tick writes nothing', () => {
+    const { outbox, count } = setup();
+    const c = new RecordingConnection('c');
+    outbox.flush([member(c)]);
+    assert.equal(c.written.length, 0);
+    outbox.push(msg(false));
+    outbox.flush([member(c)]);
+    outbox.push(msg(false));
+    outbox.flush([member(c)]);
+    assert.equal(c.written.length, 2);
+    assert.equal(count(), 2);
+    assert.equal(parse(c.written[1]!).msgs.length, 1);
+  });
+
+  test('records send-to-deliver latency for messages received by this process', async () => {
+    const received = new Map([['known', performance.now()]]);
+    const { outbox, metrics } = setup((id) => received.get(id));
+    const m = { ...msg(false), id: 'known' };
+    outbox.push(m);
+    outbox.push(msg(false));
+    outbox.flush([member(new RecordingConnection('c'))]);
+    const hist = await metrics.deliverLatency.get();
+    const countValue = hist.values.find((v) => v.metricName === 'lightstick_send_to_deliver_seconds_count');
+    assert.equal(countValue?.value, 1);
+  });
+});
