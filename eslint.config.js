@@ -31,7 +31,12 @@ export default tseslint.config(
     // Only the Redis files import the Redis client.
     files: ['packages/server/src/**/*.ts'],
     ignores: ['packages/server/src/**/redis*.ts', 'packages/server/src/app/**'],
-    rules: { 'no-restricted-imports': ['error', { paths: [{ name: 'ioredis', message: 'Only the Redis implementations import ioredis.' }] }] },
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { paths: [{ name: 'ioredis', message: 'Only the Redis implementations import ioredis.' }] },
+      ],
+    },
   },
   {
     // Domain folders know interfaces, never an implementation, and never a transport library.
@@ -41,8 +46,14 @@ export default tseslint.config(
         'error',
         {
           patterns: [
-            { group: implementations, message: 'Domain code uses the interface; only app/ picks the implementation.' },
-            { group: ['ws', 'fastify', 'ioredis', 'better-sqlite3', 'pg'], message: 'Domain code does no I/O of its own.' },
+            {
+              group: implementations,
+              message: 'Domain code uses the interface; only app/ picks the implementation.',
+            },
+            {
+              group: ['ws', 'fastify', 'ioredis', 'better-sqlite3', 'pg'],
+              message: 'Domain code does no I/O of its own.',
+            },
           ],
         },
       ],
@@ -54,7 +65,12 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: [{ group: implementations, message: 'Only app/ picks the implementation.' }, { group: ['ioredis', 'better-sqlite3', 'pg'] }] },
+        {
+          patterns: [
+            { group: implementations, message: 'Only app/ picks the implementation.' },
+            { group: ['ioredis', 'better-sqlite3', 'pg'] },
+          ],
+        },
       ],
     },
   },
@@ -65,7 +81,14 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: [{ group: ['@lightstick/server', '**/server/**', 'node:*', 'ws', 'fastify'], message: 'web and client import only protocol and client.' }] },
+        {
+          patterns: [
+            {
+              group: ['@lightstick/server', '**/server/**', 'node:*', 'ws', 'fastify'],
+              message: 'web and client import only protocol and client.',
+            },
+          ],
+        },
       ],
     },
   },

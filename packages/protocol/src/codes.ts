@@ -50,6 +50,11 @@ export type CloseCode = (typeof CloseCode)[keyof typeof CloseCode];
 
 /** Close codes after which a client should reconnect (and resume) on its own. */
 export const RECONNECTABLE_CLOSE_CODES: ReadonlySet<number> = new Set([
-  1001, 1006, CloseCode.ServiceRestart, CloseCode.Internal, CloseCode.IdleTimeout, CloseCode.SlowConsumer,
+  1001,
+  1006,
+  CloseCode.ServiceRestart,
+  CloseCode.Internal,
+  CloseCode.IdleTimeout,
+  CloseCode.SlowConsumer,
   CloseCode.TokenExpired,
 ]);

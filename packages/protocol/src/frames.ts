@@ -71,7 +71,14 @@ export interface HelloFrame {
   v: number;
   /** Connection id, for support and logs. */
   sid: string;
-  limits: { maxFrameBytes: number; maxMessageChars: number; maxRoomsPerConnection: number; sendsPerSecond: number; heartbeatMs: number; idleTimeoutMs: number };
+  limits: {
+    maxFrameBytes: number;
+    maxMessageChars: number;
+    maxRoomsPerConnection: number;
+    sendsPerSecond: number;
+    heartbeatMs: number;
+    idleTimeoutMs: number;
+  };
 }
 export interface AuthedFrame {
   t: 'authed';

@@ -6,7 +6,8 @@ import { ConfigError, loadConfig } from './config/load.ts';
 import { startServer } from './app/server.ts';
 import { migrateOnly } from './app/build.ts';
 
-const USAGE = 'usage: lightstick serve [--role ROLES] [--port N] [--host H] [--data-dir DIR] | lightstick migrate';
+const USAGE =
+  'usage: lightstick serve [--role ROLES] [--port N] [--host H] [--data-dir DIR] | lightstick migrate';
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
@@ -51,7 +52,9 @@ main(process.argv.slice(2)).then(
       process.stderr.write(`lightstick: configuration error: ${err.message}\n`);
       process.exit(2);
     }
-    process.stderr.write(`lightstick: failed to start: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    process.stderr.write(
+      `lightstick: failed to start: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
+    );
     process.exit(1);
   },
 );

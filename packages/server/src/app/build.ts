@@ -50,7 +50,9 @@ export async function buildServices(
   opts: { runtime?: Runtime; logger?: Logger } = {},
 ): Promise<Built> {
   if (config.redisUrl) {
-    throw new ConfigError('LIGHTSTICK_REDIS_URL is set, but this build runs the in-process broker only; unset it');
+    throw new ConfigError(
+      'LIGHTSTICK_REDIS_URL is set, but this build runs the in-process broker only; unset it',
+    );
   }
   const runtime = opts.runtime ?? systemRuntime;
   const logger = opts.logger ?? createLogger({ level: config.logLevel, nodeId: config.nodeId });
@@ -94,7 +96,13 @@ export async function buildServices(
     messageLog,
     tokens,
   };
-  const auth = new AuthService({ store, tokens, rateLimiter, runtime, refreshTtlSec: config.auth.refreshTtlSec });
+  const auth = new AuthService({
+    store,
+    tokens,
+    rateLimiter,
+    runtime,
+    refreshTtlSec: config.auth.refreshTtlSec,
+  });
   const communities = new CommunityService({ store, runtime });
   const send = new SendService({ store, rateLimiter, messageLog, runtime });
   return {

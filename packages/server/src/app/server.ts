@@ -38,7 +38,9 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   const admin = await built.auth.ensureAdminAccount(config.adminPassword);
   if (admin.generatedPassword !== undefined) {
     // Printed once, to the terminal only: never through the logger, never stored in clear.
-    process.stdout.write(`\nLightstick created the account "admin" with password: ${admin.generatedPassword}\n\n`);
+    process.stdout.write(
+      `\nLightstick created the account "admin" with password: ${admin.generatedPassword}\n\n`,
+    );
   }
   let draining = false;
   const readiness = createReadiness(services, () => draining);
@@ -66,7 +68,10 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   await http.listen({ port: config.port, host: config.host });
   const address = http.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
-  logger.info({ port, roles: [...config.roles], store: config.databaseUrl ? 'postgres' : 'sqlite' }, 'listening');
+  logger.info(
+    { port, roles: [...config.roles], store: config.databaseUrl ? 'postgres' : 'sqlite' },
+    'listening',
+  );
 
   let shuttingDown: Promise<void> | undefined;
   const shutdown = () =>

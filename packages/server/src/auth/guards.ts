@@ -7,7 +7,10 @@ import type { MembershipRecord, RoomRecord } from '../storage/repositories.ts';
 const RANK: Record<CommunityRole, number> = { fan: 0, member: 1, moderator: 2, artist: 3, owner: 4 };
 
 /** The role the principal acts with in a community: admins act as owners of every community. */
-export function effectiveRole(principal: Principal, membership: MembershipRecord | undefined): AuthorRole | null {
+export function effectiveRole(
+  principal: Principal,
+  membership: MembershipRecord | undefined,
+): AuthorRole | null {
   if (principal.admin) return 'admin';
   return membership?.role ?? null;
 }
@@ -19,11 +22,17 @@ export function atLeast(role: AuthorRole | null, min: CommunityRole): boolean {
 
 /** Artist, staff and system messages ride the priority lane. */
 export function isPriorityRole(role: AuthorRole): boolean {
-  return role === 'artist' || role === 'moderator' || role === 'owner' || role === 'admin' || role === 'system';
+  return (
+    role === 'artist' || role === 'moderator' || role === 'owner' || role === 'admin' || role === 'system'
+  );
 }
 
 /** Public rooms need community membership of any role; members-only rooms need a paid membership or staff role. */
-export function ensureCanJoin(principal: Principal, room: RoomRecord, membership: MembershipRecord | undefined): AuthorRole {
+export function ensureCanJoin(
+  principal: Principal,
+  room: RoomRecord,
+  membership: MembershipRecord | undefined,
+): AuthorRole {
   const role = effectiveRole(principal, membership);
   if (role === null) throw new AppError('forbidden', 'Join the community before entering its rooms');
   if (room.access === 'members' && !atLeast(role, 'member')) {
@@ -49,7 +58,8 @@ export function ensureCanSetRole(
   newRole: CommunityRole,
 ): void {
   const actor = effectiveRole(principal, actorMembership);
-  if (actor !== 'admin' && actor !== 'owner') throw new AppError('forbidden', 'Only the owner or an admin changes roles');
+  if (actor !== 'admin' && actor !== 'owner')
+    throw new AppError('forbidden', 'Only the owner or an admin changes roles');
   if (actor !== 'admin' && (newRole === 'owner' || target?.role === 'owner')) {
     throw new AppError('forbidden', 'Only an admin makes or unmakes an owner');
   }

@@ -21,7 +21,8 @@ const DEFAULT_WEB_DIR = fileURLToPath(new URL('../../../web/dist', import.meta.u
 function int(env: Env, name: string, def: number, min: number, max: number): number {
   const raw = env[name];
   if (raw === undefined || raw === '') return def;
-  if (!/^-?\d+$/.test(raw.trim())) throw new ConfigError(`${name}="${raw}" is not a whole number; it accepts ${min} to ${max}`);
+  if (!/^-?\d+$/.test(raw.trim()))
+    throw new ConfigError(`${name}="${raw}" is not a whole number; it accepts ${min} to ${max}`);
   const n = Number(raw);
   if (n < min || n > max) throw new ConfigError(`${name}=${n} is out of range; it accepts ${min} to ${max}`);
   return n;
@@ -43,10 +44,15 @@ function url(env: Env, name: string, schemes: string[]): string | undefined {
 }
 
 function roles(raw: string | undefined, source: string): Config['roles'] {
-  const list = (raw ?? 'all').split(',').map((r) => r.trim()).filter(Boolean);
+  const list = (raw ?? 'all')
+    .split(',')
+    .map((r) => r.trim())
+    .filter(Boolean);
   const bad = list.find((r) => !ROLES.includes(r as Role));
   if (bad !== undefined || list.length === 0) {
-    throw new ConfigError(`${source}="${raw}" names an unknown role; it accepts a comma list of ${ROLES.join(', ')}`);
+    throw new ConfigError(
+      `${source}="${raw}" names an unknown role; it accepts a comma list of ${ROLES.join(', ')}`,
+    );
   }
   const all = list.includes('all');
   return new Set((all ? ['gateway', 'api', 'web', 'media'] : list) as Exclude<Role, 'all'>[]);
@@ -55,12 +61,18 @@ function roles(raw: string | undefined, source: string): Config['roles'] {
 /** Flags override the environment: --role, --port, --host, --data-dir. */
 export function parseFlags(argv: string[]): Env {
   const out: Env = {};
-  const map: Record<string, string> = { role: 'LIGHTSTICK_ROLES', port: 'PORT', host: 'HOST', 'data-dir': 'LIGHTSTICK_DATA_DIR' };
+  const map: Record<string, string> = {
+    role: 'LIGHTSTICK_ROLES',
+    port: 'PORT',
+    host: 'HOST',
+    'data-dir': 'LIGHTSTICK_DATA_DIR',
+  };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] ?? '';
     const m = /^--([a-z-]+)(?:=(.*))?$/.exec(arg);
     const key = m?.[1];
-    if (!m || key === undefined || !(key in map)) throw new ConfigError(`unknown flag "${arg}"; flags: --role, --port, --host, --data-dir`);
+    if (!m || key === undefined || !(key in map))
+      throw new ConfigError(`unknown flag "${arg}"; flags: --role, --port, --host, --data-dir`);
     const value = m[2] ?? argv[++i];
     if (value === undefined) throw new ConfigError(`flag --${key} needs a value`);
     out[map[key] as string] = value;

@@ -7,8 +7,16 @@ export function createMetrics(nodeId: string) {
   collectDefaultMetrics({ register: registry });
   const m = {
     registry,
-    connections: new Gauge({ name: 'lightstick_connections', help: 'Open WebSocket connections', registers: [registry] }),
-    rooms: new Gauge({ name: 'lightstick_rooms', help: 'Rooms with at least one local member', registers: [registry] }),
+    connections: new Gauge({
+      name: 'lightstick_connections',
+      help: 'Open WebSocket connections',
+      registers: [registry],
+    }),
+    rooms: new Gauge({
+      name: 'lightstick_rooms',
+      help: 'Rooms with at least one local member',
+      registers: [registry],
+    }),
     messagesAccepted: new Counter({
       name: 'lightstick_messages_accepted_total',
       help: 'Chat messages committed and acknowledged',

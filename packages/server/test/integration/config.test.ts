@@ -17,7 +17,11 @@ test('bad values name the variable and what it accepts', () => {
   const cases: [Record<string, string>, string[], RegExp][] = [
     [{ PORT: '80a' }, [], /PORT="80a" is not a whole number; it accepts 0 to 65535/],
     [{ PORT: '70000' }, [], /PORT=70000 is out of range/],
-    [{ LIGHTSTICK_DATABASE_URL: 'mysql://x' }, [], /LIGHTSTICK_DATABASE_URL has scheme mysql:; it accepts postgres: or postgresql:/],
+    [
+      { LIGHTSTICK_DATABASE_URL: 'mysql://x' },
+      [],
+      /LIGHTSTICK_DATABASE_URL has scheme mysql:; it accepts postgres: or postgresql:/,
+    ],
     [{ LIGHTSTICK_LOG_LEVEL: 'loud' }, [], /LIGHTSTICK_LOG_LEVEL="loud" is not a level/],
     [{ LIGHTSTICK_ROLES: 'chat' }, [], /unknown role/],
     [{}, ['--bogus'], /unknown flag "--bogus"/],

@@ -14,10 +14,21 @@ test('SIGTERM tells clients to reconnect, flushes the archive and exits 0', asyn
   try {
     const owner = await registerUser(first.baseUrl);
     const { room } = await createCommunity(first.baseUrl, owner.accessToken);
-    const clients = await Promise.all([1, 2, 3].map(() => WsTestClient.authed(first.wsUrl, owner.accessToken)));
+    const clients = await Promise.all(
+      [1, 2, 3].map(() => WsTestClient.authed(first.wsUrl, owner.accessToken)),
+    );
     for (const c of clients) await c.request({ op: 'join', id: 1, room: room.id });
     const acks: AckFrame[] = [];
-    for (let i = 0; i < 5; i++) acks.push(await clients[0]!.request<AckFrame>({ op: 'send', id: 10 + i, room: room.id, cid: `d${i}`, text: `bye ${i}` }));
+    for (let i = 0; i < 5; i++)
+      acks.push(
+        await clients[0]!.request<AckFrame>({
+          op: 'send',
+          id: 10 + i,
+          room: room.id,
+          cid: `d${i}`,
+          text: `bye ${i}`,
+        }),
+      );
 
     const exited = first.stop();
     for (const c of clients) {
@@ -30,8 +41,13 @@ test('SIGTERM tells clients to reconnect, flushes the archive and exits 0', asyn
 
     const second = await spawnLightstick({ dataDir });
     try {
-      const page = await http<MessagePage>(second.baseUrl, 'GET', `/api/rooms/${room.id}/messages?limit=50`, { token: owner.accessToken });
-      assert.deepEqual(page.body.messages.map((m) => m.id), acks.map((a) => a.mid));
+      const page = await http<MessagePage>(second.baseUrl, 'GET', `/api/rooms/${room.id}/messages?limit=50`, {
+        token: owner.accessToken,
+      });
+      assert.deepEqual(
+        page.body.messages.map((m) => m.id),
+        acks.map((a) => a.mid),
+      );
     } finally {
       await second.stop();
     }

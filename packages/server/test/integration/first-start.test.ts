@@ -17,9 +17,15 @@ test('first start generates and prints the admin password once; later starts kee
     const password = m[1] as string;
     assert.ok(password.length >= 16);
     // Printed once, and never inside a JSON log line.
-    const logLines = first.output().split('\n').filter((l) => l.startsWith('{'));
+    const logLines = first
+      .output()
+      .split('\n')
+      .filter((l) => l.startsWith('{'));
     assert.ok(logLines.length > 0);
-    assert.ok(logLines.every((l) => !l.includes(password)), 'password in a log line');
+    assert.ok(
+      logLines.every((l) => !l.includes(password)),
+      'password in a log line',
+    );
     const login = await http<{ user: { admin: boolean } }>(first.baseUrl, 'POST', '/api/auth/login', {
       body: { username: 'admin', password },
     });
@@ -30,7 +36,9 @@ test('first start generates and prints the admin password once; later starts kee
     const second = await spawnLightstick({ dataDir, env: { LIGHTSTICK_ADMIN_PASSWORD: '' } });
     try {
       assert.doesNotMatch(second.output(), /created the account "admin"/);
-      const again = await http(second.baseUrl, 'POST', '/api/auth/login', { body: { username: 'admin', password } });
+      const again = await http(second.baseUrl, 'POST', '/api/auth/login', {
+        body: { username: 'admin', password },
+      });
       assert.equal(again.status, 200);
     } finally {
       await second.stop();

@@ -7,16 +7,7 @@ import assert from 'node:assert/strict';
 import { Limits, type AckFrame, type ErrorFrame } from '@lightstick/protocol';
 import { startLightstick, type InProcess } from '../support/harness.ts';
 import { WsTestClient } from '../support/ws-client.ts';
-import {
-  join,
-  nextId,
-  received,
-  shiftableRuntime,
-  shortLimits,
-  until,
-  world,
-  type TestUser,
-} from './ws-fixtures.ts';
+import { join, nextId, received, shiftableRuntime, until, world, type TestUser } from './ws-fixtures.ts';
 
 describe('gateway: bad input', () => {
   let app: InProcess;
@@ -29,7 +20,7 @@ describe('gateway: bad input', () => {
   let room: string;
 
   before(async () => {
-    app = await startLightstick({ runtime, limits: shortLimits({ maxRoomsPerConnection: 3 }) });
+    app = await startLightstick({ runtime, limits: { maxRoomsPerConnection: 3 } });
     runtime.freeze();
     w = world(app);
     // The observer (an owner: priority rate limit) proves the server still serves others after each case.

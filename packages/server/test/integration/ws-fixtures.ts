@@ -8,7 +8,6 @@ import type {
   ChatMessage,
   CommunityRole,
   JoinedFrame,
-  Limits,
   MessagesFrame,
   Position,
   RoomAccess,
@@ -17,10 +16,6 @@ import type { InProcess } from '../support/harness.ts';
 import { WsTestClient } from '../support/ws-client.ts';
 import type { RoomRecord } from '../../src/storage/repositories.ts';
 import type { Runtime } from '../../src/runtime.ts';
-import type { GatewayLimits } from '../../src/gateway/gateway.ts';
-
-/** Shortened limits for the harness, whose option is typed with the literal `typeof Limits`. */
-export const shortLimits = (l: Partial<GatewayLimits>): Partial<GatewayLimits> => l;
 
 /** Real time unless moved: `advance` shifts the clock the server reads (token expiry, rate limits). */
 export interface ShiftableRuntime extends Runtime {

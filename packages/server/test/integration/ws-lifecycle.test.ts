@@ -5,7 +5,7 @@ import WebSocket from 'ws';
 import type { ErrorFrame, ReconnectFrame } from '@lightstick/protocol';
 import { startLightstick, type InProcess } from '../support/harness.ts';
 import { WsTestClient } from '../support/ws-client.ts';
-import { join, shiftableRuntime, shortLimits, world } from './ws-fixtures.ts';
+import { join, shiftableRuntime, world } from './ws-fixtures.ts';
 
 describe('gateway: timeouts', () => {
   let app: InProcess;
@@ -15,7 +15,7 @@ describe('gateway: timeouts', () => {
   before(async () => {
     app = await startLightstick({
       runtime,
-      limits: shortLimits({ authTimeoutMs: 1000, heartbeatMs: 300, idleTimeoutMs: 2500 }),
+      limits: { authTimeoutMs: 1000, heartbeatMs: 300, idleTimeoutMs: 2500 },
     });
     w = world(app);
   });

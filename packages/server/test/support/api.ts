@@ -29,7 +29,11 @@ export async function http<T = unknown>(
 let counter = 0;
 export const uniqueName = (prefix = 'fan') => `${prefix}${process.pid % 10000}x${++counter}`;
 
-export async function registerUser(baseUrl: string, username = uniqueName(), displayName?: string): Promise<AuthResponse> {
+export async function registerUser(
+  baseUrl: string,
+  username = uniqueName(),
+  displayName?: string,
+): Promise<AuthResponse> {
   const res = await http<AuthResponse>(baseUrl, 'POST', '/api/auth/register', {
     body: { username, password: 'correct horse battery', ...(displayName ? { displayName } : {}) },
   });
@@ -38,16 +42,27 @@ export async function registerUser(baseUrl: string, username = uniqueName(), dis
 }
 
 export async function loginAdmin(baseUrl: string): Promise<AuthResponse> {
-  const res = await http<AuthResponse>(baseUrl, 'POST', '/api/auth/login', { body: { username: 'admin', password: ADMIN_PASSWORD } });
+  const res = await http<AuthResponse>(baseUrl, 'POST', '/api/auth/login', {
+    body: { username: 'admin', password: ADMIN_PASSWORD },
+  });
   if (res.status !== 200) throw new Error(`admin login failed ${res.status} ${JSON.stringify(res.body)}`);
   return res.body;
 }
 
 /** Creates a community owned by `token`'s user and returns it with its always-on community room. */
-export async function createCommunity(baseUrl: string, token: string, slug = uniqueName('c')): Promise<{ community: CommunityView; room: RoomView }> {
-  const c = await http<CommunityView>(baseUrl, 'POST', '/api/communities', { token, body: { slug, name: `Community ${slug}` } });
+export async function createCommunity(
+  baseUrl: string,
+  token: string,
+  slug = uniqueName('c'),
+): Promise<{ community: CommunityView; room: RoomView }> {
+  const c = await http<CommunityView>(baseUrl, 'POST', '/api/communities', {
+    token,
+    body: { slug, name: `Community ${slug}` },
+  });
   if (c.status !== 201) throw new Error(`create community failed ${c.status} ${JSON.stringify(c.body)}`);
-  const rooms = await http<{ rooms: RoomView[] }>(baseUrl, 'GET', `/api/communities/${c.body.id}/rooms`, { token });
+  const rooms = await http<{ rooms: RoomView[] }>(baseUrl, 'GET', `/api/communities/${c.body.id}/rooms`, {
+    token,
+  });
   const room = rooms.body.rooms[0];
   if (!room) throw new Error('community has no room');
   return { community: c.body, room };

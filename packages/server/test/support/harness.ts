@@ -104,11 +104,20 @@ export interface Spawned {
 
 /** Runs `lightstick serve` as a child process and waits until it listens. */
 export async function spawnLightstick(
-  opts: { dataDir?: string; port?: number; env?: Record<string, string>; args?: string[]; timeoutMs?: number } = {},
+  opts: {
+    dataDir?: string;
+    port?: number;
+    env?: Record<string, string>;
+    args?: string[];
+    timeoutMs?: number;
+  } = {},
 ): Promise<Spawned> {
   const dataDir = opts.dataDir ?? (await tempDir());
   const port = opts.port ?? (await freePort());
-  const env = { ...process.env, ...baseEnv(dataDir, { PORT: String(port), LIGHTSTICK_LOG_LEVEL: 'info', ...opts.env }) };
+  const env = {
+    ...process.env,
+    ...baseEnv(dataDir, { PORT: String(port), LIGHTSTICK_LOG_LEVEL: 'info', ...opts.env }),
+  };
   const proc = spawn(process.execPath, ['--import', 'tsx', MAIN, 'serve', ...(opts.args ?? [])], {
     cwd: REPO_ROOT,
     env,
@@ -119,7 +128,10 @@ export async function spawnLightstick(
     proc.once('exit', (code, signal) => resolve({ code, signal })),
   );
   await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not listen in time:\n${out}`)), opts.timeoutMs ?? 30_000);
+    const timer = setTimeout(() => {
+      proc.kill('SIGKILL'); // a server that never came up must not outlive the test
+      reject(new Error(`server did not listen in time:\n${out}`));
+    }, opts.timeoutMs ?? 30_000);
     const onData = (chunk: Buffer) => {
       out += chunk.toString();
       if (/"msg":"listening"/.test(out)) {

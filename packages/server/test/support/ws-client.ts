@@ -56,7 +56,13 @@ export class WsTestClient {
       }
     }
     return new Promise<T>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no matching frame in ${timeoutMs} ms; got ${JSON.stringify(this.frames.slice(-5))}`)), timeoutMs);
+      const timer = setTimeout(
+        () =>
+          reject(
+            new Error(`no matching frame in ${timeoutMs} ms; got ${JSON.stringify(this.frames.slice(-5))}`),
+          ),
+        timeoutMs,
+      );
       this.waiters.push({
         pred,
         resolve: (f) => {
@@ -69,7 +75,9 @@ export class WsTestClient {
   }
 
   /** Sends a frame with `id` and waits for the answer carrying the same id. */
-  async request<T extends ServerFrame = ServerFrame>(frame: { id: number } & Record<string, unknown>): Promise<T> {
+  async request<T extends ServerFrame = ServerFrame>(
+    frame: { id: number } & Record<string, unknown>,
+  ): Promise<T> {
     this.send(frame);
     return this.next<T>((f) => 'id' in f && f.id === frame.id);
   }

@@ -1,0 +1,322 @@
+/**
+ * RealtimeClient: one chat session over a series of connections (see link.ts). It keeps rooms
+ * joined across reconnects, resuming each from its last position; delivers each message once and
+ * in order; repairs gaps by joining again; and resends unacknowledged sends under the same client
+ * id until acknowledged, so a reconnect neither loses nor doubles a message.
+ */
+import {
+  graphemeLength,
+  Limits,
+  type AuthedFrame,
+  type ChatMessage,
+  type ErrorFrame,
+  type JoinedFrame,
+  type Position,
+  type ServerFrame,
+} from '@lightstick/protocol';
+import type { BackoffOptions } from './backoff.ts';
+import type { WebSocketCtor } from './connection.ts';
+import { Emitter } from './emitter.ts';
+import { ClientErrorCode, RealtimeError } from './errors.ts';
+import { Link, type ConnectionState } from './link.ts';
+import { Outbox, type PendingSend, type SendResult } from './outbox.ts';
+import { RoomStreams } from './rooms.ts';
+
+export type { ConnectionState };
+
+export interface RealtimeEvents {
+  state: ConnectionState;
+  /** Every `authed`: `first` once per connection, false after a re-auth on the same socket. */
+  authed: { user: AuthedFrame['user']; exp: number; first: boolean };
+  joined: { room: string; pos: Position; reload: boolean };
+  /** New messages of a room, in order, each once. `replay` when they came from a resume. */
+  messages: { room: string; messages: ChatMessage[]; skipped: number; replay: boolean };
+  /** The held position could not be resumed: reload the archive; live messages continue after `pos`. */
+  reload: { room: string; pos: Position };
+  /** A send was rate limited; the client resends it by itself after `retryAfterMs`. */
+  throttled: { room: string; cid: string; retryAfterMs: number };
+  /** `fatal`: the client stopped (auth failed, session ended) and will not reconnect by itself. */
+  error: { error: RealtimeError; fatal: boolean };
+}
+
+export interface RealtimeOptions {
+  /** WebSocket URL, e.g. 'ws://127.0.0.1:8080/ws'. */
+  url: string;
+  /** A valid access token; `forceRefresh` when the current one expired or a re-auth is due. */
+  getToken: (opts: { forceRefresh: boolean }) => Promise<string>;
+  /** Default `globalThis.WebSocket`; in Node 20 pass `WebSocket` from the `ws` package. */
+  WebSocket?: WebSocketCtor;
+  /** Reconnect delays (default base 500 ms, cap 15 s, full jitter). */
+  backoff?: BackoffOptions;
+  /** Silence longer than this means the link is dead. Default: the server's `hello` value. */
+  idleTimeoutMs?: number;
+  now?: () => number;
+  /** Client message ids; default `crypto.randomUUID`. */
+  newCid?: () => string;
+}
+
+export interface JoinResult {
+  pos: Position;
+  reload: boolean;
+}
+
+/** `not_joined` answers tolerated per send before giving up, so a confused server cannot loop us. */
+const MAX_NOT_JOINED = 5;
+
+export class RealtimeClient extends Emitter<RealtimeEvents> {
+  private readonly link: Link;
+  private readonly newCid: () => string;
+  private readonly rooms = new RoomStreams();
+  private readonly outbox = new Outbox();
+  /** Join and leave requests in flight on the current connection. */
+  private readonly requests = new Map<number, { kind: 'join' | 'leave'; room: string }>();
+  private readonly joinWaiters = new Map<
+    string,
+    { resolve(r: JoinResult): void; reject(e: Error): void }[]
+  >();
+  private readonly leaveWaiters = new Map<number, () => void>();
+  private current: ConnectionState = 'closed';
+  private me: AuthedFrame['user'] | undefined;
+
+  constructor(opts: RealtimeOptions) {
+    super();
+    const ctor = opts.WebSocket ?? (globalThis as { WebSocket?: WebSocketCtor }).WebSocket;
+    if (!ctor) throw new TypeError('No WebSocket: pass options.WebSocket (in Node: the ws package).');
+    this.newCid = opts.newCid ?? (() => crypto.randomUUID());
+    const linkOpts = { ...opts, WebSocket: ctor, now: opts.now ?? Date.now };
+    this.link = new Link(linkOpts, {
+      state: (s) => this.setState(s),
+      authed: (user, exp, first) => this.onAuthed(user, exp, first),
+      frame: (f) => this.onFrame(f),
+      badFrame: (raw) =>
+        this.emit('error', { error: new RealtimeError('bad_frame', `Unreadable: ${raw}`), fatal: false }),
+      down: () => this.onDown(),
+      fatal: (error) => this.onFatal(error),
+    });
+  }
+
+  get state(): ConnectionState {
+    return this.current;
+  }
+
+  /** The authenticated user, once the first `authed` arrived. */
+  get user(): AuthedFrame['user'] | undefined {
+    return this.me;
+  }
+
+  /** Last position held for a room. */
+  position(room: string): Position | undefined {
+    return this.rooms.get(room)?.pos;
+  }
+
+  /** Sends not yet acknowledged. */
+  get pendingSends(): number {
+    return this.outbox.size;
+  }
+
+  /** Starts connecting (no-op when already running). */
+  connect(): void {
+    this.link.start();
+  }
+
+  /** Stops for good: closes the socket and rejects what is pending with `client_closed`. */
+  close(): void {
+    if (!this.link.running) return;
+    this.link.stop();
+    this.onFatal(new RealtimeError(ClientErrorCode.Closed, 'Client closed'), false);
+  }
+
+  /**
+   * Joins a room (now, or as soon as connected) and keeps it joined across reconnects.
+   * `since` resumes from a position the app already holds (e.g. the newest archived message).
+   */
+  join(room: string, opts: { since?: Position } = {}): Promise<JoinResult> {
+    if (!this.link.running) return Promise.reject(new RealtimeError(ClientErrorCode.Closed, 'Client closed'));
+    const existing = this.rooms.get(room);
+    if (existing?.active && !existing.joining && existing.pos) {
+      return Promise.resolve({ pos: existing.pos, reload: false });
+    }
+    const joined = new Promise<JoinResult>((resolve, reject) => {
+      this.joinWaiters.set(room, [...(this.joinWaiters.get(room) ?? []), { resolve, reject }]);
+    });
+    if (!existing) {
+      this.rooms.add(room, opts.since);
+      this.sendJoin(room);
+    }
+    return joined;
+  }
+
+  /** Leaves a room; its unacknowledged sends are rejected with `not_joined`. */
+  async leave(room: string): Promise<void> {
+    if (!this.rooms.get(room)) return;
+    this.rooms.remove(room);
+    const err = new RealtimeError('not_joined', 'Left the room', { room });
+    this.settleJoin(room, err);
+    this.outbox.rejectWhere((p) => p.room === room, err);
+    const id = this.link.nextId();
+    if (!this.link.send({ op: 'leave', id, room })) return;
+    this.requests.set(id, { kind: 'leave', room });
+    await new Promise<void>((resolve) => this.leaveWaiters.set(id, resolve));
+  }
+
+  /**
+   * Sends a chat message; resolves with the server's ack. Survives reconnects (resent under the
+   * same `cid`, never doubled) and rate limits (resent after `retryAfterMs`).
+   */
+  send(room: string, text: string): Promise<SendResult> {
+    const fail = (code: string, msg: string) => Promise.reject(new RealtimeError(code, msg, { room }));
+    if (!this.link.running) return fail(ClientErrorCode.Closed, 'Client closed');
+    if (!this.rooms.get(room)) return fail('not_joined', 'Join the room first');
+    if (text.trim() === '') return fail('validation_failed', 'Message is empty');
+    if (
+      graphemeLength(text) > Limits.maxMessageChars ||
+      new TextEncoder().encode(text).length > Limits.maxMessageBytes
+    ) {
+      return fail('message_too_long', `Message is longer than ${Limits.maxMessageChars} characters`);
+    }
+    return new Promise<SendResult>((resolve, reject) => {
+      const cid = this.newCid();
+      this.outbox.add({
+        cid,
+        room,
+        text,
+        reqId: undefined,
+        retryTimer: undefined,
+        notJoined: 0,
+        resolve,
+        reject,
+      });
+      this.flushSends();
+    });
+  }
+
+  // ---- link events ----
+  private setState(state: ConnectionState): void {
+    if (this.current === state) return;
+    this.current = state;
+    this.emit('state', state);
+  }
+
+  private onAuthed(user: AuthedFrame['user'], exp: number, first: boolean): void {
+    this.me = user;
+    this.emit('authed', { user, exp, first });
+    if (!first) return;
+    for (const s of this.rooms.all()) this.sendJoin(s.room);
+    this.flushSends();
+  }
+
+  /** Nothing in flight on the dropped connection will be answered; rooms and sends go again. */
+  private onDown(): void {
+    this.requests.clear();
+    for (const resolve of this.leaveWaiters.values()) resolve();
+    this.leaveWaiters.clear();
+    this.rooms.deactivateAll();
+    this.outbox.resetInFlight();
+  }
+
+  private onFatal(error: RealtimeError, report = true): void {
+    this.onDown();
+    for (const room of [...this.joinWaiters.keys()]) this.settleJoin(room, error);
+    this.outbox.rejectWhere(() => true, error);
+    if (report) this.emit('error', { error, fatal: true });
+  }
+
+  private onFrame(f: ServerFrame): void {
+    if (f.t === 'joined') return this.onJoined(f);
+    if (f.t === 'left') return this.finishLeave(f.id);
+    if (f.t === 'error') return this.onError(f);
+    if (f.t === 'ack') {
+      const p = this.outbox.byRequest(f.id);
+      if (p) this.outbox.resolve(p, { cid: f.cid, mid: f.mid, pos: f.pos, duplicate: f.duplicate });
+      return;
+    }
+    if (f.t !== 'msgs') return;
+    const out = this.rooms.onMessages(f);
+    if (out.kind === 'gap') this.sendJoin(f.room);
+    else if (out.kind === 'deliver' && (out.messages.length > 0 || out.skipped > 0)) {
+      this.emit('messages', { room: f.room, messages: out.messages, skipped: out.skipped, replay: false });
+    }
+  }
+
+  private onJoined(f: JoinedFrame): void {
+    this.requests.delete(f.id);
+    const out = this.rooms.onJoined(f);
+    if (!out) return; // left while the join was in flight
+    const pos = this.rooms.get(f.room)?.pos ?? f.pos;
+    if (out.reload) this.emit('reload', { room: f.room, pos });
+    if (out.missed.length > 0)
+      this.emit('messages', { room: f.room, messages: out.missed, skipped: 0, replay: true });
+    this.emit('joined', { room: f.room, pos, reload: out.reload });
+    for (const w of this.joinWaiters.get(f.room) ?? []) w.resolve({ pos, reload: out.reload });
+    this.joinWaiters.delete(f.room);
+    this.flushSends();
+  }
+
+  private onError(f: ErrorFrame): void {
+    const req = f.id === undefined ? undefined : this.requests.get(f.id);
+    if (req?.kind === 'join') {
+      this.requests.delete(f.id!);
+      this.rooms.remove(req.room);
+      const err = new RealtimeError(f.code, f.message, { room: req.room });
+      this.settleJoin(req.room, err);
+      this.outbox.rejectWhere((p) => p.room === req.room, err);
+      return this.emit('error', { error: err, fatal: false });
+    }
+    if (req?.kind === 'leave') return this.finishLeave(f.id);
+    const p = this.outbox.byRequest(f.id);
+    const err = new RealtimeError(f.code, f.message, { retryAfterMs: f.retryAfterMs, room: p?.room });
+    if (p) return this.onSendError(p, err);
+    this.emit('error', { error: err, fatal: false });
+  }
+
+  private onSendError(p: PendingSend, err: RealtimeError): void {
+    this.outbox.unsend(p);
+    if (err.code === 'rate_limited') {
+      const retryAfterMs = err.retryAfterMs ?? 1000;
+      p.retryTimer = setTimeout(() => {
+        p.retryTimer = undefined;
+        this.flushSends();
+      }, retryAfterMs);
+      return this.emit('throttled', { room: p.room, cid: p.cid, retryAfterMs });
+    }
+    if (err.code === 'not_joined' && ++p.notJoined <= MAX_NOT_JOINED && this.rooms.get(p.room)) {
+      return this.sendJoin(p.room); // the server lost our membership: join again, then resend
+    }
+    this.outbox.reject(p, err);
+  }
+
+  // ---- writes ----
+  /** Joins (or joins again, to repair a gap) from the held position. */
+  private sendJoin(room: string): void {
+    const s = this.rooms.get(room);
+    if (!s || !this.link.isAuthed) return;
+    const id = this.link.nextId();
+    if (!this.link.send(s.pos ? { op: 'join', id, room, since: s.pos } : { op: 'join', id, room })) return;
+    s.joining = true;
+    this.requests.set(id, { kind: 'join', room });
+  }
+
+  private flushSends(): void {
+    if (!this.link.isAuthed) return;
+    for (const p of this.outbox.ready()) {
+      const s = this.rooms.get(p.room);
+      if (!s?.active || s.joining) continue;
+      const id = this.link.nextId();
+      if (!this.link.send({ op: 'send', id, room: p.room, cid: p.cid, text: p.text })) return;
+      this.outbox.markSent(p, id);
+    }
+  }
+
+  private finishLeave(id: number | undefined): void {
+    if (id === undefined) return;
+    this.requests.delete(id);
+    const resolve = this.leaveWaiters.get(id);
+    this.leaveWaiters.delete(id);
+    resolve?.();
+  }
+
+  private settleJoin(room: string, err: Error): void {
+    for (const w of this.joinWaiters.get(room) ?? []) w.reject(err);
+    this.joinWaiters.delete(room);
+  }
+}

@@ -1,0 +1,5 @@
+/** A mounted view: its root element and what to undo when the route changes. */
+export interface View {
+  el: HTMLElement;
+  dispose?(): void;
+}
