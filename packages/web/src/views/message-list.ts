@@ -49,6 +49,20 @@ export class MessageList {
     if (stick) this.scrollToBottom();
   }
 
+  /** Messages that may belong before ones already shown (an archive page fetched after joining): placed by offset. */
+  merge(msgs: ChatMessage[]): void {
+    const items = [...this.list.children] as HTMLElement[];
+    for (const m of msgs) {
+      if (this.byId.has(m.id)) continue;
+      const after = items.find(
+        (li) => li.dataset.offset !== undefined && Number(li.dataset.offset) > m.pos.offset,
+      );
+      const li = this.item(m);
+      if (after) after.before(li);
+      else this.list.append(li);
+    }
+  }
+
   /** An older page at the top, keeping what the reader looks at in place. */
   prepend(msgs: ChatMessage[]): void {
     const before = this.el.scrollHeight;

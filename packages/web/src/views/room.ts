@@ -89,6 +89,13 @@ export function roomView(session: Session, roomId: string): View {
     if (disposed) return;
     const since = newest.at(-1)?.pos;
     await rt.join(roomId, since ? { since } : {});
+    if (!since && !disposed) {
+      // The archive was empty, so there was no position to resume from: a message committed between that fetch
+      // and the join is in the archive now (it commits before it is published), so fetch once more and merge.
+      const page = await session.api.messages(roomId, { limit: PAGE });
+      if (!disposed) list.merge(page.messages);
+      prevCursor ??= page.prevCursor;
+    }
     el.dataset.joined = 'true';
     // A short first page cannot be scrolled: fetch older pages until it can.
     while (!disposed && prevCursor !== null && list.el.scrollHeight <= list.el.clientHeight)
