@@ -5,24 +5,13 @@
  */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type { ChatMessage, Position } from '@lightstick/protocol';
 import type { Runtime } from '../../src/runtime.ts';
 import type { HistoryOptions, HistoryStore } from '../../src/history/history-store.ts';
 
-export interface FakeClock extends Runtime {
-  advance(ms: number): void;
-}
-
-export function fakeClock(start = 1_700_000_000_000): FakeClock {
-  let t = start;
-  return {
-    now: () => t,
-    id: () => randomUUID(),
-    random: (n) => randomBytes(n),
-    advance: (ms) => void (t += ms),
-  };
-}
+export { fakeClock, type FakeClock } from '../support/fake-clock.ts';
+import { fakeClock, type FakeClock } from '../support/fake-clock.ts';
 
 export type HistoryFactory = (runtime: Runtime) => Promise<{ store: HistoryStore; cleanup(): Promise<void> }>;
 

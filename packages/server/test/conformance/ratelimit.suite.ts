@@ -9,23 +9,12 @@
  */
 import { describe, test, beforeEach, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type { Runtime } from '../../src/runtime.ts';
 import type { RateLimiter, RateRule } from '../../src/ratelimit/rate-limiter.ts';
 
-export interface FakeClockRuntime extends Runtime {
-  advance(ms: number): void;
-}
-
-export function fakeClockRuntime(start = 1_700_000_000_000): FakeClockRuntime {
-  let t = start;
-  return {
-    now: () => t,
-    id: () => randomUUID(),
-    random: (n) => randomBytes(n),
-    advance: (ms) => void (t += ms),
-  };
-}
+export { fakeClock as fakeClockRuntime, type FakeClock as FakeClockRuntime } from '../support/fake-clock.ts';
+import { fakeClock as fakeClockRuntime, type FakeClock as FakeClockRuntime } from '../support/fake-clock.ts';
 
 export type RateLimiterFactory = (runtime: Runtime) => Promise<RateLimiter>;
 

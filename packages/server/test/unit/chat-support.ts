@@ -5,28 +5,15 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type { CommunityRole, RoomAccess } from '@lightstick/protocol';
 import { openSqliteStore } from '../../src/storage/sqlite.ts';
 import type { RoomRecord, Store } from '../../src/storage/repositories.ts';
 import type { Principal } from '../../src/auth/principal.ts';
-import type { Runtime } from '../../src/runtime.ts';
 import { createLogger } from '../../src/observability/logger.ts';
 import { createMetrics } from '../../src/observability/metrics.ts';
 
-export interface Clock extends Runtime {
-  advance(ms: number): void;
-}
-
-export function clock(start = 1_700_000_000_000): Clock {
-  let t = start;
-  return {
-    now: () => t,
-    id: () => randomUUID(),
-    random: (n) => randomBytes(n),
-    advance: (ms) => void (t += ms),
-  };
-}
+export { fakeClock as clock, type FakeClock as Clock } from '../support/fake-clock.ts';
 
 export const silentLogger = () => createLogger({ level: 'silent', nodeId: 'test' });
 export const testMetrics = () => createMetrics('test');
