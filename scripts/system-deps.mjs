@@ -55,9 +55,29 @@ async function ensurePostgres() {
   }
 }
 
+async function ensureRedis() {
+  if (!has('redis-server') || !has('redis-cli')) aptInstall(['redis-server']);
+  if (await reachable(6379)) return;
+  console.log('starting Redis on 127.0.0.1:6379 ...');
+  spawnSync(
+    'redis-server',
+    ['--daemonize', 'yes', '--bind', '127.0.0.1', '--port', '6379', '--save', '', '--appendonly', 'no'],
+    {
+      stdio: 'inherit',
+    },
+  );
+  if (!(await waitFor(6379, 10_000))) {
+    console.error(
+      'Redis is not reachable at 127.0.0.1:6379; start it: redis-server --daemonize yes --port 6379',
+    );
+    process.exit(1);
+  }
+}
+
 export async function ensureSystem() {
   const missing = [];
   if (!has('chromium')) missing.push('chromium');
   if (missing.length > 0) aptInstall(missing);
   await ensurePostgres();
+  await ensureRedis();
 }

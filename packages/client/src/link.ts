@@ -3,6 +3,8 @@
  * from `getToken`, re-authenticates on the same socket shortly before `exp`, answers pings, and
  * after a drop reconnects with exponential backoff and full jitter (or after the server's advised
  * `reconnect.afterMs`). It stops for good on 4003, on a refused session, or on an unknown close code.
+ * Given several gateway URLs it tries the next one on each reconnect, so a client of a dead or draining
+ * gateway lands on another and resumes there.
  */
 import {
   Limits,
@@ -19,7 +21,8 @@ import { tokenLifetimeMs } from './token-lifetime.ts';
 export type ConnectionState = 'connecting' | 'open' | 'reconnecting' | 'closed';
 
 export interface LinkOptions {
-  url: string;
+  /** One gateway URL, or several: each reconnect moves on to the next one, round robin. */
+  url: string | readonly string[];
   WebSocket: WebSocketCtor;
   getToken: (opts: { forceRefresh: boolean }) => Promise<string>;
   backoff?: BackoffOptions;
@@ -61,12 +64,21 @@ export class Link {
   private reconnectTimer: ReturnType<typeof setTimeout> | undefined;
   private reauthTimer: ReturnType<typeof setTimeout> | undefined;
   private readonly backoff: Backoff;
+  private readonly urls: readonly string[];
+  private urlIndex = 0;
 
   constructor(
     private readonly opts: LinkOptions,
     private readonly on: LinkHandlers,
   ) {
     this.backoff = new Backoff(opts.backoff);
+    this.urls = typeof opts.url === 'string' ? [opts.url] : [...opts.url];
+    if (this.urls.length === 0) throw new TypeError('options.url: give at least one WebSocket URL');
+  }
+
+  /** The URL of the current (or next) connection attempt. */
+  get url(): string {
+    return this.urls[this.urlIndex] as string;
   }
 
   get isAuthed(): boolean {
@@ -106,9 +118,11 @@ export class Link {
 
   private open(state: ConnectionState): void {
     this.on.state(state);
+    // A reconnect goes to the next gateway: the one we lost may be dead or draining.
+    if (state === 'reconnecting') this.urlIndex = (this.urlIndex + 1) % this.urls.length;
     const conn: Connection = new Connection(
       this.opts.WebSocket,
-      this.opts.url,
+      this.url,
       {
         onOpen: () => void this.authenticate(conn, this.forceRefresh),
         onFrame: (f) => this.conn === conn && this.onFrame(conn, f),

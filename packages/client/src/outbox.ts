@@ -23,6 +23,8 @@ export interface PendingSend {
   retryTimer: ReturnType<typeof setTimeout> | undefined;
   /** How often the server answered `not_joined`: bounded so a confused server cannot loop us. */
   notJoined: number;
+  /** How often the server answered `unavailable` in a row: resent with backoff, then given up. */
+  unavailable: number;
   resolve(result: SendResult): void;
   reject(err: Error): void;
 }
@@ -39,7 +41,7 @@ export class Outbox {
     this.byCid.set(p.cid, p);
   }
 
-  /** Sends ready to go out (not in flight, not waiting out a rate limit), oldest first. */
+  /** Sends ready to go out (not in flight, not waiting out a rate limit or backoff), oldest first. */
   ready(): PendingSend[] {
     return [...this.byCid.values()].filter((p) => p.reqId === undefined && p.retryTimer === undefined);
   }

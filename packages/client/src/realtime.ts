@@ -14,7 +14,7 @@ import {
   type Position,
   type ServerFrame,
 } from '@lightstick/protocol';
-import type { BackoffOptions } from './backoff.ts';
+import { Backoff, type BackoffOptions } from './backoff.ts';
 import type { WebSocketCtor } from './connection.ts';
 import { Emitter } from './emitter.ts';
 import { ClientErrorCode, RealtimeError } from './errors.ts';
@@ -35,13 +35,21 @@ export interface RealtimeEvents {
   reload: { room: string; pos: Position };
   /** A send was rate limited; the client resends it by itself after `retryAfterMs`. */
   throttled: { room: string; cid: string; retryAfterMs: number };
+  /**
+   * The server could not store a send now (`unavailable`: e.g. its Redis is down); the client resends it
+   * under the same `cid` after `retryAfterMs` (backoff), so it is stored once whether or not it went through.
+   */
+  retrying: { room: string; cid: string; code: string; attempt: number; retryAfterMs: number };
   /** `fatal`: the client stopped (auth failed, session ended) and will not reconnect by itself. */
   error: { error: RealtimeError; fatal: boolean };
 }
 
 export interface RealtimeOptions {
-  /** WebSocket URL, e.g. 'ws://127.0.0.1:8080/ws'. */
-  url: string;
+  /**
+   * WebSocket URL, e.g. 'ws://127.0.0.1:8080/ws', or the URLs of several gateways: the client starts on
+   * the first and moves to the next on each reconnect (shuffle the list to spread clients).
+   */
+  url: string | readonly string[];
   /** A valid access token; `forceRefresh` when the current one expired or a re-auth is due. */
   getToken: (opts: { forceRefresh: boolean }) => Promise<string>;
   /** Default `globalThis.WebSocket`; in Node 20 pass `WebSocket` from the `ws` package. */
@@ -62,6 +70,9 @@ export interface JoinResult {
 
 /** `not_joined` answers tolerated per send before giving up, so a confused server cannot loop us. */
 const MAX_NOT_JOINED = 5;
+/** `unavailable` answers in a row per send before it is rejected (about a minute of backoff in all). */
+const MAX_UNAVAILABLE = 12;
+const UNAVAILABLE_BACKOFF = { baseMs: 250, capMs: 8000 };
 
 export class RealtimeClient extends Emitter<RealtimeEvents> {
   private readonly link: Link;
@@ -97,6 +108,11 @@ export class RealtimeClient extends Emitter<RealtimeEvents> {
 
   get state(): ConnectionState {
     return this.current;
+  }
+
+  /** The gateway URL of the current (or next) connection attempt. */
+  get url(): string {
+    return this.link.url;
   }
 
   /** The authenticated user, once the first `authed` arrived. */
@@ -183,6 +199,7 @@ export class RealtimeClient extends Emitter<RealtimeEvents> {
         reqId: undefined,
         retryTimer: undefined,
         notJoined: 0,
+        unavailable: 0,
         resolve,
         reject,
       });
@@ -278,6 +295,24 @@ export class RealtimeClient extends Emitter<RealtimeEvents> {
         this.flushSends();
       }, retryAfterMs);
       return this.emit('throttled', { room: p.room, cid: p.cid, retryAfterMs });
+    }
+    if (err.code === 'unavailable' && ++p.unavailable <= MAX_UNAVAILABLE) {
+      // The protocol's advice: retry with backoff under the same cid. A send refused after a timeout may
+      // have been stored all the same; the same cid makes the resend an acknowledgement, not a copy.
+      const backoff = new Backoff(UNAVAILABLE_BACKOFF);
+      for (let i = 1; i < p.unavailable; i++) backoff.next();
+      const retryAfterMs = Math.max(100, backoff.next());
+      p.retryTimer = setTimeout(() => {
+        p.retryTimer = undefined;
+        this.flushSends();
+      }, retryAfterMs);
+      return this.emit('retrying', {
+        room: p.room,
+        cid: p.cid,
+        code: err.code,
+        attempt: p.unavailable,
+        retryAfterMs,
+      });
     }
     if (err.code === 'not_joined' && ++p.notJoined <= MAX_NOT_JOINED && this.rooms.get(p.room)) {
       return this.sendJoin(p.room); // the server lost our membership: join again, then resend

@@ -1,13 +1,18 @@
 /**
- * Command line: `lightstick serve [--role gateway,api,web,media|all] [--port N] [--host H] [--data-dir D]`
- * and `lightstick migrate`. Exit codes: 0 ok, 1 failed at run time, 2 bad configuration or usage.
+ * Command line: `lightstick serve [--role gateway,api,web,media|all] [--port N] [--host H] [--data-dir D]
+ * [--workers N]` and `lightstick migrate`. Exit codes: 0 ok, 1 failed at run time, 2 bad configuration or usage.
+ * With `--workers N` (N > 1) this process becomes a node:cluster primary and each worker runs this file again.
  */
+import cluster from 'node:cluster';
+import { readFile } from 'node:fs/promises';
 import { ConfigError, loadConfig } from './config/load.ts';
 import { startServer } from './app/server.ts';
 import { migrateOnly } from './app/build.ts';
+import { runPrimary, socketBudget } from './app/workers.ts';
+import { createLogger } from './observability/logger.ts';
 
 const USAGE =
-  'usage: lightstick serve [--role ROLES] [--port N] [--host H] [--data-dir DIR] | lightstick migrate';
+  'usage: lightstick serve [--role ROLES] [--port N] [--host H] [--data-dir DIR] [--workers N] | lightstick migrate';
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
@@ -24,7 +29,16 @@ async function main(argv: string[]): Promise<number> {
     await migrateOnly(config);
     return 0;
   }
+  if (config.workers > 1 && cluster.isPrimary) {
+    const logger = createLogger({ level: config.logLevel, nodeId: `${config.nodeId}-primary` });
+    return runPrimary(config, { logger });
+  }
   const server = await startServer(config);
+  // Stay inside the open-file limit: past this many sockets new connections are closed at once, and a
+  // client with several gateway URLs moves on to the next.
+  const budget = await socketBudget(() => readFile('/proc/self/limits', 'utf8'));
+  if (budget !== undefined) server.http.server.maxConnections = budget;
+  server.logger.info({ maxConnections: budget ?? null }, 'socket budget');
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;

@@ -1,41 +1,51 @@
 /**
  * Composition root: the only place that picks an implementation for each seam, from Config.
- * Embedded defaults: SQLite file, in-process broker, history, presence and rate limits.
+ * Embedded defaults: SQLite file, in-process broker, history, presence and rate limits (embedded-seams.ts).
+ * LIGHTSTICK_REDIS_URL: scale-out mode, Redis for all of those and the room streams (redis-seams.ts);
+ * LIGHTSTICK_DATABASE_URL: PostgreSQL instead of the SQLite file.
  */
 import path from 'node:path';
 import type { Config } from '../config/config.ts';
-import { ConfigError } from '../config/load.ts';
 import { systemRuntime, type Runtime } from '../runtime.ts';
 import { createLogger, type Logger } from '../observability/logger.ts';
 import { createMetrics } from '../observability/metrics.ts';
 import type { Store } from '../storage/repositories.ts';
 import { openSqliteStore } from '../storage/sqlite.ts';
 import { openPostgresStore } from '../storage/postgres.ts';
-import { MemoryBroker } from '../broker/memory.ts';
-import { MemoryHistoryStore } from '../history/memory.ts';
-import { MemoryPresenceStore } from '../presence/memory.ts';
-import { MemoryRateLimiter } from '../ratelimit/memory.ts';
-import { EmbeddedMessageLog } from '../chat/embedded-log.ts';
-import { HistorySeeder } from '../chat/history-seeder.ts';
+import type { Archiver } from '../chat/archiver.ts';
+import type { RoomSeeder } from '../chat/room-seeder.ts';
 import { SendService } from '../chat/send-service.ts';
 import { CommunityService } from '../chat/communities.ts';
 import { TokenService } from '../auth/tokens.ts';
 import { AuthService } from '../auth/auth-service.ts';
+import { embeddedSeams } from './embedded-seams.ts';
+import type { ModeSeams } from './seams.ts';
 import type { Services } from './services.ts';
 
 export interface Built {
+  mode: ModeSeams['mode'];
   services: Services;
+  /** What the gateway gets: `services` with the hot-path store (cached in scale-out mode). */
+  gatewayServices: Services;
   tokens: TokenService;
   auth: AuthService;
   communities: CommunityService;
-  seeder: HistorySeeder;
+  seeder: RoomSeeder;
   send: SendService;
+  /** Scale-out mode with the api role: the archive writer; server.ts starts and stops it. */
+  archiver: Archiver | undefined;
+  /** Messages waiting for the archive, read now. */
+  backlog(): Promise<number>;
   /** Closes every seam, store last. */
   close(): Promise<void>;
 }
 
 export function openStore(config: Config): Promise<Store> {
-  if (config.databaseUrl) return openPostgresStore(config.databaseUrl);
+  if (config.databaseUrl) {
+    return openPostgresStore(config.databaseUrl, {
+      ...(config.databaseSchema !== undefined ? { schema: config.databaseSchema } : {}),
+    });
+  }
   return openSqliteStore(path.join(config.dataDir, 'lightstick.db'));
 }
 
@@ -49,19 +59,25 @@ export async function buildServices(
   config: Config,
   opts: { runtime?: Runtime; logger?: Logger } = {},
 ): Promise<Built> {
-  if (config.redisUrl) {
-    throw new ConfigError(
-      'LIGHTSTICK_REDIS_URL is set, but this build runs the in-process broker only; unset it',
-    );
-  }
   const runtime = opts.runtime ?? systemRuntime;
   const logger = opts.logger ?? createLogger({ level: config.logLevel, nodeId: config.nodeId });
   const metrics = createMetrics(config.nodeId);
   const store = await openStore(config);
-  const broker = new MemoryBroker();
-  const history = new MemoryHistoryStore(runtime);
-  const presence = new MemoryPresenceStore(runtime);
-  const rateLimiter = new MemoryRateLimiter(runtime);
+  let seams: ModeSeams;
+  try {
+    const deps = { config, store, runtime, logger, metrics };
+    if (config.redisUrl) {
+      // Loaded only in scale-out mode: embedded mode never loads the Redis client.
+      const { redisSeams } = await import('./redis-seams.ts');
+      seams = await redisSeams({ ...deps, redisUrl: config.redisUrl });
+    } else {
+      seams = embeddedSeams(deps);
+    }
+  } catch (err) {
+    await store.close();
+    throw err;
+  }
+  const { broker, history, presence, rateLimiter, messageLog } = seams;
   const tokens = new TokenService({
     keys: store.signingKeys,
     runtime,
@@ -69,20 +85,16 @@ export async function buildServices(
     keyRotationDays: config.auth.keyRotationDays,
     issuer: config.auth.issuer,
   });
-  await tokens.init();
-  const seeder = new HistorySeeder({ store, history, historyOptions: config.history, runtime, logger });
-  const messageLog = new EmbeddedMessageLog({
-    messages: store.messages,
-    history,
-    broker,
-    runtime,
-    metrics,
-    logger,
-    groupCommitMs: config.archive.groupCommitMs,
-    maxBacklog: config.archive.maxBacklog,
-    historyOptions: config.history,
-    seeder,
-  });
+  const close = async () => {
+    await seams.close();
+    await store.close();
+  };
+  try {
+    await tokens.init();
+  } catch (err) {
+    await close();
+    throw err;
+  }
   const services: Services = {
     config,
     runtime,
@@ -104,17 +116,18 @@ export async function buildServices(
     refreshTtlSec: config.auth.refreshTtlSec,
   });
   const communities = new CommunityService({ store, runtime });
-  const send = new SendService({ store, rateLimiter, messageLog, runtime });
+  const send = new SendService({ store: seams.hotStore, rateLimiter, messageLog, runtime });
   return {
+    mode: seams.mode,
     services,
+    gatewayServices: seams.hotStore === store ? services : { ...services, store: seams.hotStore },
     tokens,
     auth,
     communities,
-    seeder,
+    seeder: seams.seeder,
     send,
-    async close() {
-      await Promise.allSettled([broker.close(), history.close(), presence.close(), rateLimiter.close()]);
-      await store.close();
-    },
+    archiver: seams.archiver,
+    backlog: () => seams.backlog(),
+    close,
   };
 }

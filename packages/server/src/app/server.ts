@@ -1,7 +1,8 @@
 /**
  * Starts the roles chosen in Config in this process: HTTP API and web on Fastify, the gateway on its
- * 'upgrade' event at /ws. `shutdown()` is the SIGTERM drain: stop accepting, tell clients to reconnect,
- * flush the archive, close the stores.
+ * 'upgrade' event at /ws, and in scale-out mode the archiver with the api role. `shutdown()` is the SIGTERM
+ * drain: stop accepting, tell clients to reconnect, flush the message log, stop the archiver after its
+ * current batch, close the stores.
  */
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
@@ -33,6 +34,16 @@ export interface StartOptions {
 
 export async function startServer(config: Config, opts: StartOptions = {}): Promise<RunningServer> {
   const built = await buildServices(config, opts);
+  try {
+    return await startRoles(config, opts, built);
+  } catch (err) {
+    // A start that fails half-way must not leave pools and Redis connections holding the process open.
+    await built.close().catch(() => {});
+    throw err;
+  }
+}
+
+async function startRoles(config: Config, opts: StartOptions, built: Built): Promise<RunningServer> {
   const { services } = built;
   const logger = services.logger;
   const admin = await built.auth.ensureAdminAccount(config.adminPassword);
@@ -43,7 +54,13 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     );
   }
   let draining = false;
-  const readiness = createReadiness(services, () => draining);
+  const readiness = createReadiness({
+    services,
+    mode: built.mode,
+    draining: () => draining,
+    backlog: () => built.backlog(),
+    archiver: built.archiver,
+  });
   const http = await createHttpApp({
     services,
     auth: built.auth,
@@ -54,7 +71,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   });
   const gateway = config.roles.has('gateway')
     ? createGateway({
-        services,
+        services: built.gatewayServices,
         send: built.send,
         seeder: built.seeder,
         ...(opts.gatewayLimits ? { limits: opts.gatewayLimits } : {}),
@@ -66,10 +83,17 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
   });
   await http.listen({ port: config.port, host: config.host });
+  built.archiver?.start();
   const address = http.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   logger.info(
-    { port, roles: [...config.roles], store: config.databaseUrl ? 'postgres' : 'sqlite' },
+    {
+      port,
+      roles: [...config.roles],
+      mode: built.mode,
+      store: config.databaseUrl ? 'postgres' : 'sqlite',
+      archiver: built.archiver !== undefined,
+    },
     'listening',
   );
 
@@ -81,6 +105,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
       await gateway?.drain({ deadlineMs: config.drainTimeoutMs, spreadMs });
       await http.close();
       await services.messageLog.drain();
+      await built.archiver?.stop();
       await gateway?.close();
       await built.close();
       logger.info('drained');

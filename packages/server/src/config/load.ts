@@ -43,6 +43,36 @@ function url(env: Env, name: string, schemes: string[]): string | undefined {
   return raw;
 }
 
+function bool(env: Env, name: string, def: boolean): boolean {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return def;
+  const v = raw.trim().toLowerCase();
+  if (v === 'true' || v === '1' || v === 'yes') return true;
+  if (v === 'false' || v === '0' || v === 'no') return false;
+  throw new ConfigError(`${name}="${raw}" is not a boolean; it accepts true or false`);
+}
+
+const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
+
+function schema(env: Env, name: string): string | undefined {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return undefined;
+  if (!SCHEMA_NAME.test(raw)) {
+    throw new ConfigError(`${name}="${raw}" is not a schema name; it accepts [a-z_][a-z0-9_]*, at most 63`);
+  }
+  return raw;
+}
+
+/** Key prefixes end up in every Redis key: printable, no spaces or braces (braces are Cluster hash tags). */
+function prefix(env: Env, name: string, def: string): string {
+  const raw = env[name];
+  if (raw === undefined) return def;
+  if (!/^[A-Za-z0-9:_.-]{0,64}$/.test(raw)) {
+    throw new ConfigError(`${name}="${raw}" is not a key prefix; it accepts up to 64 of A-Z a-z 0-9 : _ . -`);
+  }
+  return raw;
+}
+
 function roles(raw: string | undefined, source: string): Config['roles'] {
   const list = (raw ?? 'all')
     .split(',')
@@ -58,7 +88,7 @@ function roles(raw: string | undefined, source: string): Config['roles'] {
   return new Set((all ? ['gateway', 'api', 'web', 'media'] : list) as Exclude<Role, 'all'>[]);
 }
 
-/** Flags override the environment: --role, --port, --host, --data-dir. */
+/** Flags override the environment: --role, --port, --host, --data-dir, --workers. */
 export function parseFlags(argv: string[]): Env {
   const out: Env = {};
   const map: Record<string, string> = {
@@ -66,13 +96,14 @@ export function parseFlags(argv: string[]): Env {
     port: 'PORT',
     host: 'HOST',
     'data-dir': 'LIGHTSTICK_DATA_DIR',
+    workers: 'LIGHTSTICK_WORKERS',
   };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] ?? '';
     const m = /^--([a-z-]+)(?:=(.*))?$/.exec(arg);
     const key = m?.[1];
     if (!m || key === undefined || !(key in map))
-      throw new ConfigError(`unknown flag "${arg}"; flags: --role, --port, --host, --data-dir`);
+      throw new ConfigError(`unknown flag "${arg}"; flags: --role, --port, --host, --data-dir, --workers`);
     const value = m[2] ?? argv[++i];
     if (value === undefined) throw new ConfigError(`flag --${key} needs a value`);
     out[map[key] as string] = value;
@@ -96,7 +127,11 @@ export function loadConfig(env: Env = process.env, argv: string[] = []): Config 
     port: int(e, 'PORT', 8080, 0, 65535),
     dataDir: path.resolve(e.LIGHTSTICK_DATA_DIR || './data'),
     databaseUrl: url(e, 'LIGHTSTICK_DATABASE_URL', ['postgres:', 'postgresql:']),
+    databaseSchema: schema(e, 'LIGHTSTICK_DATABASE_SCHEMA'),
     redisUrl: url(e, 'LIGHTSTICK_REDIS_URL', ['redis:', 'rediss:']),
+    redisPrefix: prefix(e, 'LIGHTSTICK_REDIS_PREFIX', 'ls:'),
+    redisCluster: bool(e, 'LIGHTSTICK_REDIS_CLUSTER', false),
+    dedupTtlMs: int(e, 'LIGHTSTICK_DEDUP_TTL_SEC', 600, 1, 7 * 86_400) * 1000,
     adminPassword,
     logLevel: level as Config['logLevel'],
     nodeId: e.LIGHTSTICK_NODE_ID || `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`,
@@ -115,6 +150,7 @@ export function loadConfig(env: Env = process.env, argv: string[] = []): Config 
       maxBacklog: int(e, 'LIGHTSTICK_ARCHIVE_MAX_BACKLOG', 50_000, 1, 10_000_000),
     },
     drainTimeoutMs: int(e, 'LIGHTSTICK_DRAIN_TIMEOUT_MS', 20_000, 0, 600_000),
+    workers: int(e, 'LIGHTSTICK_WORKERS', 1, 1, 64),
     webDir: path.resolve(e.LIGHTSTICK_WEB_DIR || DEFAULT_WEB_DIR),
   };
 }

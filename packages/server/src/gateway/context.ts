@@ -1,7 +1,7 @@
 /** What every connection of one gateway shares. */
 import type { Limits } from '@lightstick/protocol';
 import type { Services } from '../app/services.ts';
-import type { HistorySeeder } from '../chat/history-seeder.ts';
+import type { RoomSeeder } from '../chat/room-seeder.ts';
 import type { RoomAccess } from '../chat/room-access.ts';
 import type { SendService } from '../chat/send-service.ts';
 import type { Hub } from './hub.ts';
@@ -13,7 +13,7 @@ export type GatewayLimits = { -readonly [K in keyof typeof Limits]: number };
 export interface GatewayContext {
   services: Services;
   send: SendService;
-  seeder: HistorySeeder;
+  seeder: RoomSeeder;
   access: RoomAccess;
   hub: Hub;
   limits: GatewayLimits;

@@ -7,7 +7,7 @@ import type { Duplex } from 'node:stream';
 import { CloseCode, Limits } from '@lightstick/protocol';
 import { WebSocketServer } from 'ws';
 import type { Services } from '../app/services.ts';
-import type { HistorySeeder } from '../chat/history-seeder.ts';
+import type { RoomSeeder } from '../chat/room-seeder.ts';
 import { RoomAccess } from '../chat/room-access.ts';
 import type { SendService } from '../chat/send-service.ts';
 import type { GatewayContext, GatewayLimits } from './context.ts';
@@ -20,7 +20,7 @@ import { handleConnection } from './ws-handler.ts';
 export interface GatewayDeps {
   services: Services;
   send: SendService;
-  seeder: HistorySeeder;
+  seeder: RoomSeeder;
   /** Overrides of the protocol limits (tests shorten timeouts). Number-typed: `typeof Limits` is literal. */
   limits?: Partial<GatewayLimits>;
 }

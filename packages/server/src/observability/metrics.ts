@@ -58,7 +58,24 @@ export function createMetrics(nodeId: string) {
     }),
     archiveBacklog: new Gauge({
       name: 'lightstick_archive_backlog',
-      help: 'Messages waiting to be written to the archive',
+      help: 'Messages waiting to be written to the archive (scale-out: unarchived stream entries, all rooms)',
+      registers: [registry],
+    }),
+    messagesArchived: new Counter({
+      name: 'lightstick_messages_archived_total',
+      help: 'Scale-out mode: messages moved from the room streams to the SQL archive by this process',
+      registers: [registry],
+    }),
+    archiveErrors: new Counter({
+      name: 'lightstick_archive_errors_total',
+      help: 'Scale-out mode: failed archive attempts, by the side that failed (store or stream)',
+      labelNames: ['stage'] as const,
+      registers: [registry],
+    }),
+    brokerReceived: new Counter({
+      name: 'lightstick_broker_received_total',
+      help: 'Scale-out mode: publications this node received from the broker, by kind (room or control)',
+      labelNames: ['kind'] as const,
       registers: [registry],
     }),
     httpRequests: new Counter({

@@ -1,0 +1,83 @@
+/**
+ * HTTP set-up for the benchmarks: users, communities and rooms through the api process. Requests go out
+ * from several loopback source addresses (127.0.0.2, 127.0.0.3, ...) because sign-ups are rate limited per
+ * address (30 an hour), exactly as many real fans behind many addresses would arrive.
+ */
+import { request } from 'node:http';
+import type { AuthResponse, CommunityView, RoomView } from '@lightstick/protocol';
+
+/** Source addresses 127.0.0.2 .. 127.0.0.(1+n). */
+export const sourceAddresses = (n: number) => Array.from({ length: n }, (_, i) => `127.0.0.${2 + i}`);
+
+export function json<T>(
+  baseUrl: string,
+  method: string,
+  path: string,
+  opts: { token?: string; body?: unknown; localAddress?: string } = {},
+): Promise<T> {
+  const url = new URL(path, baseUrl);
+  const body = opts.body === undefined ? undefined : JSON.stringify(opts.body);
+  return new Promise<T>((resolve, reject) => {
+    const req = request(
+      url,
+      {
+        method,
+        ...(opts.localAddress ? { localAddress: opts.localAddress } : {}),
+        headers: {
+          ...(body ? { 'content-type': 'application/json' } : {}),
+          ...(opts.token ? { authorization: `Bearer ${opts.token}` } : {}),
+        },
+      },
+      (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (c: string) => (text += c));
+        res.on('end', () => {
+          const status = res.statusCode ?? 0;
+          if (status >= 300) return reject(new Error(`${method} ${path}: ${status} ${text}`));
+          resolve((text ? JSON.parse(text) : undefined) as T);
+        });
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+const SIGNUPS_PER_ADDRESS = 25;
+
+/** Registers `n` users, `SIGNUPS_PER_ADDRESS` per source address; returns their access tokens. */
+export async function registerUsers(apiUrl: string, n: number, tag: string): Promise<string[]> {
+  const tokens: string[] = [];
+  const addresses = sourceAddresses(Math.ceil(n / SIGNUPS_PER_ADDRESS));
+  // A few at a time: password hashing (argon2id) is deliberately slow.
+  for (let i = 0; i < n; i += 8) {
+    const batch = Array.from({ length: Math.min(8, n - i) }, (_, k) => i + k);
+    const res = await Promise.all(
+      batch.map((j) =>
+        json<AuthResponse>(apiUrl, 'POST', '/api/auth/register', {
+          body: { username: `b${tag}${j}`, password: 'correct horse battery' },
+          localAddress: addresses[Math.floor(j / SIGNUPS_PER_ADDRESS)],
+        }),
+      ),
+    );
+    tokens.push(...res.map((r) => r.accessToken));
+  }
+  return tokens;
+}
+
+/** A community owned by `token`'s user; returns its room. */
+export async function ownRoom(apiUrl: string, token: string, slug: string): Promise<RoomView> {
+  const c = await json<CommunityView>(apiUrl, 'POST', '/api/communities', {
+    token,
+    body: { slug, name: slug },
+  });
+  const { rooms } = await json<{ rooms: RoomView[] }>(apiUrl, 'GET', `/api/communities/${c.id}/rooms`, {
+    token,
+  });
+  return rooms[0] as RoomView;
+}
+
+export async function joinCommunity(apiUrl: string, token: string, communityId: string): Promise<void> {
+  await json(apiUrl, 'POST', `/api/communities/${communityId}/join`, { token, body: {} });
+}

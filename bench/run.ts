@@ -1,0 +1,73 @@
+/**
+ * `npm run bench [-- <scenario> [--key value ...]]`: starts its own processes on the local Redis
+ * (LIGHTSTICK_TEST_REDIS_URL, default redis://127.0.0.1:6379, under a unique key prefix) and PostgreSQL
+ * (LIGHTSTICK_TEST_PG_URL, a unique schema), runs the scenario, prints the figures, and stops everything.
+ * A hard deadline ends the whole run however it goes. Scenarios:
+ *   throughput   (default) messages per second through one Redis across three gateways, median of --runs
+ *   connections  idle authenticated connections over gateway processes; memory per connection
+ *   all          both
+ * Figures are recorded in docs/benchmarks.md.
+ */
+import { stopAll } from './cleanup.ts';
+import { connections, type ConnectionsOptions } from './connections.ts';
+import { throughput, type ThroughputOptions } from './throughput.ts';
+
+const args = process.argv.slice(2);
+const scenario = args[0] && !args[0].startsWith('--') ? args.shift()! : 'throughput';
+const flags = new Map<string, number>();
+for (let i = 0; i < args.length; i += 2) {
+  const key = args[i]?.replace(/^--/, '') ?? '';
+  const value = Number(args[i + 1]);
+  if (!key || !Number.isFinite(value)) {
+    console.error(`bad flag ${args[i]} ${args[i + 1] ?? ''}: flags are --name number`);
+    process.exit(2);
+  }
+  flags.set(key, value);
+}
+const flag = (name: string, def: number) => flags.get(name) ?? def;
+
+const throughputOpts: ThroughputOptions = {
+  gateways: flag('gateways', 3),
+  sendersPerGateway: flag('senders', 8),
+  receiversPerGateway: flag('receivers', 4),
+  rate: flag('rate', 80),
+  durationMs: flag('seconds', 10) * 1000,
+  warmupMs: flag('warmup', 3) * 1000,
+  runs: flag('runs', 3),
+};
+const connectionsOpts: ConnectionsOptions = {
+  gateways: flag('gateways', 2),
+  loadGens: flag('loadgens', 2),
+  connections: flag('connections', 20_000),
+  users: flag('users', 100),
+  rooms: flag('rooms', 10),
+  holdMs: flag('hold', 5) * 1000,
+};
+
+const abort = (why: string) => {
+  console.error(`bench: ${why}; stopping everything it started`);
+  void stopAll().then(() => process.exit(1));
+};
+const deadline = setTimeout(() => abort('hard deadline reached'), flag('deadline', 600) * 1000);
+process.once('SIGINT', () => abort('interrupted'));
+process.once('SIGTERM', () => abort('terminated'));
+
+async function main(): Promise<void> {
+  if (!['throughput', 'connections', 'all'].includes(scenario)) {
+    console.error(`unknown scenario "${scenario}": throughput, connections or all`);
+    process.exit(2);
+  }
+  if (scenario === 'throughput' || scenario === 'all') await throughput(throughputOpts);
+  if (scenario === 'connections' || scenario === 'all') await connections(connectionsOpts);
+}
+
+main().then(
+  () => {
+    clearTimeout(deadline);
+    process.exit(0);
+  },
+  (err: unknown) => {
+    console.error(err);
+    void stopAll().then(() => process.exit(1));
+  },
+);

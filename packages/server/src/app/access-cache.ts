@@ -1,0 +1,95 @@
+/**
+ * Scale-out mode keeps PostgreSQL off the send path: the ack point is the room stream in Redis, so a send must
+ * not fail (or wait) because the archive database is slow or down. The gateway and the send pipeline read rooms
+ * and memberships through this read-through cache:
+ * - a cached room or membership is used for `freshMs` before it is read again (role changes apply within it);
+ * - when the database answers 'unavailable', the last known value is used, and the database is left alone for
+ *   `retryMs` (no per-send connection timeouts during an outage); with nothing cached the call fails;
+ * - "no such room" and "not a member" are never cached, so a fan who just joined a community is let in at once.
+ * The duplicate-cid look-up in the archive is skipped during an outage: the stream remembers recent cids itself.
+ */
+import { isAppError } from '../errors.ts';
+import type { Runtime } from '../runtime.ts';
+import type { MembershipRecord, RoomRecord, Store } from '../storage/repositories.ts';
+
+export interface AccessCacheOptions {
+  runtime: Runtime;
+  /** How long a cached value is used without asking the database (default 5 s). */
+  freshMs?: number;
+  /** After the database failed, how long it is not asked (default 2 s). */
+  retryMs?: number;
+  /** Entries kept per kind at most (default 50 000). */
+  maxEntries?: number;
+}
+
+type Entry<T> = { value: T; at: number };
+const unavailable = (e: unknown) => !isAppError(e) || e.code === 'unavailable';
+
+export function cachedAccessStore(store: Store, opts: AccessCacheOptions): Store {
+  const freshMs = opts.freshMs ?? 5000;
+  const retryMs = opts.retryMs ?? 2000;
+  const max = opts.maxEntries ?? 50_000;
+  const now = () => opts.runtime.now();
+  let downUntil = 0;
+
+  async function cached<T>(cache: Map<string, Entry<T>>, key: string, load: () => Promise<T | undefined>) {
+    const hit = cache.get(key);
+    const t = now();
+    if (hit !== undefined && (t - hit.at < freshMs || t < downUntil)) return hit.value;
+    if (t < downUntil && hit === undefined) return load(); // nothing to fall back on: ask anyway
+    try {
+      const value = await load();
+      if (value === undefined) cache.delete(key);
+      else {
+        cache.delete(key); // re-inserted last: the Map's order is then oldest-first for eviction
+        cache.set(key, { value, at: now() });
+        if (cache.size > max) cache.delete(cache.keys().next().value as string);
+      }
+      return value;
+    } catch (e) {
+      if (!unavailable(e)) throw e;
+      downUntil = now() + retryMs;
+      if (hit !== undefined) return hit.value;
+      throw e;
+    }
+  }
+
+  const rooms = new Map<string, Entry<RoomRecord>>();
+  const memberships = new Map<string, Entry<MembershipRecord>>();
+  return {
+    ...store,
+    rooms: bindAll(store.rooms, { byId: (id: string) => cached(rooms, id, () => store.rooms.byId(id)) }),
+    communities: bindAll(store.communities, {
+      membership: (communityId: string, userId: string) =>
+        cached(memberships, `${communityId}\u0000${userId}`, () =>
+          store.communities.membership(communityId, userId),
+        ),
+    }),
+    messages: bindAll(store.messages, {
+      byClientId: async (room: string, userId: string, cid: string) => {
+        if (now() < downUntil) return undefined;
+        try {
+          return await store.messages.byClientId(room, userId, cid);
+        } catch (e) {
+          if (!unavailable(e)) throw e;
+          downUntil = now() + retryMs;
+          return undefined;
+        }
+      },
+    }),
+  };
+}
+
+/** A copy of a repository object with its methods bound to it, some replaced. */
+function bindAll<T extends object>(repo: T, overrides: Partial<T>): T {
+  const out: Record<string, unknown> = {};
+  let proto: object | null = repo;
+  while (proto !== null && proto !== Object.prototype) {
+    for (const k of Object.getOwnPropertyNames(proto)) {
+      const v = (repo as Record<string, unknown>)[k];
+      if (k !== 'constructor' && typeof v === 'function' && !(k in out)) out[k] = v.bind(repo);
+    }
+    proto = Object.getPrototypeOf(proto) as object | null;
+  }
+  return { ...out, ...overrides } as T;
+}
