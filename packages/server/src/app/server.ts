@@ -67,6 +67,7 @@ async function startRoles(config: Config, opts: StartOptions, built: Built): Pro
     tokens: built.tokens,
     communities: built.communities,
     readiness,
+    api: config.roles.has('api'),
     ...(config.roles.has('web') ? { webDir: config.webDir } : {}),
   });
   const gateway = config.roles.has('gateway')

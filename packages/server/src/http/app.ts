@@ -30,6 +30,8 @@ export interface HttpDeps {
   readiness: () => Promise<{ ready: boolean; checks: Record<string, boolean> }>;
   /** Folder of the built web app to serve at / (SPA fallback to index.html for non-API GETs); undefined = no web role. */
   webDir?: string;
+  /** Serve the HTTP API (`api` role); false leaves only health, metrics and the web app (a gateway-only process). */
+  api?: boolean;
 }
 
 export const BODY_LIMIT_BYTES = 64 * 1024;
@@ -71,12 +73,14 @@ export async function createHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
   observeRequests(app, services);
   await registerOpenApi(app);
 
-  authRoutes(app, deps.auth);
-  communityRoutes(app, deps.communities);
-  roomRoutes(app, deps.communities);
-  adminRoutes(app, deps.tokens);
+  if (deps.api !== false) {
+    authRoutes(app, deps.auth);
+    communityRoutes(app, deps.communities);
+    roomRoutes(app, deps.communities);
+    adminRoutes(app, deps.tokens);
+    openApiRoute(app);
+  }
   healthRoutes(app, { registry: services.metrics.registry, readiness: deps.readiness });
-  openApiRoute(app);
   const web = deps.webDir !== undefined && (await registerStatic(app, deps.webDir));
 
   app.setNotFoundHandler((request, reply) => {

@@ -63,10 +63,14 @@ describe('scale-out roles', () => {
     assert.notEqual(api.server.built.archiver, undefined);
     assert.equal(gateway.server.gateway !== undefined, true);
     assert.equal(api.server.gateway, undefined);
+    // A gateway-only process serves no HTTP API; an api-only process has no WebSocket endpoint.
+    assert.equal((await http(gateway.baseUrl, 'GET', '/api/communities')).status, 404);
+    assert.equal((await http(gateway.baseUrl, 'GET', '/api/openapi.json')).status, 404);
+    assert.equal((await http(api.baseUrl, 'GET', '/api/openapi.json')).status, 200);
   });
 
   test('a gateway acknowledges, the api process archives', async () => {
-    const { ws, room } = await ownerInRoom(gateway.baseUrl, gateway.wsUrl);
+    const { ws, room } = await ownerInRoom(api.baseUrl, gateway.wsUrl);
     try {
       const acks: AckFrame[] = [];
       for (let i = 0; i < 12; i++) {
