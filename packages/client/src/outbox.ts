@@ -37,6 +37,11 @@ export class Outbox {
     return this.byCid.size;
   }
 
+  /** Sends written on the current connection and not yet answered. */
+  get inFlight(): number {
+    return this.byReq.size;
+  }
+
   add(p: PendingSend): void {
     this.byCid.set(p.cid, p);
   }

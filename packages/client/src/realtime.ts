@@ -73,6 +73,12 @@ const MAX_NOT_JOINED = 5;
 /** `unavailable` answers in a row per send before it is rejected (about a minute of backoff in all). */
 const MAX_UNAVAILABLE = 12;
 const UNAVAILABLE_BACKOFF = { baseMs: 250, capMs: 8000 };
+/**
+ * Sends written and not yet answered. The server closes with 4029 after ten rate-limited sends in a row, so
+ * a burst must never be written all at once: with a small window and a pause after `rate_limited`, at most
+ * this many refusals come back before the client stops writing, and the first send after the pause passes.
+ */
+const MAX_SENDS_IN_FLIGHT = 4;
 
 export class RealtimeClient extends Emitter<RealtimeEvents> {
   private readonly link: Link;
@@ -86,6 +92,10 @@ export class RealtimeClient extends Emitter<RealtimeEvents> {
     { resolve(r: JoinResult): void; reject(e: Error): void }[]
   >();
   private readonly leaveWaiters = new Map<number, () => void>();
+  /** Re-joins refused with a passing error (`unavailable`), waiting out their backoff, by room. */
+  private readonly rejoins = new Map<string, { timer?: ReturnType<typeof setTimeout>; backoff: Backoff }>();
+  /** Set while waiting out a `rate_limited` answer: no send is written until it fires. */
+  private throttle: ReturnType<typeof setTimeout> | undefined;
   private current: ConnectionState = 'closed';
   private me: AuthedFrame['user'] | undefined;
 
@@ -166,6 +176,7 @@ export class RealtimeClient extends Emitter<RealtimeEvents> {
   async leave(room: string): Promise<void> {
     if (!this.rooms.get(room)) return;
     this.rooms.remove(room);
+    this.stopRejoin(room);
     const err = new RealtimeError('not_joined', 'Left the room', { room });
     this.settleJoin(room, err);
     this.outbox.rejectWhere((p) => p.room === room, err);
@@ -229,10 +240,15 @@ export class RealtimeClient extends Emitter<RealtimeEvents> {
     this.leaveWaiters.clear();
     this.rooms.deactivateAll();
     this.outbox.resetInFlight();
+    // Every room is joined again once authenticated; a pending re-join would only double that.
+    for (const r of this.rejoins.values()) clearTimeout(r.timer);
   }
 
   private onFatal(error: RealtimeError, report = true): void {
     this.onDown();
+    for (const room of [...this.rejoins.keys()]) this.stopRejoin(room);
+    clearTimeout(this.throttle);
+    this.throttle = undefined;
     for (const room of [...this.joinWaiters.keys()]) this.settleJoin(room, error);
     this.outbox.rejectWhere(() => true, error);
     if (report) this.emit('error', { error, fatal: true });
@@ -245,7 +261,7 @@ export class RealtimeClient extends Emitter<RealtimeEvents> {
     if (f.t === 'ack') {
       const p = this.outbox.byRequest(f.id);
       if (p) this.outbox.resolve(p, { cid: f.cid, mid: f.mid, pos: f.pos, duplicate: f.duplicate });
-      return;
+      return this.flushSends(); // the window has room again
     }
     if (f.t !== 'msgs') return;
     const out = this.rooms.onMessages(f);
@@ -257,6 +273,7 @@ export class RealtimeClient extends Emitter<RealtimeEvents> {
 
   private onJoined(f: JoinedFrame): void {
     this.requests.delete(f.id);
+    this.stopRejoin(f.room);
     const out = this.rooms.onJoined(f);
     if (!out) return; // left while the join was in flight
     const pos = this.rooms.get(f.room)?.pos ?? f.pos;
@@ -273,8 +290,9 @@ export class RealtimeClient extends Emitter<RealtimeEvents> {
     const req = f.id === undefined ? undefined : this.requests.get(f.id);
     if (req?.kind === 'join') {
       this.requests.delete(f.id!);
-      this.rooms.remove(req.room);
       const err = new RealtimeError(f.code, f.message, { room: req.room });
+      if (this.retryJoin(req.room, f.code)) return this.emit('error', { error: err, fatal: false });
+      this.rooms.remove(req.room);
       this.settleJoin(req.room, err);
       this.outbox.rejectWhere((p) => p.room === req.room, err);
       return this.emit('error', { error: err, fatal: false });
@@ -282,16 +300,21 @@ export class RealtimeClient extends Emitter<RealtimeEvents> {
     if (req?.kind === 'leave') return this.finishLeave(f.id);
     const p = this.outbox.byRequest(f.id);
     const err = new RealtimeError(f.code, f.message, { retryAfterMs: f.retryAfterMs, room: p?.room });
-    if (p) return this.onSendError(p, err);
+    if (p) {
+      this.onSendError(p, err);
+      return this.flushSends(); // the window has room again (a no-op while throttled)
+    }
     this.emit('error', { error: err, fatal: false });
   }
 
   private onSendError(p: PendingSend, err: RealtimeError): void {
     this.outbox.unsend(p);
     if (err.code === 'rate_limited') {
+      // The limit is the user's, not this send's: every send waits (the refused one goes first after).
       const retryAfterMs = err.retryAfterMs ?? 1000;
-      p.retryTimer = setTimeout(() => {
-        p.retryTimer = undefined;
+      clearTimeout(this.throttle);
+      this.throttle = setTimeout(() => {
+        this.throttle = undefined;
         this.flushSends();
       }, retryAfterMs);
       return this.emit('throttled', { room: p.room, cid: p.cid, retryAfterMs });
@@ -332,8 +355,9 @@ export class RealtimeClient extends Emitter<RealtimeEvents> {
   }
 
   private flushSends(): void {
-    if (!this.link.isAuthed) return;
+    if (!this.link.isAuthed || this.throttle !== undefined) return;
     for (const p of this.outbox.ready()) {
+      if (this.outbox.inFlight >= MAX_SENDS_IN_FLIGHT) return;
       const s = this.rooms.get(p.room);
       if (!s?.active || s.joining) continue;
       const id = this.link.nextId();
@@ -348,6 +372,33 @@ export class RealtimeClient extends Emitter<RealtimeEvents> {
     const resolve = this.leaveWaiters.get(id);
     this.leaveWaiters.delete(id);
     resolve?.();
+  }
+
+  /**
+   * A join the app was already told about (a resume after reconnect, a gap repair) refused with a passing
+   * error: the room is kept and joined again after a backoff, as the protocol advises for `unavailable`.
+   * A first join (the app awaits it) is rejected instead, and final refusals (forbidden...) drop the room.
+   */
+  private retryJoin(room: string, code: string): boolean {
+    const s = this.rooms.get(room);
+    if (!s || this.joinWaiters.has(room) || (code !== 'unavailable' && code !== 'internal')) return false;
+    let r = this.rejoins.get(room);
+    if (!r) this.rejoins.set(room, (r = { backoff: new Backoff(UNAVAILABLE_BACKOFF) }));
+    clearTimeout(r.timer);
+    // Still `joining`: sends wait, and live frames that do not follow on are left to the coming replay.
+    r.timer = setTimeout(
+      () => {
+        r.timer = undefined;
+        this.sendJoin(room);
+      },
+      Math.max(100, r.backoff.next()),
+    );
+    return true;
+  }
+
+  private stopRejoin(room: string): void {
+    clearTimeout(this.rejoins.get(room)?.timer);
+    this.rejoins.delete(room);
   }
 
   private settleJoin(room: string, err: Error): void {

@@ -166,8 +166,10 @@ export class RedisBroker implements Broker {
       await this.redisSubscribe(channels);
       if (!this.closed) this.subReady = true;
     } catch (err) {
-      // Still down: the next 'ready' tries again.
-      this.opts.logger?.warn({ err }, 'broker re-subscription failed; waiting for the next reconnect');
+      // The next 'ready' tries again. A failure on a connection that stays up (a timed-out SUBSCRIBE) would
+      // never see one: drop the connection so it reconnects (with backoff) and tries again.
+      this.opts.logger?.warn({ err }, 'broker re-subscription failed; reconnecting');
+      if (!this.closed && this.sub?.status === 'ready') this.sub.disconnect(true);
     }
   }
 

@@ -46,10 +46,10 @@ export async function join(ctx: GatewayContext, session: Session, op: JoinOp): P
   }
   await ctx.access.join(principal, op.room);
   if (session.closed) return;
-  if (!already) {
-    session.rooms.set(op.room, 'joining');
-    session.startHold(op.room);
-  }
+  if (!already) session.rooms.set(op.room, 'joining');
+  // Live frames wait until `joined` is written, for a re-join (gap repair) too: one published after the
+  // history read must follow the answer, or a client still waiting for the replay takes it as covered.
+  session.startHold(op.room);
   try {
     if (!already) await hub.add(op.room, session);
     await ctx.seeder.ensure(op.room);
@@ -65,14 +65,15 @@ export async function join(ctx: GatewayContext, session: Session, op: JoinOp): P
     });
   } catch (err) {
     if (!already) await dropRoom(ctx, session, op.room);
+    else session.connection.writeMany(session.endHold(op.room)); // still joined: nothing is lost
     if (isAppError(err)) throw err;
     services.logger.error({ err, room: op.room }, 'join failed');
     throw new AppError('unavailable', 'The room is not available right now; try again');
   }
+  // Frames that arrived while `joined` was prepared follow it, in order; the client drops offsets it has.
+  session.connection.writeMany(session.endHold(op.room));
   if (!already) {
-    // Frames that arrived while `joined` was prepared follow it, in order; the client drops offsets it has.
     session.rooms.set(op.room, 'joined');
-    session.connection.writeMany(session.endHold(op.room));
     addPresence(ctx, session, op.room);
   }
 }

@@ -22,6 +22,7 @@ export class Session implements Subscriber {
   /** Frames received and not yet handled. */
   backlog = 0;
   closed = false;
+  private closing = false;
   private readonly timers = new Set<NodeJS.Timeout>();
   private idle: NodeJS.Timeout | undefined;
   private expiry: NodeJS.Timeout | undefined;
@@ -57,8 +58,15 @@ export class Session implements Subscriber {
     this.reply(frame);
   }
 
+  /** Once a close is decided, the frames still queued behind it are not acted on (see `active`). */
   close(code: number, reason: string): void {
+    this.closing = true;
     this.connection.close(code, reason);
+  }
+
+  /** False once a close was decided or the socket went: frames then are dropped unhandled. */
+  get active(): boolean {
+    return !this.closed && !this.closing && this.connection.open;
   }
 
   /** Arms the timers that do not depend on the principal. */

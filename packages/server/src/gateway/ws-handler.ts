@@ -40,7 +40,7 @@ export function handleConnection(ctx: GatewayContext, ws: WebSocket): Session {
 
   let chain = Promise.resolve();
   ws.on('message', (data: Buffer, isBinary: boolean) => {
-    if (session.closed) return;
+    if (!session.active) return;
     session.touched();
     const receivedAt = performance.now();
     if (++session.backlog > MAX_PENDING_FRAMES) {
@@ -77,7 +77,13 @@ async function handleFrame(
   isBinary: boolean,
   receivedAt: number,
 ): Promise<void> {
-  if (session.closed) return;
+  // A close decided by an earlier frame (4029, 4003, 4004...) or the peer: what is queued is not acted on.
+  if (!session.active) return;
+  // A client that does not read its answers (a replay can be ~1 MB) is a slow consumer too, room or not.
+  if (session.connection.bufferedAmount() > ctx.limits.hardBufferBytes) {
+    session.close(CloseCode.SlowConsumer, 'slow consumer: reconnect and resume');
+    return;
+  }
   const decoded = decodeFrame(data, isBinary);
   if (!decoded.ok) {
     answer(ctx, session, decoded.id, decoded.code, decoded.message);

@@ -164,7 +164,16 @@ export class RedisRoomStream implements RoomStream {
       for (const node of this.scanNodes()) {
         let cursor = '0';
         do {
-          const [next, keys] = await node.scan(cursor, 'MATCH', metaPattern(this.prefix), 'COUNT', 1000);
+          // TYPE hash: a dedup key whose cid ends in `}:meta` matches the pattern too, and is a string.
+          const [next, keys] = await node.scan(
+            cursor,
+            'MATCH',
+            metaPattern(this.prefix),
+            'COUNT',
+            1000,
+            'TYPE',
+            'hash',
+          );
           cursor = next;
           const rooms = keys.map((k) => roomOf(this.prefix, k, ':meta')).filter((r) => r !== undefined);
           const counts = await Promise.all(rooms.map((r) => this.roomBacklog(r)));

@@ -18,6 +18,8 @@ export interface PostgresStoreOptions {
   poolSize?: number;
   /** How long to wait for a connection before failing with 'unavailable' (default 10 s). */
   connectTimeoutMs?: number;
+  /** A query with no answer for this long fails with 'unavailable' (default 30 s): a hung server must not stall callers. */
+  queryTimeoutMs?: number;
 }
 
 const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
@@ -77,6 +79,7 @@ export async function openPostgresStore(url: string, opts: PostgresStoreOptions 
     connectionString: url,
     max: opts.poolSize ?? 10,
     connectionTimeoutMillis,
+    query_timeout: opts.queryTimeoutMs ?? 30_000,
     types,
     // A startup parameter, so it holds for every connection the pool ever opens.
     ...(schema !== undefined ? { options: `-c search_path=${schema}` } : {}),

@@ -1,7 +1,8 @@
 /**
  * A TCP fault proxy for tests: listens on an ephemeral 127.0.0.1 port and pipes every connection to a target
  * (PostgreSQL, Redis). `cut()` resets every open connection and makes new ones fail at once (accepted, then
- * reset), as a crashed server would; `restore()` lets connections through again. The port never changes, so
+ * reset), as a crashed server would; `stall()` keeps them open but silent, as a hung one would; `restore()` lets
+ * new connections through again. The port never changes, so
  * clients reconnect to the same address.
  */
 import { createServer, connect, type Server, type Socket } from 'node:net';
@@ -11,6 +12,8 @@ export interface TcpProxy {
   /** `url` with its host and port replaced by the proxy's. */
   via(url: string): string;
   cut(): void;
+  /** Keeps every connection open but forwards nothing more either way: a hung server. */
+  stall(): void;
   restore(): void;
   isCut(): boolean;
   /** Connections currently piped through. */
@@ -62,6 +65,14 @@ export async function startTcpProxy(target: { host: string; port: number }): Pro
     cut() {
       cut = true;
       resetAll();
+    },
+    stall() {
+      for (const [client, upstream] of pairs) {
+        client.unpipe(upstream);
+        upstream.unpipe(client);
+        client.pause();
+        upstream.pause();
+      }
     },
     restore() {
       cut = false;
