@@ -44,7 +44,13 @@ export async function join(ctx: GatewayContext, session: Session, op: JoinOp): P
   if (!already && session.rooms.size >= limits.maxRoomsPerConnection) {
     throw new AppError('too_many_rooms', `A connection joins at most ${limits.maxRoomsPerConnection} rooms`);
   }
-  await ctx.access.join(principal, op.room);
+  try {
+    await ctx.access.join(principal, op.room);
+  } catch (err) {
+    // A re-join refused (membership revoked, role lowered, room gone): the room stops flowing here too.
+    if (already) await dropRoom(ctx, session, op.room);
+    throw err;
+  }
   if (session.closed) return;
   if (!already) session.rooms.set(op.room, 'joining');
   // Live frames wait until `joined` is written, for a re-join (gap repair) too: one published after the
