@@ -1,0 +1,55 @@
+/** The public shapes of RealtimeClient (its events and options), and the emit function its parts share. */
+import type { AuthedFrame, ChatMessage, Position } from '@lightstick/protocol';
+import type { BackoffOptions } from './backoff.ts';
+import type { WebSocketCtor } from './connection.ts';
+import type { RealtimeError } from './errors.ts';
+import type { ConnectionState } from './link.ts';
+
+export type { ConnectionState };
+
+export interface RealtimeEvents {
+  state: ConnectionState;
+  /** Every `authed`: `first` once per connection, false after a re-auth on the same socket. */
+  authed: { user: AuthedFrame['user']; exp: number; first: boolean };
+  joined: { room: string; pos: Position; reload: boolean };
+  /** New messages of a room, in order, each once. `replay` when they came from a resume. */
+  messages: { room: string; messages: ChatMessage[]; skipped: number; replay: boolean };
+  /** The held position could not be resumed: reload the archive; live messages continue after `pos`. */
+  reload: { room: string; pos: Position };
+  /** A send was rate limited; the client resends it by itself after `retryAfterMs`. */
+  throttled: { room: string; cid: string; retryAfterMs: number };
+  /**
+   * The server could not store a send now (`unavailable`: e.g. its Redis is down); the client resends it
+   * under the same `cid` after `retryAfterMs` (backoff), so it is stored once whether or not it went through.
+   */
+  retrying: { room: string; cid: string; code: string; attempt: number; retryAfterMs: number };
+  /** `fatal`: the client stopped (auth failed, session ended) and will not reconnect by itself. */
+  error: { error: RealtimeError; fatal: boolean };
+}
+
+export interface RealtimeOptions {
+  /**
+   * WebSocket URL, e.g. 'ws://127.0.0.1:8080/ws', or the URLs of several gateways: the client starts on
+   * the first and moves to the next on each reconnect (shuffle the list to spread clients).
+   */
+  url: string | readonly string[];
+  /** A valid access token; `forceRefresh` when the current one expired or a re-auth is due. */
+  getToken: (opts: { forceRefresh: boolean }) => Promise<string>;
+  /** Default `globalThis.WebSocket`; in Node 20 pass `WebSocket` from the `ws` package. */
+  WebSocket?: WebSocketCtor;
+  /** Reconnect delays (default base 500 ms, cap 15 s, full jitter). */
+  backoff?: BackoffOptions;
+  /** Silence longer than this means the link is dead. Default: the server's `hello` value. */
+  idleTimeoutMs?: number;
+  now?: () => number;
+  /** Client message ids; default `crypto.randomUUID`. */
+  newCid?: () => string;
+}
+
+export interface JoinResult {
+  pos: Position;
+  reload: boolean;
+}
+
+/** RealtimeClient's (protected) emit, handed to the parts that report events. */
+export type Emit = <K extends keyof RealtimeEvents>(event: K, payload: RealtimeEvents[K]) => void;
