@@ -78,6 +78,8 @@ export class RoomStreams {
     if (frame.upto.epoch !== s.pos.epoch) return gap;
     const messages = fresh(s.pos, frame.msgs);
     if (skipped === 0 && !contiguous(s.pos.offset, messages, frame.upto.offset)) return gap;
+    // A thinned frame covers its messages and the skipped ones, ending at `upto`: it must start right after ours.
+    if (skipped > 0 && frame.upto.offset - frame.msgs.length - skipped > s.pos.offset) return gap;
     if (messages.length === 0 && frame.upto.offset <= s.pos.offset) return { kind: 'ignore' };
     s.pos = later(s.pos, frame.upto, messages);
     return { kind: 'deliver', messages, skipped };
