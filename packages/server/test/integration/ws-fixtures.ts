@@ -106,7 +106,18 @@ export function world(app: InProcess) {
 
   const connect = (u: TestUser) => WsTestClient.authed(app.wsUrl, u.token);
 
-  return { newUser, tokenFor, newCommunity, addRoom, addMember, connect };
+  /** A community whose owner is connected and in its room, and a fan member who is not connected yet. */
+  async function ownerInRoomWithFan() {
+    const ownerUser = await newUser();
+    const { room, communityId } = await newCommunity(ownerUser);
+    const owner = await connect(ownerUser);
+    await join(owner, room.id);
+    const fan = await newUser();
+    await addMember(communityId, fan);
+    return { room, communityId, owner, fan };
+  }
+
+  return { newUser, tokenFor, newCommunity, addRoom, addMember, connect, ownerInRoomWithFan };
 }
 
 let reqId = 1000;

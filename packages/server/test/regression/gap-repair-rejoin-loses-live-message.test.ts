@@ -11,7 +11,7 @@ import assert from 'node:assert/strict';
 import type { AckFrame } from '@lightstick/protocol';
 import { startLightstick, type InProcess } from '../support/harness.ts';
 import type { WsTestClient } from '../support/ws-client.ts';
-import { join, nextId, received, until, world } from '../integration/ws-fixtures.ts';
+import { nextId, received, until, world } from '../integration/ws-fixtures.ts';
 import { FlakyNet, offsets, texts } from '../integration/client-support.ts';
 import { RealtimeClient } from '@lightstick/client';
 
@@ -31,12 +31,9 @@ describe('regression: live messages during a gap-repair re-join', () => {
 
   test('a message stored while the re-join reads history is delivered after the replay', async () => {
     const w = world(app);
-    const ownerUser = await w.newUser();
-    const { room, communityId } = await w.newCommunity(ownerUser);
-    owner = await w.connect(ownerUser);
-    await join(owner, room.id);
-    const fan = await w.newUser();
-    await w.addMember(communityId, fan);
+    const made = await w.ownerInRoomWithFan();
+    owner = made.owner;
+    const { room, fan } = made;
 
     const say = async (text: string) => {
       const ack = await owner.request<AckFrame>({ op: 'send', id: nextId(), room: room.id, cid: text, text });

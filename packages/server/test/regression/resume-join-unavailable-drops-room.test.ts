@@ -10,7 +10,7 @@ import type { AckFrame } from '@lightstick/protocol';
 import { RealtimeClient } from '@lightstick/client';
 import { startLightstick, type InProcess } from '../support/harness.ts';
 import type { WsTestClient } from '../support/ws-client.ts';
-import { join, nextId, received, until, world } from '../integration/ws-fixtures.ts';
+import { nextId, received, until, world } from '../integration/ws-fixtures.ts';
 import { FlakyNet, texts } from '../integration/client-support.ts';
 import { AppError } from '../../src/errors.ts';
 
@@ -30,12 +30,9 @@ describe('regression: a resume join refused with unavailable', () => {
 
   test('the SDK joins again after a backoff and keeps the room', async () => {
     const w = world(app);
-    const ownerUser = await w.newUser();
-    const { room, communityId } = await w.newCommunity(ownerUser);
-    owner = await w.connect(ownerUser);
-    await join(owner, room.id);
-    const fan = await w.newUser();
-    await w.addMember(communityId, fan);
+    const made = await w.ownerInRoomWithFan();
+    owner = made.owner;
+    const { room, fan } = made;
 
     const net = new FlakyNet();
     const delivered: string[] = [];
