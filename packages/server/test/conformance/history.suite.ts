@@ -11,7 +11,7 @@ import type { Runtime } from '../../src/runtime.ts';
 import type { HistoryOptions, HistoryStore } from '../../src/history/history-store.ts';
 
 export { fakeClock, type FakeClock } from '../support/fake-clock.ts';
-import { fakeClock, type FakeClock } from '../support/fake-clock.ts';
+import { withClockedStore, type FakeClock } from '../support/fake-clock.ts';
 
 export type HistoryFactory = (runtime: Runtime) => Promise<{ store: HistoryStore; cleanup(): Promise<void> }>;
 
@@ -39,16 +39,8 @@ const texts = (r: { messages?: ChatMessage[] }) => (r.messages ?? []).map((m) =>
 
 export function historyConformance(name: string, factory: HistoryFactory): void {
   describe(`HistoryStore conformance: ${name}`, () => {
-    const withStore =
-      (fn: (h: HistoryStore, clock: FakeClock, room: string) => Promise<void>) => async () => {
-        const clock = fakeClock();
-        const { store, cleanup } = await factory(clock);
-        try {
-          await fn(store, clock, `room-${randomUUID()}`);
-        } finally {
-          await cleanup();
-        }
-      };
+    const withStore = (fn: (h: HistoryStore, clock: FakeClock, room: string) => Promise<void>) =>
+      withClockedStore(factory, fn);
 
     test(
       'assigns consecutive offsets from 1 in one epoch; top follows',

@@ -4,10 +4,9 @@
  */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { randomUUID } from 'node:crypto';
 import type { Runtime } from '../../src/runtime.ts';
 import type { PresenceEntry, PresenceStore } from '../../src/presence/presence-store.ts';
-import { fakeClock, type FakeClock } from './history.suite.ts';
+import { withClockedStore, type FakeClock } from '../support/fake-clock.ts';
 
 export type PresenceFactory = (
   runtime: Runtime,
@@ -23,16 +22,8 @@ const entry = (connectionId: string, userId: string, now: number): PresenceEntry
 
 export function presenceConformance(name: string, factory: PresenceFactory): void {
   describe(`PresenceStore conformance: ${name}`, () => {
-    const withStore =
-      (fn: (p: PresenceStore, clock: FakeClock, room: string) => Promise<void>) => async () => {
-        const clock = fakeClock();
-        const { store, cleanup } = await factory(clock);
-        try {
-          await fn(store, clock, `room-${randomUUID()}`);
-        } finally {
-          await cleanup();
-        }
-      };
+    const withStore = (fn: (p: PresenceStore, clock: FakeClock, room: string) => Promise<void>) =>
+      withClockedStore(factory, fn);
 
     test(
       'join adds members; list and stats see them',

@@ -14,6 +14,7 @@ import type {
 } from '@lightstick/protocol';
 import type { InProcess } from '../support/harness.ts';
 import { WsTestClient } from '../support/ws-client.ts';
+import { insertUser } from '../support/users.ts';
 import type { RoomRecord } from '../../src/storage/repositories.ts';
 import type { Runtime } from '../../src/runtime.ts';
 
@@ -48,19 +49,9 @@ export function world(app: InProcess) {
   const tokens = app.server.built.tokens;
 
   async function newUser(opts: { admin?: boolean } = {}): Promise<TestUser> {
-    const name = `ws${process.pid % 1000}u${++n}`;
-    const id = randomUUID();
-    await store.users.create({
-      id,
-      name,
-      nameKey: name,
-      displayName: `Fan ${n}`,
-      passwordHash: 'not-a-real-hash',
-      admin: opts.admin ?? false,
-      createdAt: Date.now(),
-    });
-    const { token } = await tokens.issue({ id, name, displayName: `Fan ${n}`, admin: opts.admin ?? false });
-    return { id, name, token };
+    const u = await insertUser(store, { prefix: 'ws', ...opts });
+    const { token } = await tokens.issue(u);
+    return { id: u.id, name: u.name, token };
   }
 
   async function tokenFor(u: TestUser): Promise<string> {

@@ -12,6 +12,7 @@ import type { RoomRecord, Store } from '../../src/storage/repositories.ts';
 import type { Principal } from '../../src/auth/principal.ts';
 import { createLogger } from '../../src/observability/logger.ts';
 import { createMetrics } from '../../src/observability/metrics.ts';
+import { insertUser } from '../support/users.ts';
 
 export { fakeClock as clock, type FakeClock as Clock } from '../support/fake-clock.ts';
 
@@ -43,22 +44,12 @@ export async function tempStore(): Promise<TempStore> {
 let n = 0;
 
 export async function user(store: Store, opts: { admin?: boolean } = {}): Promise<Principal> {
-  const name = `user${++n}x${process.pid % 1000}`;
-  const id = randomUUID();
-  await store.users.create({
-    id,
-    name,
-    nameKey: name,
-    displayName: `User ${n}`,
-    passwordHash: 'x',
-    admin: opts.admin ?? false,
-    createdAt: 0,
-  });
+  const u = await insertUser(store, { prefix: 'user', ...opts });
   return {
-    userId: id,
-    name,
-    displayName: `User ${n}`,
-    admin: opts.admin ?? false,
+    userId: u.id,
+    name: u.name,
+    displayName: u.displayName,
+    admin: u.admin,
     expiresAt: Date.now() + 3_600_000,
   };
 }
