@@ -4,6 +4,15 @@ import tseslint from 'typescript-eslint';
 import prettier from 'eslint-config-prettier';
 import globals from 'globals';
 
+// Every implementation of a seam: only app/ (the composition root) picks one.
+const implementationFiles = [
+  'packages/server/src/{broker,history,presence,ratelimit,revocation}/{memory,redis}*.ts',
+  'packages/server/src/storage/{sqlite,postgres}*.ts',
+  'packages/server/src/moderation/state/*.ts',
+  'packages/server/src/translation/cache/*.ts',
+  'packages/server/src/*/providers/*/**/*.ts',
+  'packages/server/src/*/adapters/*/**/*.ts',
+];
 const implementations = [
   '**/broker/memory*',
   '**/broker/redis*',
@@ -11,12 +20,20 @@ const implementations = [
   '**/history/redis*',
   '**/presence/memory*',
   '**/presence/redis*',
+  '**/ratelimit/memory*',
+  '**/ratelimit/redis*',
+  '**/revocation/memory*',
+  '**/revocation/redis*',
   '**/storage/sqlite*',
   '**/storage/postgres*',
+  '**/moderation/state/*',
+  '**/translation/cache/*',
+  '**/providers/*/**',
+  '**/adapters/*/**',
 ];
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'data/**', 'packages/web/dist/**', '.tmp/**'] },
+  { ignores: ['node_modules/**', 'data/**', 'packages/*/dist/**', '.tmp/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   prettier,
@@ -25,6 +42,32 @@ export default tseslint.config(
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       '@typescript-eslint/consistent-type-imports': 'error',
+    },
+  },
+  {
+    // Type-aware rules that catch async bugs: a promise nobody awaits or catches, a promise where a callback
+    // must return void (an event handler), a switch that forgets a case of a union.
+    files: ['**/*.ts', '**/*.tsx'],
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    rules: {
+      '@typescript-eslint/no-floating-promises': [
+        'error',
+        {
+          // node:test's describe/test return promises the runner itself tracks.
+          allowForKnownSafeCalls: [
+            {
+              from: 'package',
+              package: 'node:test',
+              name: ['describe', 'it', 'test', 'suite', 'before', 'after', 'beforeEach', 'afterEach'],
+            },
+          ],
+        },
+      ],
+      '@typescript-eslint/no-misused-promises': 'error',
+      '@typescript-eslint/switch-exhaustiveness-check': [
+        'error',
+        { considerDefaultExhaustiveForUnions: true },
+      ],
     },
   },
   {
@@ -39,8 +82,23 @@ export default tseslint.config(
     },
   },
   {
+    // Outside the composition root nothing names an implementation; implementations may share helpers.
+    files: ['packages/server/src/**/*.ts'],
+    ignores: ['packages/server/src/app/**', ...implementationFiles],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [{ name: 'ioredis', message: 'Only the Redis implementations import ioredis.' }],
+          patterns: [{ group: implementations, message: 'Only app/ picks the implementation.' }],
+        },
+      ],
+    },
+  },
+  {
     // Domain folders know interfaces, never an implementation, and never a transport library.
-    files: ['packages/server/src/{chat,moderation,auth}/**/*.ts'],
+    files: ['packages/server/src/{chat,moderation,auth,lives,fandom,translation}/**/*.ts'],
+    ignores: implementationFiles,
     rules: {
       'no-restricted-imports': [
         'error',
@@ -60,7 +118,7 @@ export default tseslint.config(
     },
   },
   {
-    // The gateway and HTTP faces call services; they never reach an implementation.
+    // The gateway and HTTP faces call services; they never reach an implementation or the composition root.
     files: ['packages/server/src/{gateway,http}/**/*.ts'],
     rules: {
       'no-restricted-imports': [
@@ -68,6 +126,10 @@ export default tseslint.config(
         {
           patterns: [
             { group: implementations, message: 'Only app/ picks the implementation.' },
+            {
+              group: ['**/app/*'],
+              message: 'Faces receive services; they never import the composition root.',
+            },
             { group: ['ioredis', 'better-sqlite3', 'pg'] },
           ],
         },
@@ -76,7 +138,7 @@ export default tseslint.config(
   },
   {
     // The web app and the client SDK import only protocol and client.
-    files: ['packages/web/src/**/*.ts', 'packages/client/src/**/*.ts'],
+    files: ['packages/web/src/**/*.{ts,tsx}', 'packages/client/src/**/*.ts'],
     languageOptions: { globals: { ...globals.browser } },
     rules: {
       'no-restricted-imports': [

@@ -4,7 +4,8 @@
  * address (30 an hour), exactly as many real fans behind many addresses would arrive.
  */
 import { request } from 'node:http';
-import type { AuthResponse, CommunityView, RoomView } from '@lightstick/protocol';
+import type { AuthResponse, CommunityView, RoomView, UserView } from '@lightstick/protocol';
+import { ADMIN_PASSWORD } from '../packages/server/test/support/harness.ts';
 
 /** Source addresses 127.0.0.2 .. 127.0.0.(1+n). */
 export const sourceAddresses = (n: number) => Array.from({ length: n }, (_, i) => `127.0.0.${2 + i}`);
@@ -66,8 +67,32 @@ export async function registerUsers(apiUrl: string, n: number, tag: string): Pro
   return tokens;
 }
 
-/** A community owned by `token`'s user; returns its room. */
+/** One admin sign-in per api process. */
+const adminTokens = new Map<string, Promise<string>>();
+
+/**
+ * Gives `token`'s user the creator flag, as a platform admin does: the owner of a community a creator made
+ * sends at the staff rate, which the benchmarks' senders and artists need (in a fan-made community the owner
+ * sends at the fan rate).
+ */
+async function makeCreator(apiUrl: string, token: string): Promise<void> {
+  let admin = adminTokens.get(apiUrl);
+  if (!admin) {
+    admin = json<AuthResponse>(apiUrl, 'POST', '/api/auth/login', {
+      body: { username: 'admin', password: ADMIN_PASSWORD },
+    }).then((a) => a.accessToken);
+    adminTokens.set(apiUrl, admin);
+  }
+  const me = await json<UserView>(apiUrl, 'GET', '/api/me', { token });
+  await json(apiUrl, 'PUT', `/api/admin/users/${me.id}/creator`, {
+    token: await admin,
+    body: { creator: true },
+  });
+}
+
+/** A community owned by `token`'s user, made a creator first; returns its room. */
 export async function ownRoom(apiUrl: string, token: string, slug: string): Promise<RoomView> {
+  await makeCreator(apiUrl, token);
   const c = await json<CommunityView>(apiUrl, 'POST', '/api/communities', {
     token,
     body: { slug, name: slug },

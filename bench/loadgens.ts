@@ -12,7 +12,7 @@ export class LoadGen {
 
   constructor() {
     this.child = fork(LOADGEN, [], {
-      execArgv: ['--import', 'tsx'],
+      execArgv: ['--import', 'tsx', '--conditions=@lightstick/source'],
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
     this.child.on('message', (m: FromChild) => {

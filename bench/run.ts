@@ -6,17 +6,35 @@
  *   throughput   (default) messages per second through one Redis across three gateways, median of --runs
  *   connections  idle authenticated connections over gateway processes; memory per connection
  *   all          both
+ *   idle, live, broadcast, storm   the fan-out scenarios of issue 6 (bench/live.ts), Lightstick and the
+ *                Socket.IO peer in the same run (`--engines lightstick,socketio`); `--profile` adds --cpu-prof
  * Figures are recorded in docs/benchmarks.md.
  */
 import { stopAll } from './cleanup.ts';
 import { connections, type ConnectionsOptions } from './connections.ts';
 import { throughput, type ThroughputOptions } from './throughput.ts';
+import { live, type Scenario } from './live.ts';
+import type { Engine } from './live-loadgen.ts';
+
+const LIVE: Scenario[] = ['idle', 'live', 'broadcast', 'storm'];
 
 const args = process.argv.slice(2);
 const scenario = args[0] && !args[0].startsWith('--') ? args.shift()! : 'throughput';
 const flags = new Map<string, number>();
+let engines: Engine[] = ['lightstick', 'socketio'];
 for (let i = 0; i < args.length; i += 2) {
   const key = args[i]?.replace(/^--/, '') ?? '';
+  if (key === 'profile' && (args[i + 1] === undefined || args[i + 1]!.startsWith('--'))) {
+    flags.set('profile', 1);
+    i--;
+    continue;
+  }
+  if (key === 'engines') {
+    engines = (args[i + 1] ?? '')
+      .split(',')
+      .filter((e): e is Engine => e === 'lightstick' || e === 'socketio');
+    continue;
+  }
   const value = Number(args[i + 1]);
   if (!key || !Number.isFinite(value)) {
     console.error(`bad flag ${args[i]} ${args[i + 1] ?? ''}: flags are --name number`);
@@ -53,8 +71,26 @@ process.once('SIGINT', () => abort('interrupted'));
 process.once('SIGTERM', () => abort('terminated'));
 
 async function main(): Promise<void> {
+  if (LIVE.includes(scenario as Scenario)) {
+    await live({
+      scenario: scenario as Scenario,
+      engines,
+      gateways: flag('gateways', 2),
+      loadGens: flag('loadgens', 2),
+      connections: flag('connections', 5000),
+      users: flag('users', 50),
+      senders: flag('senders', 10),
+      rate: flag('rate', 20),
+      artistEveryMs: flag('artist-every', 2000),
+      durationMs: flag('seconds', 20) * 1000,
+      settleMs: flag('settle', 5) * 1000,
+      holdMs: flag('hold', 3) * 1000,
+      profile: flag('profile', 0) === 1,
+    });
+    return;
+  }
   if (!['throughput', 'connections', 'all'].includes(scenario)) {
-    console.error(`unknown scenario "${scenario}": throughput, connections or all`);
+    console.error(`unknown scenario "${scenario}": throughput, connections, all, ${LIVE.join(', ')}`);
     process.exit(2);
   }
   if (scenario === 'throughput' || scenario === 'all') await throughput(throughputOpts);

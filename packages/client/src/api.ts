@@ -1,20 +1,34 @@
 /**
  * HTTP API client over fetch. Keeps the token pair, refreshes the access token once when a call
  * fails with 401 `token_expired` (one refresh in flight at a time, shared by every caller), and
- * reports every failure as an ApiError with the server's stable code.
+ * reports every failure as an ApiError with the server's stable code. In a browser, cookie mode keeps
+ * the refresh token out of script altogether: only the server's HttpOnly cookie holds it.
  */
 import type {
   AuthResponse,
+  CommunityList,
   CommunityView,
+  CreateCommunityBody,
+  CreateLiveBody,
+  CreateRoomBody,
+  LiveList,
+  LiveView,
+  LoginBody,
   MessagePage,
-  RoomAccess,
-  RoomKind,
+  MessagePageQuery,
+  PlaybackView,
+  ProvidersView,
+  RegisterBody,
+  RoomList,
   RoomView,
   UserView,
 } from '@lightstick/protocol';
 import { ApiError, ClientErrorCode } from './errors.ts';
 
-/** The token pair as the SDK keeps it; `expiresAt` is milliseconds since the epoch (local clock). */
+/**
+ * The token pair as the SDK keeps it; `expiresAt` is milliseconds since the epoch (local clock). In cookie
+ * mode `refreshToken` is empty: the browser's HttpOnly cookie holds it.
+ */
 export interface StoredTokens {
   accessToken: string;
   refreshToken: string;
@@ -30,22 +44,29 @@ export interface ApiClientOptions {
   onTokens?: (tokens: StoredTokens | null) => void;
   fetch?: typeof fetch;
   now?: () => number;
+  /**
+   * Browsers on the server's own origin: keep the refresh token in the server's HttpOnly `ls_refresh` cookie,
+   * never in script. Sign-in, refresh and logout send `X-Lightstick-CSRF: 1` (so the answers carry no refresh
+   * token), the access token lives in memory only, and after a page load the first call (or `refresh()`)
+   * restores the sign-in from the cookie. Nothing is worth storing then: `onTokens` only tells of changes.
+   */
+  refreshCookie?: boolean;
 }
 
-export interface MessagePageQuery {
-  before?: number;
-  after?: number;
-  limit?: number;
-}
+/** Cursors and size of one archive page (`GET /api/rooms/:id/messages`). */
+export type { MessagePageQuery };
 
 /** An access token this close to expiry is refreshed before use rather than sent to fail. */
 const EXPIRY_SKEW_MS = 1_000;
+/** The Web Lock that lets one tab of a browser refresh at a time (see `exclusive`). */
+const REFRESH_LOCK = 'lightstick-refresh';
 
 export class ApiClient {
   private readonly baseUrl: string;
   private readonly fetchFn: typeof fetch;
   private readonly now: () => number;
   private readonly onTokens: ((tokens: StoredTokens | null) => void) | undefined;
+  private readonly cookie: boolean;
   private current: StoredTokens | null;
   private refreshing: Promise<StoredTokens> | null = null;
 
@@ -55,12 +76,14 @@ export class ApiClient {
     this.now = opts.now ?? Date.now;
     this.onTokens = opts.onTokens;
     this.current = opts.tokens ?? null;
+    this.cookie = opts.refreshCookie ?? false;
   }
 
   get tokens(): StoredTokens | null {
     return this.current;
   }
 
+  /** In cookie mode false after a page load until a call or `refresh()` restored the sign-in. */
   get signedIn(): boolean {
     return this.current !== null;
   }
@@ -71,22 +94,23 @@ export class ApiClient {
   }
 
   // ---- auth ----
-  register(input: { username: string; password: string; displayName?: string }): Promise<AuthResponse> {
+  register(input: RegisterBody): Promise<AuthResponse> {
     return this.signIn('/api/auth/register', input);
   }
 
-  login(input: { username: string; password: string }): Promise<AuthResponse> {
+  login(input: LoginBody): Promise<AuthResponse> {
     return this.signIn('/api/auth/login', input);
   }
 
-  /** Revokes the refresh token on the server (best effort) and forgets the pair. */
+  /** Ends the sign-in on the server (best effort; in cookie mode also clears the cookie), forgets the pair. */
   async logout(): Promise<void> {
     const refreshToken = this.current?.refreshToken;
     this.setTokens(null);
-    if (!refreshToken) return;
-    await this.call('POST', '/api/auth/logout', { body: { refreshToken }, auth: false }).catch(
-      () => undefined,
-    );
+    if (!refreshToken && !this.cookie) return;
+    await this.call('POST', '/api/auth/logout', {
+      body: refreshToken ? { refreshToken } : {},
+      auth: false,
+    }).catch(() => undefined);
   }
 
   /**
@@ -95,8 +119,8 @@ export class ApiClient {
    */
   async getAccessToken(opts: { forceRefresh?: boolean } = {}): Promise<string> {
     const t = this.current;
-    if (!t) throw new ApiError(401, 'unauthenticated', 'Not signed in');
-    if (!opts.forceRefresh && t.expiresAt - EXPIRY_SKEW_MS > this.now()) return t.accessToken;
+    if (!t && !this.cookie) throw new ApiError(401, 'unauthenticated', 'Not signed in');
+    if (t && !opts.forceRefresh && t.expiresAt - EXPIRY_SKEW_MS > this.now()) return t.accessToken;
     return (await this.refresh()).accessToken;
   }
 
@@ -114,10 +138,10 @@ export class ApiClient {
   }
 
   async listCommunities(): Promise<CommunityView[]> {
-    return (await this.call<{ communities: CommunityView[] }>('GET', '/api/communities')).communities;
+    return (await this.call<CommunityList>('GET', '/api/communities')).communities;
   }
 
-  createCommunity(input: { slug: string; name: string; description?: string }): Promise<CommunityView> {
+  createCommunity(input: CreateCommunityBody): Promise<CommunityView> {
     return this.call('POST', '/api/communities', { body: input });
   }
 
@@ -130,14 +154,11 @@ export class ApiClient {
   }
 
   async listRooms(communityId: string): Promise<RoomView[]> {
-    return (await this.call<{ rooms: RoomView[] }>('GET', `/api/communities/${enc(communityId)}/rooms`))
-      .rooms;
+    return (await this.call<RoomList>('GET', `/api/communities/${enc(communityId)}/rooms`)).rooms;
   }
 
-  createRoom(
-    communityId: string,
-    input: { name: string; kind: RoomKind; access: RoomAccess },
-  ): Promise<RoomView> {
+  /** `kind` is `live` and `access` is `public` unless given. */
+  createRoom(communityId: string, input: CreateRoomBody): Promise<RoomView> {
     return this.call('POST', `/api/communities/${enc(communityId)}/rooms`, { body: input });
   }
 
@@ -153,12 +174,46 @@ export class ApiClient {
     return this.call('GET', `/api/rooms/${enc(roomId)}/messages${suffix}`);
   }
 
+  // ---- lives (docs/video.md) ----
+  providers(): Promise<ProvidersView> {
+    return this.call('GET', '/api/providers');
+  }
+
+  /** Staff only; the answer holds `ingest` (URL and stream key: show it, never log it). */
+  createLive(communityId: string, input: CreateLiveBody): Promise<LiveView> {
+    return this.call('POST', `/api/communities/${enc(communityId)}/lives`, { body: input });
+  }
+
+  async listLives(communityId: string, limit?: number): Promise<LiveView[]> {
+    const suffix = limit === undefined ? '' : `?limit=${limit}`;
+    return (await this.call<LiveList>('GET', `/api/communities/${enc(communityId)}/lives${suffix}`)).lives;
+  }
+
+  getLive(liveId: string): Promise<LiveView> {
+    return this.call('GET', `/api/lives/${enc(liveId)}`);
+  }
+
+  rotateLiveKey(liveId: string): Promise<LiveView> {
+    return this.call('POST', `/api/lives/${enc(liveId)}/key`, { body: {} });
+  }
+
+  endLive(liveId: string): Promise<LiveView> {
+    return this.call('POST', `/api/lives/${enc(liveId)}/end`, { body: {} });
+  }
+
+  /** A playback URL for this user, valid until `expiresAt`: ask again before then. */
+  playback(liveId: string): Promise<PlaybackView> {
+    return this.call('GET', `/api/lives/${enc(liveId)}/playback`);
+  }
+
   /**
    * Any API call. With `auth` (the default) it sends the access token and, on 401
-   * `token_expired`, refreshes once and retries once.
+   * `token_expired`, refreshes once and retries once. In cookie mode without an access token yet (a page
+   * load), it refreshes first.
    */
   async call<T>(method: string, path: string, opts: { body?: unknown; auth?: boolean } = {}): Promise<T> {
     const auth = opts.auth ?? true;
+    if (auth && this.cookie && !this.current) await this.refresh();
     const used = this.current?.accessToken;
     try {
       return await this.once<T>(method, path, opts.body, auth);
@@ -179,23 +234,40 @@ export class ApiClient {
 
   private async doRefresh(): Promise<StoredTokens> {
     const refreshToken = this.current?.refreshToken;
-    if (!refreshToken) throw new ApiError(401, 'unauthenticated', 'Not signed in');
+    if (!refreshToken && !this.cookie) throw new ApiError(401, 'unauthenticated', 'Not signed in');
     try {
-      const res = await this.once<AuthResponse>('POST', '/api/auth/refresh', { refreshToken }, false);
+      const body = refreshToken ? { refreshToken } : {};
+      const res = await this.exclusive(() =>
+        this.once<AuthResponse>('POST', '/api/auth/refresh', body, false),
+      );
       const next = this.toStored(res);
       this.setTokens(next);
       return next;
     } catch (err) {
-      // A refused refresh token (expired, reused, revoked) ends the session; a network error does not.
-      if (err instanceof ApiError && err.status === 401) this.setTokens(null);
+      // A refused refresh token (expired, reused, revoked; in cookie mode also no cookie, 400) ends the
+      // session; a network error does not.
+      if (err instanceof ApiError && (err.status === 401 || (this.cookie && err.status === 400)))
+        this.setTokens(null);
       throw err;
     }
+  }
+
+  /**
+   * Cookie mode: every tab of a browser shares the one cookie, and two refreshes with one token revoke the
+   * sign-in as stolen (a reused token). A Web Lock lets one tab refresh at a time, and the next one sends the
+   * cookie the first one received. Outside cookie mode, or without Web Locks, the call runs as is.
+   */
+  private async exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    const locks = this.cookie ? globalThis.navigator?.locks : undefined;
+    return locks ? await locks.request(REFRESH_LOCK, fn) : fn();
   }
 
   private async once<T>(method: string, path: string, body: unknown, auth: boolean): Promise<T> {
     const headers: Record<string, string> = { accept: 'application/json' };
     if (body !== undefined) headers['content-type'] = 'application/json';
     if (auth && this.current) headers.authorization = `Bearer ${this.current.accessToken}`;
+    // The CSRF header a cookie refresh needs; on sign-in it asks for an answer without the refresh token.
+    if (this.cookie && path.startsWith('/api/auth/')) headers['x-lightstick-csrf'] = '1';
     let res: Response;
     try {
       res = await this.fetchFn(this.baseUrl + path, {

@@ -20,7 +20,7 @@ export class RealtimeError extends Error {
   readonly code: string;
   /** For `rate_limited`: when the server said to try again. */
   readonly retryAfterMs: number | undefined;
-  /** The room the failed request was about, when it had one. */
+  /** The room the failed request was about, or the room an error frame names (a timeout told at once). */
   readonly room: string | undefined;
 
   constructor(code: string, message: string, opts: { retryAfterMs?: number; room?: string } = {}) {

@@ -1,7 +1,8 @@
 /**
  * Join and leave requests of a RealtimeClient: writes them on the authenticated link, matches their
- * answers by request id, and settles the promises the app awaits. A join refused with a passing error
- * after the app was told about the room is written again after a backoff (rejoins.ts).
+ * answers by request id, and settles the promises the app awaits. A join refused for rate is written again
+ * after the server's wait, and one refused with a passing error after the app was told about the room after
+ * a backoff (rejoins.ts).
  */
 import type { Position } from '@lightstick/protocol';
 import type { Link } from './link.ts';
@@ -78,13 +79,20 @@ export class Joins {
   }
 
   /**
-   * A join the app was already told about (a resume after reconnect, a gap repair) refused with a passing
-   * error: the room is kept and joined again after a backoff, as the protocol advises for `unavailable`.
-   * A first join (the app awaits it) is rejected instead, and final refusals (forbidden...) drop the room.
+   * A join refused with `rate_limited` (too many joins on the connection or the account) is written again
+   * once the server's `retryAfterMs` has passed, first join or re-join: the room is kept and the app's promise
+   * waits. A join the app was already told about (a resume after reconnect, a gap repair) refused with a
+   * passing error is joined again after a backoff, as the protocol advises for `unavailable`; a first join is
+   * rejected instead. Final refusals (forbidden...) drop the room.
    */
-  retry(room: string, code: string): boolean {
+  retry(room: string, code: string, retryAfterMs?: number): boolean {
     const s = this.rooms.get(room);
-    if (!s || this.joinWaiters.has(room) || (code !== 'unavailable' && code !== 'internal')) return false;
+    if (!s) return false;
+    if (code === 'rate_limited') {
+      this.rejoins.wait(room, retryAfterMs ?? 1000);
+      return true;
+    }
+    if (this.joinWaiters.has(room) || (code !== 'unavailable' && code !== 'internal')) return false;
     this.rejoins.schedule(room);
     return true;
   }

@@ -17,6 +17,8 @@ export interface PendingSend {
   cid: string;
   room: string;
   text: string;
+  /** The message this one answers (`send.replyTo`). */
+  replyTo?: string;
   /** Request id of the copy in flight on the current connection. */
   reqId: number | undefined;
   /** Waiting out a `rate_limited` answer. */

@@ -1,5 +1,17 @@
 /** The public shapes of RealtimeClient (its events and options), and the emit function its parts share. */
-import type { AuthedFrame, ChatMessage, Position } from '@lightstick/protocol';
+import type {
+  AuthedFrame,
+  ChatMessage,
+  DeletedFrame,
+  HeldFrame,
+  LiveView,
+  ModeFrame,
+  PinnedFrame,
+  Position,
+  RoleFrame,
+  SpotlightFrame,
+  StatsFrame,
+} from '@lightstick/protocol';
 import type { BackoffOptions } from './backoff.ts';
 import type { WebSocketCtor } from './connection.ts';
 import type { RealtimeError } from './errors.ts';
@@ -23,6 +35,34 @@ export interface RealtimeEvents {
    * under the same `cid` after `retryAfterMs` (backoff), so it is stored once whether or not it went through.
    */
   retrying: { room: string; cid: string; code: string; attempt: number; retryAfterMs: number };
+  /**
+   * A live of a joined room's community changed state (`live`, `reconnecting`, `ended`). Arrives once per
+   * joined room of that community (`room`); apply by `live.id`. Not replayed after a reconnect: read lives
+   * over HTTP then.
+   */
+  live: { room: string; live: LiveView };
+  /** A joined room's viewer count and hearts, merged over every gateway (at most once a second). */
+  stats: StatsFrame;
+  /** A joined room's modes: on join and on every change. */
+  mode: ModeFrame;
+  /** Messages of a joined room were deleted: remove them from the screen. */
+  deleted: DeletedFrame;
+  /** A joined room's pinned message (null: none): on join and on every change. */
+  pinned: PinnedFrame;
+  /** An artist spoke: show the message above the chat until `until`. */
+  spotlight: SpotlightFrame;
+  /** Moderators: a fan message the room's fan delay holds (delete it before `releaseAt`). */
+  held: HeldFrame;
+  /**
+   * Your own role in a community changed (null: you left it), or a ban on you there was lifted: show or hide
+   * what the role allows. Rooms you may no longer read arrive as `removed`. Not replayed after a reconnect.
+   */
+  role: RoleFrame;
+  /**
+   * The server ended this connection's membership of a room on its own (a ban, a demotion, leaving the
+   * community): the client forgot the room and will not join it again by itself.
+   */
+  removed: { room: string; error: RealtimeError };
   /** `fatal`: the client stopped (auth failed, session ended) and will not reconnect by itself. */
   error: { error: RealtimeError; fatal: boolean };
 }

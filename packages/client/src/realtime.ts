@@ -5,7 +5,7 @@
  * id until acknowledged, so a reconnect neither loses nor doubles a message. The work is shared out:
  * joins.ts (join/leave requests, re-joins), send-window.ts (sends), dispatch.ts (server frames).
  */
-import type { AuthedFrame, Position } from '@lightstick/protocol';
+import { FandomLimits, type AuthedFrame, type Position } from '@lightstick/protocol';
 import type { WebSocketCtor } from './connection.ts';
 import { dispatchFrame, type Session } from './dispatch.ts';
 import { Emitter } from './emitter.ts';
@@ -97,6 +97,7 @@ export class RealtimeClient extends Emitter<RealtimeEvents> {
   /**
    * Joins a room (now, or as soon as connected) and keeps it joined across reconnects.
    * `since` resumes from a position the app already holds (e.g. the newest archived message).
+   * A join refused with `rate_limited` is written again once the server's `retryAfterMs` has passed.
    */
   join(room: string, opts: { since?: Position } = {}): Promise<JoinResult> {
     if (!this.link.running) return Promise.reject(new RealtimeError(ClientErrorCode.Closed, 'Client closed'));
@@ -128,8 +129,20 @@ export class RealtimeClient extends Emitter<RealtimeEvents> {
    * Sends a chat message; resolves with the server's ack. Survives reconnects (resent under the
    * same `cid`, never doubled) and rate limits (resent after `retryAfterMs`).
    */
-  send(room: string, text: string): Promise<SendResult> {
-    return this.sends.submit(room, text);
+  send(room: string, text: string, opts: { replyTo?: string } = {}): Promise<SendResult> {
+    return this.sends.submit(room, text, opts.replyTo);
+  }
+
+  /**
+   * Heart taps in a joined room (batch them: one call per few hundred ms with the taps since the last). Not
+   * queued: taps while disconnected or before the room is joined are dropped (they are a live reaction). The
+   * room's totals arrive in `stats` events. Returns whether the taps were written.
+   */
+  heart(room: string, count: number): boolean {
+    const s = this.rooms.get(room);
+    if (!s?.active || s.joining) return false;
+    const n = Math.max(1, Math.min(FandomLimits.heartsPerOp, Math.floor(count)));
+    return this.link.send({ op: 'heart', room, count: n });
   }
 
   // ---- link events ----

@@ -36,7 +36,7 @@ export class SendWindow {
   constructor(private readonly parts: SendWindowParts) {}
 
   /** Checks and queues a message; resolves with the server's ack. */
-  submit(room: string, text: string): Promise<SendResult> {
+  submit(room: string, text: string, replyTo?: string): Promise<SendResult> {
     const { link, rooms, outbox } = this.parts;
     const fail = (code: string, msg: string) => Promise.reject(new RealtimeError(code, msg, { room }));
     if (!link.running) return fail(ClientErrorCode.Closed, 'Client closed');
@@ -54,6 +54,7 @@ export class SendWindow {
         cid,
         room,
         text,
+        ...(replyTo !== undefined ? { replyTo } : {}),
         reqId: undefined,
         retryTimer: undefined,
         notJoined: 0,
@@ -74,7 +75,8 @@ export class SendWindow {
       const s = rooms.get(p.room);
       if (!s?.active || s.joining) continue;
       const id = link.nextId();
-      if (!link.send({ op: 'send', id, room: p.room, cid: p.cid, text: p.text })) return;
+      const frame = { op: 'send' as const, id, room: p.room, cid: p.cid, text: p.text };
+      if (!link.send(p.replyTo !== undefined ? { ...frame, replyTo: p.replyTo } : frame)) return;
       outbox.markSent(p, id);
     }
   }

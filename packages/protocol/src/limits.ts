@@ -1,4 +1,8 @@
-/** Protocol limits: documented in docs/protocol.md, enforced by the gateway, announced in `hello`. */
+/**
+ * Protocol limits: documented in docs/protocol.md, enforced by the gateway, announced in `hello`. Plain values
+ * with no TypeBox schema in this file: the web app's chat screen imports them, and a limit kept beside a schema
+ * would bring the whole TypeBox runtime into its budgeted bundle (about 13 KB gzipped).
+ */
 export const Limits = {
   /** Largest WebSocket frame the server reads; larger closes with 1009. */
   maxFrameBytes: 16 * 1024,
@@ -8,9 +12,6 @@ export const Limits = {
   maxMessageBytes: 4000,
   /** Rooms one connection may be joined to at once. */
   maxRoomsPerConnection: 50,
-  /** Sends per second per connection (token bucket rate) and the burst it allows. */
-  sendsPerSecond: 5,
-  sendBurst: 10,
   /** Longest client message id (`cid`). */
   maxClientIdChars: 64,
   /** Time after open to send `auth`. */
@@ -36,6 +37,14 @@ export const AccountLimits = {
   passwordMaxChars: 256,
 } as const;
 
+/** Page sizes of the HTTP listings: the archive (paged by `seq`) and the other lists (paged by `after`). */
+export const PageLimits = {
+  archiveDefault: 50,
+  archiveMax: 200,
+  listDefault: 50,
+  listMax: 100,
+} as const;
+
 /** Counts characters as a person sees them (grapheme clusters): '👩‍👩‍👧' is one, '한국' is two. */
 export function graphemeLength(text: string): number {
   let n = 0;
@@ -43,3 +52,15 @@ export function graphemeLength(text: string): number {
   return n;
 }
 const segmenter = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+
+/** Fandom limits (docs/protocol.md), enforced by the gateway. */
+export const FandomLimits = {
+  /** Taps one `heart` op may carry (a client batches a burst of taps into one op). */
+  heartsPerOp: 50,
+  /** Taps a person counts per second on one gateway (token bucket rate); taps above it are dropped silently. */
+  heartsPerSecond: 10,
+  /** The heart bucket's burst. */
+  heartBurst: 30,
+  /** How long an artist's message stays in the spotlight. */
+  spotlightMs: 30_000,
+} as const;

@@ -25,6 +25,15 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   too_many_rooms: 429,
   message_too_long: 413,
   unavailable: 503,
+  provider_error: 502,
+  slow_mode: 429,
+  members_only: 403,
+  emote_only: 422,
+  duplicate_text: 422,
+  timed_out: 403,
+  banned: 403,
+  filtered: 422,
+  quota_exceeded: 403,
   internal: 500,
 };
 

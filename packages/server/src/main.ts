@@ -6,10 +6,14 @@
 import cluster from 'node:cluster';
 import { readFile } from 'node:fs/promises';
 import { ConfigError, loadConfig } from './config/load.ts';
+import { requireKeyEncryption } from './config/key-encryption.ts';
 import { startServer } from './app/server.ts';
 import { migrateOnly } from './app/build.ts';
 import { runPrimary, socketBudget } from './app/workers.ts';
 import { createLogger } from './observability/logger.ts';
+
+/** How long after the drain deadline the rest of a shutdown (closing stores, providers) may take. */
+const SHUTDOWN_GRACE_MS = 15_000;
 
 const USAGE =
   'usage: lightstick serve [--role ROLES] [--port N] [--host H] [--data-dir DIR] [--workers N] | lightstick migrate';
@@ -30,6 +34,8 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   if (config.workers > 1 && cluster.isPrimary) {
+    // Refused once here rather than once per worker.
+    requireKeyEncryption(config);
     const logger = createLogger({ level: config.logLevel, nodeId: `${config.nodeId}-primary` });
     return runPrimary(config, { logger });
   }
@@ -44,6 +50,17 @@ async function main(argv: string[]): Promise<number> {
     if (stopping) return;
     stopping = true;
     server.logger.info({ signal }, 'draining');
+    // The drain is bounded by drainTimeoutMs; a step after it that never settles (a store or provider that
+    // does not answer its close) must not keep a stopped process alive: Kubernetes would SIGKILL it later,
+    // a laptop's `npm start` would hang on Ctrl-C.
+    const overrun = setTimeout(() => {
+      server.logger.error(
+        { afterMs: config.drainTimeoutMs + SHUTDOWN_GRACE_MS },
+        'shutdown overran; exiting',
+      );
+      process.exit(1);
+    }, config.drainTimeoutMs + SHUTDOWN_GRACE_MS);
+    overrun.unref();
     server
       .shutdown()
       .then(() => process.exit(0))

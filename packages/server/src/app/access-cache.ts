@@ -1,16 +1,23 @@
 /**
  * Scale-out mode keeps PostgreSQL off the send path: the ack point is the room stream in Redis, so a send must
- * not fail (or wait) because the archive database is slow or down. The gateway and the send pipeline read rooms
- * and memberships through this read-through cache:
- * - a cached room or membership is used for `freshMs` before it is read again (role changes apply within it);
+ * not fail (or wait) because the archive database is slow or down. The gateway and the send pipeline read rooms,
+ * memberships and communities (whether a staff send gets a staff rate) through this read-through cache:
+ * - a cached room, membership or community is used for `freshMs` before it is read again (role changes apply
+ *   within it);
  * - when the database answers 'unavailable', the last known value is used, and the database is left alone for
  *   `retryMs` (no per-send connection timeouts during an outage); with nothing cached the call fails;
  * - "no such room" and "not a member" are never cached, so a fan who just joined a community is let in at once.
- * The duplicate-cid look-up in the archive is skipped during an outage: the stream remembers recent cids itself.
  */
+import { LRUCache } from 'lru-cache';
 import { isAppError } from '../errors.ts';
 import type { Runtime } from '../runtime.ts';
-import type { MembershipRecord, RoomRecord, Store } from '../storage/repositories.ts';
+import type {
+  CommunityRecord,
+  MembershipRecord,
+  RoomRecord,
+  SanctionRecord,
+  Store,
+} from '../storage/repositories.ts';
 
 export interface AccessCacheOptions {
   runtime: Runtime;
@@ -32,7 +39,11 @@ export function cachedAccessStore(store: Store, opts: AccessCacheOptions): Store
   const now = () => opts.runtime.now();
   let downUntil = 0;
 
-  async function cached<T>(cache: Map<string, Entry<T>>, key: string, load: () => Promise<T | undefined>) {
+  async function cached<T extends object>(
+    cache: LRUCache<string, Entry<T>>,
+    key: string,
+    load: () => Promise<T | undefined>,
+  ) {
     const hit = cache.get(key);
     const t = now();
     if (hit !== undefined && (t - hit.at < freshMs || t < downUntil)) return hit.value;
@@ -40,11 +51,7 @@ export function cachedAccessStore(store: Store, opts: AccessCacheOptions): Store
     try {
       const value = await load();
       if (value === undefined) cache.delete(key);
-      else {
-        cache.delete(key); // re-inserted last: the Map's order is then oldest-first for eviction
-        cache.set(key, { value, at: now() });
-        if (cache.size > max) cache.delete(cache.keys().next().value as string);
-      }
+      else cache.set(key, { value, at: now() });
       return value;
     } catch (e) {
       if (!unavailable(e)) throw e;
@@ -54,28 +61,28 @@ export function cachedAccessStore(store: Store, opts: AccessCacheOptions): Store
     }
   }
 
-  const rooms = new Map<string, Entry<RoomRecord>>();
-  const memberships = new Map<string, Entry<MembershipRecord>>();
+  // Least recently used entries are forgotten first past `max`.
+  const rooms = new LRUCache<string, Entry<RoomRecord>>({ max });
+  const memberships = new LRUCache<string, Entry<MembershipRecord>>({ max });
+  const communities = new LRUCache<string, Entry<CommunityRecord>>({ max });
+  // Bans and timeouts are read on every send: "none" ([]) is cached too, so a new ban reaches other processes
+  // within `freshMs` (the realtime layer's control message makes it at once).
+  const sanctions = new LRUCache<string, Entry<SanctionRecord[]>>({ max });
   return {
     ...store,
     rooms: bindAll(store.rooms, { byId: (id: string) => cached(rooms, id, () => store.rooms.byId(id)) }),
     communities: bindAll(store.communities, {
+      byId: (id: string) => cached(communities, id, () => store.communities.byId(id)),
       membership: (communityId: string, userId: string) =>
         cached(memberships, `${communityId}\u0000${userId}`, () =>
           store.communities.membership(communityId, userId),
         ),
     }),
-    messages: bindAll(store.messages, {
-      byClientId: async (room: string, userId: string, cid: string) => {
-        if (now() < downUntil) return undefined;
-        try {
-          return await store.messages.byClientId(room, userId, cid);
-        } catch (e) {
-          if (!unavailable(e)) throw e;
-          downUntil = now() + retryMs;
-          return undefined;
-        }
-      },
+    sanctions: bindAll(store.sanctions, {
+      of: (communityId: string, userId: string) =>
+        cached(sanctions, `${communityId}\u0000${userId}`, () =>
+          store.sanctions.of(communityId, userId),
+        ).then((v) => v ?? []),
     }),
   };
 }

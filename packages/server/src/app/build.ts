@@ -10,17 +10,29 @@ import { systemRuntime, type Runtime } from '../runtime.ts';
 import { createLogger, type Logger } from '../observability/logger.ts';
 import { createMetrics } from '../observability/metrics.ts';
 import type { Store } from '../storage/repositories.ts';
+import type { SecretSealer } from '../storage/secret-sealer.ts';
 import { openSqliteStore } from '../storage/sqlite.ts';
 import { openPostgresStore } from '../storage/postgres.ts';
 import type { Archiver } from '../chat/archiver.ts';
 import type { RoomSeeder } from '../chat/room-seeder.ts';
-import { SendService } from '../chat/send-service.ts';
+import type { SendCheck, SendService } from '../chat/send-service.ts';
 import { CommunityService } from '../chat/communities.ts';
 import { TokenService } from '../auth/tokens.ts';
 import { AuthService } from '../auth/auth-service.ts';
 import { embeddedSeams } from './embedded-seams.ts';
+import { MeasuredSendService } from './instrument.ts';
+import { buildModeration, type ModerationServices } from './moderation.ts';
+import { CachedTokenVerifier } from './token-cache.ts';
+import { RevokingTokenVerifier } from '../auth/session-ends.ts';
+import { seedRevocations, sessionEnds } from './session-ends.ts';
+import { revocationTtlMs } from './seams.ts';
+import { keyVault } from './key-encryption.ts';
 import type { ModeSeams } from './seams.ts';
-import type { Services } from './services.ts';
+import type { Services } from '../services.ts';
+import { buildLives, type LivesBuilt } from './lives.ts';
+import { BrokerModerationEvents } from '../gateway/moderation-events.ts';
+import { MessageFinder } from '../moderation/message-finder.ts';
+import type { StreamProvider } from '../lives/providers/stream-provider.ts';
 
 export interface Built {
   mode: ModeSeams['mode'];
@@ -32,6 +44,10 @@ export interface Built {
   communities: CommunityService;
   seeder: RoomSeeder;
   send: SendService;
+  /** Lives, providers and (media role) the local ingest; server.ts starts and stops them. */
+  lives: LivesBuilt;
+  /** Room modes, moderation actions, reports, filters, audit, platform flags, translation. */
+  moderation: ModerationServices;
   /** Scale-out mode with the api role: the archive writer; server.ts starts and stops it. */
   archiver: Archiver | undefined;
   /** Messages waiting for the archive, read now. */
@@ -40,13 +56,15 @@ export interface Built {
   close(): Promise<void>;
 }
 
-export function openStore(config: Config): Promise<Store> {
+/** `sealer`: the KeyVault that seals the secrets the store holds (absent for `migrate`, which reads none). */
+export function openStore(config: Config, sealer?: SecretSealer): Promise<Store> {
   if (config.databaseUrl) {
     return openPostgresStore(config.databaseUrl, {
       ...(config.databaseSchema !== undefined ? { schema: config.databaseSchema } : {}),
+      ...(sealer ? { sealer } : {}),
     });
   }
-  return openSqliteStore(path.join(config.dataDir, 'lightstick.db'));
+  return openSqliteStore(path.join(config.dataDir, 'lightstick.db'), sealer ? { sealer } : {});
 }
 
 /** `lightstick migrate`: opening a store runs its migrations. */
@@ -57,12 +75,14 @@ export async function migrateOnly(config: Config): Promise<void> {
 
 export async function buildServices(
   config: Config,
-  opts: { runtime?: Runtime; logger?: Logger } = {},
+  opts: { runtime?: Runtime; logger?: Logger; providers?: StreamProvider[]; sendChecks?: SendCheck[] } = {},
 ): Promise<Built> {
   const runtime = opts.runtime ?? systemRuntime;
   const logger = opts.logger ?? createLogger({ level: config.logLevel, nodeId: config.nodeId });
   const metrics = createMetrics(config.nodeId);
-  const store = await openStore(config);
+  // Before the store opens: a bad key-encryption key stops the start with nothing to close.
+  const vault = keyVault(config);
+  const store = await openStore(config, vault);
   let seams: ModeSeams;
   try {
     const deps = { config, store, runtime, logger, metrics };
@@ -77,20 +97,28 @@ export async function buildServices(
     await store.close();
     throw err;
   }
-  const { broker, history, presence, rateLimiter, messageLog } = seams;
+  const { broker, presence, rateLimiter, messageLog } = seams;
   const tokens = new TokenService({
     keys: store.signingKeys,
     runtime,
     accessTtlSec: config.auth.accessTtlSec,
     keyRotationDays: config.auth.keyRotationDays,
     issuer: config.auth.issuer,
+    vault,
   });
+  const built: { lives?: LivesBuilt } = {};
   const close = async () => {
+    await built.lives?.stop();
     await seams.close();
     await store.close();
   };
   try {
     await tokens.init();
+    // Stream keys and playback secrets stored in clear (before issue 8) or under a previous KEK.
+    const resealed = await store.localChannels.reseal();
+    if (resealed > 0)
+      logger.info({ channels: resealed }, 'stream keys sealed under the current key-encryption key');
+    await seedRevocations(seams.revocations, store.sessions, runtime, revocationTtlMs(config));
   } catch (err) {
     await close();
     throw err;
@@ -102,11 +130,12 @@ export async function buildServices(
     metrics,
     store,
     broker,
-    history,
     presence,
+    ...(seams.connections ? { connections: seams.connections } : {}),
     rateLimiter,
     messageLog,
-    tokens,
+    // HTTP requests: a valid signature is not enough, the token's sign-in must not be revoked.
+    tokens: new RevokingTokenVerifier(tokens, seams.revocations),
   };
   const auth = new AuthService({
     store,
@@ -114,18 +143,70 @@ export async function buildServices(
     rateLimiter,
     runtime,
     refreshTtlSec: config.auth.refreshTtlSec,
+    sessionMaxAgeDays: config.auth.sessionMaxAgeDays,
+    sessionEnds: sessionEnds({ revocations: seams.revocations, broker, logger }),
+    logger,
   });
-  const communities = new CommunityService({ store, runtime });
-  const send = new SendService({ store: seams.hotStore, rateLimiter, messageLog, runtime });
+  // Moderation changes reach live connections on every gateway as control messages (gateway/fandom-control.ts).
+  const events = new BrokerModerationEvents(broker, logger);
+  const moderation = buildModeration({
+    events,
+    config,
+    store,
+    hotStore: seams.hotStore,
+    runtime,
+    logger,
+    rateLimiter,
+    messageLog,
+    history: seams.findHistory,
+    state: seams.moderationState,
+    translationCache: seams.translationCache,
+  });
+  const communities = new CommunityService({
+    store,
+    runtime,
+    fanCommunities: config.moderation.fanCommunities,
+    events,
+    quotas: config.quotas,
+  });
+  const replyFinder = new MessageFinder(store.messages, seams.findHistory);
+  const lives = buildLives(config, services, opts.providers);
+  built.lives = lives;
+  const send = new MeasuredSendService(
+    {
+      store: seams.hotStore,
+      messageLog,
+      sendRate: config.sendRate,
+      runtime,
+      checks: [...moderation.checks, ...(opts.sendChecks ?? [])],
+      annotate: moderation.annotate,
+      // A reply carries the message it answers: found in the archive or hot history, never a deleted one.
+      replies: async (room, mid) => {
+        const m = await replyFinder.find(room, mid);
+        if (m === undefined) return undefined;
+        return (await store.moderation.deletions([mid])).length > 0 ? undefined : m;
+      },
+    },
+    metrics,
+  );
   return {
     mode: seams.mode,
     services,
-    gatewayServices: seams.hotStore === store ? services : { ...services, store: seams.hotStore },
+    // The gateway verifies tokens through a cache (re-auths and reconnects cost a look-up) and reads rooms and
+    // memberships through the mode's hot store (cached in scale-out mode).
+    gatewayServices: {
+      ...services,
+      store: seams.hotStore,
+      // The revocation check sits outside the cache, so a cached token of a revoked sign-in is refused too.
+      tokens: new RevokingTokenVerifier(new CachedTokenVerifier(tokens, { runtime }), seams.revocations),
+    },
     tokens,
     auth,
     communities,
     seeder: seams.seeder,
     send,
+    lives,
+    moderation,
     archiver: seams.archiver,
     backlog: () => seams.backlog(),
     close,

@@ -4,13 +4,15 @@ import type { Logger } from '../observability/logger.ts';
 import type { Metrics } from '../observability/metrics.ts';
 import type { Runtime } from '../runtime.ts';
 import type { Store } from '../storage/repositories.ts';
-import { MemoryBroker } from '../broker/memory.ts';
-import { MemoryHistoryStore } from '../history/memory.ts';
+import { MemoryBroker, MemoryBus } from '../broker/memory.ts';
 import { MemoryPresenceStore } from '../presence/memory.ts';
 import { MemoryRateLimiter } from '../ratelimit/memory.ts';
+import { MemoryRevocationList } from '../revocation/memory.ts';
 import { EmbeddedMessageLog } from '../chat/embedded-log.ts';
 import { HistorySeeder } from '../chat/history-seeder.ts';
-import type { ModeSeams } from './seams.ts';
+import { MemoryModerationState } from '../moderation/state/memory.ts';
+import { MemoryTranslationCache } from '../translation/cache/memory.ts';
+import { revocationTtlMs, type ModeSeams } from './seams.ts';
 
 export function embeddedSeams(deps: {
   config: Config;
@@ -20,14 +22,21 @@ export function embeddedSeams(deps: {
   metrics: Metrics;
 }): ModeSeams {
   const { config, store, runtime, logger, metrics } = deps;
-  const broker = new MemoryBroker();
-  const history = new MemoryHistoryStore(runtime);
+  const broker = new MemoryBroker({ nodeId: config.nodeId, bus: new MemoryBus(runtime) });
   const presence = new MemoryPresenceStore(runtime);
   const rateLimiter = new MemoryRateLimiter(runtime);
-  const seeder = new HistorySeeder({ store, history, historyOptions: config.history, runtime, logger });
+  const revocations = new MemoryRevocationList(runtime, revocationTtlMs(config));
+  const moderationState = new MemoryModerationState();
+  const translationCache = new MemoryTranslationCache({ now: () => runtime.now() });
+  const seeder = new HistorySeeder({
+    store,
+    history: broker,
+    historyOptions: config.history,
+    runtime,
+    logger,
+  });
   const messageLog = new EmbeddedMessageLog({
     messages: store.messages,
-    history,
     broker,
     runtime,
     metrics,
@@ -35,21 +44,33 @@ export function embeddedSeams(deps: {
     groupCommitMs: config.archive.groupCommitMs,
     maxBacklog: config.archive.maxBacklog,
     historyOptions: config.history,
+    dedupTtlMs: config.dedupTtlMs,
     seeder,
   });
   return {
     mode: 'embedded',
     broker,
-    history,
     presence,
+    connections: undefined,
     rateLimiter,
+    revocations,
     messageLog,
+    moderationState,
+    translationCache,
+    findHistory: undefined,
     seeder,
     hotStore: store,
     archiver: undefined,
     backlog: () => Promise.resolve(messageLog.backlog()),
     async close() {
-      await Promise.allSettled([broker.close(), history.close(), presence.close(), rateLimiter.close()]);
+      await Promise.allSettled([
+        broker.close(),
+        presence.close(),
+        rateLimiter.close(),
+        revocations.close(),
+        moderationState.close(),
+        translationCache.close(),
+      ]);
     },
   };
 }

@@ -5,7 +5,7 @@
  * PostgreSQL and, when it runs the archiver, archive writes that succeed.
  */
 import type { Archiver } from '../chat/archiver.ts';
-import type { Services } from './services.ts';
+import type { Services } from '../services.ts';
 
 export interface ReadinessDeps {
   services: Services;
@@ -14,6 +14,8 @@ export interface ReadinessDeps {
   /** Messages waiting for the archive, read now. */
   backlog: () => Promise<number>;
   archiver?: Archiver | undefined;
+  /** The local provider's RTMP ingest, in a process with the media role. */
+  media?: { ready(): boolean };
 }
 
 export type Readiness = () => Promise<{ ready: boolean; checks: Record<string, boolean> }>;
@@ -34,6 +36,10 @@ export function createReadiness(deps: ReadinessDeps): Readiness {
       checks.archive = (await deps.backlog().catch(() => Number.POSITIVE_INFINITY)) < bound;
     }
     if (archiver !== undefined) checks.archiver = archiver.healthy();
+    if (deps.media !== undefined) {
+      checks.rtmp = deps.media.ready();
+      checks.database ??= await services.store.ping().catch(() => false);
+    }
     return { ready: Object.values(checks).every(Boolean), checks };
   };
 }

@@ -11,15 +11,19 @@ import type { Runtime } from '../runtime.ts';
 import type { Store } from '../storage/repositories.ts';
 import { createRedisClients } from '../broker/redis-clients.ts';
 import { RedisBroker } from '../broker/redis.ts';
-import { RedisHistoryStore } from '../history/redis.ts';
 import { RedisRoomStream } from '../history/redis-stream.ts';
 import { RedisPresenceStore } from '../presence/redis.ts';
+import { RedisConnectionCounts } from '../presence/redis-connections.ts';
 import { RedisRateLimiter } from '../ratelimit/redis.ts';
+import { RedisRevocationList } from '../revocation/redis.ts';
 import { Archiver } from '../chat/archiver.ts';
 import { noRoomSeeder } from '../chat/room-seeder.ts';
 import { StreamMessageLog } from '../chat/stream-log.ts';
+import { RedisModerationState } from '../moderation/state/redis.ts';
+import { RedisTranslationCache } from '../translation/cache/redis.ts';
 import { cachedAccessStore } from './access-cache.ts';
-import type { ModeSeams } from './seams.ts';
+import { measuredArchive } from './instrument.ts';
+import { connectionTtlMs, revocationTtlMs, type ModeSeams } from './seams.ts';
 
 export async function redisSeams(deps: {
   config: Config;
@@ -49,20 +53,31 @@ export async function redisSeams(deps: {
 
   const broker = new RedisBroker(clients, {
     nodeId: config.nodeId,
+    runtime,
+    historyDefaults: config.history,
     logger: redisLog,
     // Interest-based subscription is measured by this: a node with no member in a room receives nothing for it.
     onReceived: (channel) => metrics.brokerReceived.inc({ kind: channel === 'control' ? 'control' : 'room' }),
   });
   const stream = new RedisRoomStream(clients, runtime);
-  const history = new RedisHistoryStore(clients, runtime, { defaults: config.history });
   const presence = new RedisPresenceStore(clients, runtime);
+  const connections = new RedisConnectionCounts(clients, runtime, {
+    node: config.nodeId,
+    intervalMs: config.countersIntervalMs,
+    ttlMs: connectionTtlMs(config),
+    logger: redisLog,
+  });
   const rateLimiter = new RedisRateLimiter(clients, runtime);
+  const revocations = new RedisRevocationList(clients, revocationTtlMs(config));
+  const moderationState = new RedisModerationState(clients);
+  const translationCache = new RedisTranslationCache(clients);
   const messageLog = new StreamMessageLog({
+    broker,
     stream,
     metrics,
     logger,
     options: {
-      ...config.history,
+      history: config.history,
       maxBacklog: config.archive.maxBacklog,
       dedupTtlMs: config.dedupTtlMs,
     },
@@ -70,7 +85,7 @@ export async function redisSeams(deps: {
   const archiver = config.roles.has('api')
     ? new Archiver({
         stream,
-        messages: store.messages,
+        messages: measuredArchive(store.messages, metrics, runtime),
         metrics,
         logger: logger.child({ component: 'archiver' }),
         random: () => runtime.random(4).readUInt32BE(0) / 2 ** 32,
@@ -80,10 +95,14 @@ export async function redisSeams(deps: {
   return {
     mode: 'scale-out',
     broker,
-    history,
     presence,
+    connections,
     rateLimiter,
+    revocations,
     messageLog,
+    moderationState,
+    translationCache,
+    findHistory: broker,
     seeder: noRoomSeeder,
     hotStore: cachedAccessStore(store, { runtime }),
     archiver,
@@ -91,10 +110,13 @@ export async function redisSeams(deps: {
     async close() {
       await Promise.allSettled([
         broker.close(),
-        history.close(),
         stream.close(),
         presence.close(),
+        connections.close(),
         rateLimiter.close(),
+        revocations.close(),
+        moderationState.close(),
+        translationCache.close(),
       ]);
       await clients.close();
     },

@@ -1,8 +1,9 @@
 /**
  * Starts the roles chosen in Config in this process: HTTP API and web on Fastify, the gateway on its
- * 'upgrade' event at /ws, and in scale-out mode the archiver with the api role. `shutdown()` is the SIGTERM
- * drain: stop accepting, tell clients to reconnect, flush the message log, stop the archiver after its
- * current batch, close the stores.
+ * 'upgrade' event at /ws, and in scale-out mode the archiver with the api role; with LIGHTSTICK_METRICS_PORT,
+ * the metrics listener (every role). `shutdown()` is the SIGTERM drain: stop accepting, tell clients to
+ * reconnect, flush the message log, stop the archiver after its current batch, close the stores, and last the
+ * metrics listener (a drain stays observable).
  */
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
@@ -11,9 +12,15 @@ import type { Config } from '../config/config.ts';
 import type { Runtime } from '../runtime.ts';
 import type { Logger } from '../observability/logger.ts';
 import { createHttpApp } from '../http/app.ts';
+import { startMetricsListener, type MetricsListener } from '../http/metrics-listener.ts';
 import { createGateway, type Gateway, type GatewayLimits } from '../gateway/gateway.ts';
+import { closeRevokedSessions } from '../gateway/session-revocation.ts';
+import type { SendCheck } from '../chat/send-service.ts';
 import { buildServices, type Built } from './build.ts';
 import { createReadiness } from './readiness.ts';
+import { liveViewers } from './live-viewers.ts';
+import { bootstrapAdmin } from './admin-bootstrap.ts';
+import type { StreamProvider } from '../lives/providers/stream-provider.ts';
 
 export interface RunningServer {
   built: Built;
@@ -21,6 +28,8 @@ export interface RunningServer {
   gateway: Gateway | undefined;
   logger: Logger;
   port: number;
+  /** The metrics listener's port (LIGHTSTICK_METRICS_PORT); undefined: `/metrics` is on `port`. */
+  metricsPort: number | undefined;
   /** Drain and close; resolves when everything acknowledged is in the archive. */
   shutdown(): Promise<void>;
 }
@@ -30,6 +39,10 @@ export interface StartOptions {
   logger?: Logger;
   /** Tests shorten protocol timeouts here. */
   gatewayLimits?: Partial<GatewayLimits>;
+  /** More video providers beside the configured ones (tests drive the live service with their own). */
+  providers?: StreamProvider[];
+  /** Moderation checks of the send pipeline, in order (tests put a slow one here to make the server busy). */
+  sendChecks?: SendCheck[];
 }
 
 export async function startServer(config: Config, opts: StartOptions = {}): Promise<RunningServer> {
@@ -46,13 +59,12 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
 async function startRoles(config: Config, opts: StartOptions, built: Built): Promise<RunningServer> {
   const { services } = built;
   const logger = services.logger;
-  const admin = await built.auth.ensureAdminAccount(config.adminPassword);
-  if (admin.generatedPassword !== undefined) {
-    // Printed once, to the terminal only: never through the logger, never stored in clear.
-    process.stdout.write(
-      `\nLightstick created the account "admin" with password: ${admin.generatedPassword}\n\n`,
-    );
-  }
+  await bootstrapAdmin({
+    auth: built.auth,
+    password: config.adminPassword,
+    dataDir: config.dataDir,
+    logger,
+  });
   let draining = false;
   const readiness = createReadiness({
     services,
@@ -60,12 +72,21 @@ async function startRoles(config: Config, opts: StartOptions, built: Built): Pro
     draining: () => draining,
     backlog: () => built.backlog(),
     archiver: built.archiver,
+    ...(built.lives.media ? { media: built.lives.media } : {}),
   });
+  services.metrics.watchReadiness(readiness);
+  if (config.roles.has('api')) services.metrics.watchLiveViewers(() => liveViewers(services));
   const http = await createHttpApp({
     services,
     auth: built.auth,
     tokens: built.tokens,
+    verifier: services.tokens,
     communities: built.communities,
+    lives: built.lives.service,
+    liveEvents: built.lives.events,
+    providers: built.lives.providers,
+    ...(built.lives.files ? { mediaFiles: built.lives.files } : {}),
+    moderation: built.moderation,
     readiness,
     api: config.roles.has('api'),
     ...(config.roles.has('web') ? { webDir: config.webDir } : {}),
@@ -75,21 +96,46 @@ async function startRoles(config: Config, opts: StartOptions, built: Built): Pro
         services: built.gatewayServices,
         send: built.send,
         seeder: built.seeder,
-        ...(opts.gatewayLimits ? { limits: opts.gatewayLimits } : {}),
+        moderation: built.moderation,
+        limits: {
+          // `hello` announces the fan bucket this deployment enforces (none: the protocol reports 0).
+          sendsPerSecond: config.sendRate.fan?.ratePerSecond ?? 0,
+          sendBurst: config.sendRate.fan?.burst ?? 0,
+          ...opts.gatewayLimits,
+        },
       })
     : undefined;
+  if (gateway) closeRevokedSessions(gateway);
   http.server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     const pathname = new URL(req.url ?? '/', 'http://x').pathname;
     if (gateway && pathname === '/ws') return gateway.handleUpgrade(req, socket, head);
     socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
   });
-  await http.listen({ port: config.port, host: config.host });
+  let metrics: MetricsListener | undefined;
+  try {
+    if (config.metrics.port !== undefined) {
+      metrics = await startMetricsListener({
+        registry: services.metrics.registry,
+        host: config.metrics.host,
+        port: config.metrics.port,
+        logger,
+      });
+    }
+    await http.listen({ port: config.port, host: config.host });
+    await built.lives.start();
+  } catch (err) {
+    // A port that is taken, or an RTMP listener that fails: nothing this start opened stays listening or
+    // ticking (the gateway's timers would keep the process alive); startServer then closes the services.
+    await Promise.allSettled([metrics?.close(), http.close(), gateway?.close()]);
+    throw err;
+  }
   built.archiver?.start();
   const address = http.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   logger.info(
     {
       port,
+      metricsPort: metrics?.port ?? null,
       roles: [...config.roles],
       mode: built.mode,
       store: config.databaseUrl ? 'postgres' : 'sqlite',
@@ -103,13 +149,18 @@ async function startRoles(config: Config, opts: StartOptions, built: Built): Pro
     (shuttingDown ??= (async () => {
       draining = true;
       const spreadMs = Math.min(5000, Math.floor(config.drainTimeoutMs / 2));
-      await gateway?.drain({ deadlineMs: config.drainTimeoutMs, spreadMs });
-      await http.close();
-      await services.messageLog.drain();
-      await built.archiver?.stop();
-      await gateway?.close();
-      await built.close();
+      try {
+        await gateway?.drain({ deadlineMs: config.drainTimeoutMs, spreadMs });
+        await http.close();
+        await built.lives.stop();
+        await services.messageLog.drain();
+        await built.archiver?.stop();
+        await gateway?.close();
+        await built.close();
+      } finally {
+        await metrics?.close();
+      }
       logger.info('drained');
     })());
-  return { built, http, gateway, logger, port, shutdown };
+  return { built, http, gateway, logger, port, metricsPort: metrics?.port, shutdown };
 }

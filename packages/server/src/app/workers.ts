@@ -7,6 +7,7 @@
  */
 import cluster, { type Worker } from 'node:cluster';
 import type { Config } from '../config/config.ts';
+import { backoffDelay } from '../backoff.ts';
 import { ConfigError } from '../config/load.ts';
 import type { Logger } from '../observability/logger.ts';
 
@@ -89,7 +90,7 @@ export function runPrimary(config: Config, opts: PrimaryOptions): Promise<number
         const now = Date.now();
         crashes.push(now);
         while (crashes.length > 0 && (crashes[0] as number) < now - CRASH_WINDOW_MS) crashes.shift();
-        const delay = Math.min(RESTART_CAP_MS, RESTART_BASE_MS * 2 ** (crashes.length - 1));
+        const delay = backoffDelay(crashes.length, { minMs: RESTART_BASE_MS, maxMs: RESTART_CAP_MS });
         logger.error({ slot, pid: worker.process.pid, code, signal, restartInMs: delay }, 'worker died');
         setTimeout(() => {
           if (!stopping) fork(slot);

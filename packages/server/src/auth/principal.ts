@@ -6,6 +6,8 @@ export interface Principal {
   admin: boolean;
   /** Access token expiry, ms since the epoch. */
   expiresAt: number;
+  /** The sign-in the token belongs to (`sid` claim); revoked sign-ins stop verifying (issue 8). */
+  sessionId?: string;
 }
 
 /** Verifies access tokens: signature (by kid), expiry, issuer and audience. */

@@ -1,7 +1,9 @@
 /**
  * Access tokens: short-lived EdDSA (Ed25519) JWTs. Keys live in the signing_keys table so every process
- * verifies what any process signed; the private JWK never leaves the server. A retired key stops signing
- * but still verifies until the tokens it signed have expired.
+ * verifies what any process signed; the private JWK never leaves the server and is stored sealed under the
+ * key-encryption key from configuration (auth/key-vault.ts). A retired key stops signing at once and stops
+ * verifying once the access TTL has passed since its retirement, in every process: keys are reloaded from the
+ * store at least every RELOAD_PERIOD_MS, so a rotation made elsewhere is seen without waiting for an unknown kid.
  */
 import {
   SignJWT,
@@ -17,12 +19,15 @@ import { AppError } from '../errors.ts';
 import type { Runtime } from '../runtime.ts';
 import type { SigningKeyRecord, SigningKeysRepo } from '../storage/repositories.ts';
 import type { Principal, TokenVerifier } from './principal.ts';
+import { KeyVault } from './key-vault.ts';
 
 export const TOKEN_AUDIENCE = 'lightstick';
 const ALG = 'EdDSA';
 const DAY_MS = 86_400_000;
 /** Unknown kids reload keys from the store at most this often (another process may have rotated). */
 const RELOAD_EVERY_MS = 1000;
+/** Keys are reloaded in the background at least this often (retirements made by other processes). */
+const RELOAD_PERIOD_MS = 30_000;
 const KID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export interface TokenServiceOptions {
@@ -31,6 +36,8 @@ export interface TokenServiceOptions {
   accessTtlSec: number;
   keyRotationDays: number;
   issuer: string;
+  /** Seals private keys at rest; default: none (keys stored in clear, as before issue 8). */
+  vault?: KeyVault;
 }
 
 /** What goes into an access token. */
@@ -43,14 +50,21 @@ export interface TokenSubject {
 
 export class TokenService implements TokenVerifier {
   private signer: { kid: string; key: CryptoKey; createdAt: number } | undefined;
-  private verifiers = new Map<string, CryptoKey>();
+  private verifiers = new Map<string, { key: CryptoKey; retiredAt: number | null }>();
+  private readonly vault: KeyVault;
   private lastReload = -Infinity;
   private reloading: Promise<void> | undefined;
 
-  constructor(private readonly opts: TokenServiceOptions) {}
+  constructor(private readonly opts: TokenServiceOptions) {
+    this.vault = opts.vault ?? new KeyVault(undefined);
+  }
 
-  /** Loads usable keys; makes a first key, or rotates one older than keyRotationDays. */
+  /**
+   * Seals every stored private key under the current key-encryption key (keys stored in clear before, or
+   * under a previous KEK), loads usable keys, and makes a first key or rotates one older than keyRotationDays.
+   */
   async init(): Promise<void> {
+    await this.resealAll();
     await this.reload();
     const age = this.signer ? this.opts.runtime.now() - this.signer.createdAt : Infinity;
     if (age >= this.opts.keyRotationDays * DAY_MS) await this.rotate();
@@ -63,26 +77,38 @@ export class TokenService implements TokenVerifier {
     const record: SigningKeyRecord = {
       kid: this.opts.runtime.id(),
       alg: ALG,
-      privateJwk: JSON.stringify(await exportJWK(privateKey)),
+      privateJwk: '',
       publicJwk: JSON.stringify(await exportJWK(publicKey)),
       createdAt: now,
       retiredAt: null,
     };
+    record.privateJwk = this.vault.seal(JSON.stringify(await exportJWK(privateKey)), record.kid);
     // Insert before retiring, so some key can always sign and verify.
     await this.opts.keys.insert(record);
     const previous = await this.opts.keys.usable(now - this.ttlMs());
     for (const k of previous)
       if (k.kid !== record.kid && k.retiredAt === null) await this.opts.keys.retire(k.kid, now);
     this.signer = { kid: record.kid, key: privateKey, createdAt: now };
-    this.verifiers.set(record.kid, publicKey);
+    for (const v of this.verifiers.values()) if (v.retiredAt === null) v.retiredAt = now;
+    this.verifiers.set(record.kid, { key: publicKey, retiredAt: null });
     return record.kid;
   }
 
-  async issue(user: TokenSubject): Promise<{ token: string; expiresAt: number }> {
+  /**
+   * `sessionId`: the sign-in (refresh family) the token belongs to, checked against revoked sign-ins.
+   * `expiresIn` is the token's lifetime in seconds (exp - iat), as OAuth's `expires_in` means it.
+   */
+  async issue(
+    user: TokenSubject,
+    sessionId?: string,
+  ): Promise<{ token: string; expiresAt: number; expiresIn: number }> {
     if (!this.signer) throw new Error('TokenService.init() was not called');
     const iat = Math.floor(this.opts.runtime.now() / 1000);
+    // exp - iat is never past the configured TTL.
     const exp = iat + this.opts.accessTtlSec;
-    const token = await new SignJWT({ name: user.name, dn: user.displayName, adm: user.admin })
+    const claims: Record<string, unknown> = { name: user.name, dn: user.displayName, adm: user.admin };
+    if (sessionId !== undefined) claims['sid'] = sessionId;
+    const token = await new SignJWT(claims)
       .setProtectedHeader({ alg: ALG, kid: this.signer.kid, typ: 'JWT' })
       .setSubject(user.id)
       .setIssuer(this.opts.issuer)
@@ -90,7 +116,7 @@ export class TokenService implements TokenVerifier {
       .setIssuedAt(iat)
       .setExpirationTime(exp)
       .sign(this.signer.key);
-    return { token, expiresAt: exp * 1000 };
+    return { token, expiresAt: exp * 1000, expiresIn: exp - iat };
   }
 
   async verify(token: string): Promise<Principal> {
@@ -103,16 +129,27 @@ export class TokenService implements TokenVerifier {
         currentDate: new Date(this.opts.runtime.now()),
         requiredClaims: ['sub', 'exp'],
       });
-      const { sub, name, dn, adm, exp } = payload;
+      const { sub, name, dn, adm, exp, iat, sid } = payload;
       if (
         typeof sub !== 'string' ||
         typeof name !== 'string' ||
         typeof dn !== 'string' ||
-        typeof adm !== 'boolean'
+        typeof adm !== 'boolean' ||
+        (sid !== undefined && typeof sid !== 'string') ||
+        // A token living longer than the configured TTL was not made by this configuration.
+        (typeof iat === 'number' && (exp as number) - iat > this.opts.accessTtlSec)
       ) {
         throw invalidToken();
       }
-      return { userId: sub, name, displayName: dn, admin: adm, expiresAt: (exp as number) * 1000 };
+      const principal: Principal = {
+        userId: sub,
+        name,
+        displayName: dn,
+        admin: adm,
+        expiresAt: (exp as number) * 1000,
+      };
+      if (typeof sid === 'string') principal.sessionId = sid;
+      return principal;
     } catch (e) {
       if (e instanceof errors.JWTExpired) throw new AppError('token_expired', 'The access token has expired');
       if (e instanceof AppError) throw e;
@@ -128,13 +165,27 @@ export class TokenService implements TokenVerifier {
       throw invalidToken();
     }
     if (typeof kid !== 'string' || !KID.test(kid)) throw invalidToken();
-    let key = this.verifiers.get(kid);
-    if (!key && this.opts.runtime.now() - this.lastReload >= RELOAD_EVERY_MS) {
+    const now = this.opts.runtime.now();
+    let v = this.verifiers.get(kid);
+    if (!v && now - this.lastReload >= RELOAD_EVERY_MS) {
       await this.reload();
-      key = this.verifiers.get(kid);
+      v = this.verifiers.get(kid);
+    } else if (now - this.lastReload >= RELOAD_PERIOD_MS) {
+      // Learn of retirements made by other processes; the store being down must not fail a verify.
+      this.reload().catch(() => {});
     }
-    if (!key) throw invalidToken();
-    return key;
+    if (!v) throw invalidToken();
+    // A retired key verifies only while a token it signed can still be valid.
+    if (v.retiredAt !== null && v.retiredAt + this.ttlMs() <= now) throw invalidToken();
+    return v.key;
+  }
+
+  private async resealAll(): Promise<void> {
+    for (const r of await this.opts.keys.usable(0)) {
+      if (this.vault.isCurrent(r.privateJwk)) continue;
+      const plain = this.vault.open(r.privateJwk, r.kid);
+      await this.opts.keys.setPrivate(r.kid, this.vault.seal(plain, r.kid));
+    }
   }
 
   /** Reloads keys from the store (single flight): verifiers for all usable keys, signer = newest unretired. */
@@ -147,12 +198,13 @@ export class TokenService implements TokenVerifier {
     const now = this.opts.runtime.now();
     this.lastReload = now;
     const records = await this.opts.keys.usable(now - this.ttlMs());
-    const verifiers = new Map<string, CryptoKey>();
+    const verifiers: typeof this.verifiers = new Map();
     let signer: typeof this.signer;
     for (const r of records) {
-      verifiers.set(r.kid, await importKey(r.publicJwk));
+      verifiers.set(r.kid, { key: await importKey(r.publicJwk), retiredAt: r.retiredAt });
       if (!signer && r.retiredAt === null) {
-        signer = { kid: r.kid, key: await importKey(r.privateJwk), createdAt: r.createdAt };
+        const privateJwk = this.vault.open(r.privateJwk, r.kid);
+        signer = { kid: r.kid, key: await importKey(privateJwk), createdAt: r.createdAt };
       }
     }
     this.verifiers = verifiers;

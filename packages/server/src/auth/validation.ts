@@ -1,10 +1,13 @@
 /**
  * Account field rules. Usernames are NFKC-normalised and may use letters of any script (Hangul, Kana,
  * Kanji, Latin...), digits, emoji, '_', '.', '-'; `nameKey` (NFKC lower-case) makes them unique so
- * 'Mina' and 'ｍｉｎａ' cannot both exist. Lengths count characters a person sees (grapheme clusters).
+ * 'Mina' and 'ｍｉｎａ' cannot both exist, and `nameSkeleton` (look-alikes.ts) so 'mina' and 'mіna' (Cyrillic і)
+ * cannot either. Lengths count characters a person sees (grapheme clusters).
  */
 import { AccountLimits, graphemeLength } from '@lightstick/protocol';
 import { AppError } from '../errors.ts';
+import { looksReserved } from './look-alikes.ts';
+import { confusableMix } from './mixed-scripts.ts';
 
 const segmenter = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
 
@@ -22,7 +25,6 @@ const MARK = /\p{M}/gu;
 /** Stacked marks past this are 'zalgo' text, not a script's need. */
 const MAX_MARKS_PER_CHAR = 4;
 const HAS_SUBSTANCE = /[\p{L}\p{N}\p{Extended_Pictographic}\p{Regional_Indicator}]/u;
-const RESERVED = new Set(['admin', 'system', 'lightstick', 'root']);
 
 export function invalid(field: string, message: string): AppError {
   return new AppError('validation_failed', message, { details: { field } });
@@ -51,8 +53,14 @@ export function validateUsername(raw: unknown, opts: { allowReserved?: boolean }
   }
   if (!HAS_SUBSTANCE.test(name))
     throw invalid('username', 'Username needs at least one letter, digit or emoji');
-  if (!opts.allowReserved && RESERVED.has(nameKey(name)))
-    throw invalid('username', 'This username is reserved');
+  if (!opts.allowReserved && looksReserved(name)) throw invalid('username', 'This username is reserved');
+  const mix = confusableMix(name);
+  if (mix) {
+    throw invalid(
+      'username',
+      `Username mixes writing systems whose letters look alike (${mix.join(', ')}); use one, or Latin with Hangul or Japanese`,
+    );
+  }
   return name;
 }
 
@@ -63,11 +71,15 @@ function allowedUsernameChar(g: string): boolean {
 }
 
 /** Control characters, line breaks and bidi overrides, which can spoof or break layout. */
-const DISPLAY_FORBIDDEN = /[\p{Cc}\p{Zl}\p{Zp}\u202A-\u202E\u2066-\u2069\u200E\u200F\u061C]/u;
+const DISPLAY_FORBIDDEN = /[\p{Cc}\p{Cs}\p{Zl}\p{Zp}\u202A-\u202E\u2066-\u2069\u200E\u200F\u061C]/u;
 const INVISIBLE_OR_SPACE = /[\p{Default_Ignorable_Code_Point}\p{Z}\s]/gu;
 
-/** Returns the trimmed display name (NFC, inner runs of spaces collapsed) or throws with field 'displayName'. */
-export function validateDisplayName(raw: unknown): string {
+/**
+ * Returns the trimmed display name (NFC, inner runs of spaces collapsed) or throws with field 'displayName'.
+ * A name that reads as staff ('Admin', 'Аdmin', 'M0derator', 'Lightstick Staff') is only for accounts that
+ * are platform admins (`allowReserved`): community moderators are staff in their own community only.
+ */
+export function validateDisplayName(raw: unknown, opts: { allowReserved?: boolean } = {}): string {
   if (typeof raw !== 'string') throw invalid('displayName', 'Display name must be text');
   if (DISPLAY_FORBIDDEN.test(raw))
     throw invalid('displayName', 'Display name may not contain control characters');
@@ -82,6 +94,8 @@ export function validateDisplayName(raw: unknown): string {
       `Display name must be at most ${AccountLimits.displayNameMaxChars} characters`,
     );
   }
+  if (!opts.allowReserved && looksReserved(name))
+    throw invalid('displayName', 'This display name is reserved for staff');
   return name;
 }
 

@@ -6,8 +6,8 @@
  * unanswered commands after a reconnect): a send must be refused with 'unavailable' at once, never stored twice.
  * Reconnection runs in the background with capped exponential backoff.
  */
-import { createHash } from 'node:crypto';
 import { Cluster, Redis, type ClusterNode, type RedisOptions } from 'ioredis';
+import { backoffDelay } from '../backoff.ts';
 import { AppError, isAppError } from '../errors.ts';
 
 export type RedisConnection = Redis | Cluster;
@@ -56,7 +56,7 @@ export async function createRedisClients(url: string, opts: RedisClientOptions =
     autoResubscribe: false,
     maxRetriesPerRequest: 0,
     lazyConnect: false,
-    retryStrategy: (times) => Math.min(50 * 2 ** Math.min(times, 10), maxDelay),
+    retryStrategy: (times) => backoffDelay(times, { minMs: 100, maxMs: maxDelay }),
   };
   const onError = opts.onError ?? (() => {});
   const make = (forSubscriptions: boolean): RedisConnection => {
@@ -64,7 +64,7 @@ export async function createRedisClients(url: string, opts: RedisClientOptions =
       ? new Cluster(startNodes(url), {
           redisOptions: { ...base, ...credentials(url) },
           enableOfflineQueue: false,
-          clusterRetryStrategy: (times) => Math.min(50 * 2 ** Math.min(times, 10), maxDelay),
+          clusterRetryStrategy: (times) => backoffDelay(times, { minMs: 100, maxMs: maxDelay }),
           shardedSubscribers: forSubscriptions,
         })
       : new Redis(url, base);
@@ -122,24 +122,30 @@ export async function guarded<T>(fn: () => Promise<T>): Promise<T> {
   }
 }
 
-/** A Lua script run by EVALSHA, falling back to EVAL once when the server does not know it (NOSCRIPT). */
+/**
+ * A Lua script as an ioredis custom command (defineCommand): EVALSHA with the EVAL fallback on NOSCRIPT, in
+ * pipelines too, handled by ioredis. Defined on a connection the first time it runs there. `name` must be
+ * unique among the scripts.
+ */
 export class RedisScript {
-  readonly sha: string;
+  private readonly definedOn = new WeakSet<RedisConnection>();
 
-  constructor(readonly source: string) {
-    this.sha = createHash('sha1').update(source).digest('hex');
-  }
+  constructor(
+    readonly name: string,
+    readonly lua: string,
+  ) {}
 
-  async run(conn: RedisConnection, keys: string[], args: (string | number)[]): Promise<unknown> {
-    try {
-      return await conn.evalsha(this.sha, keys.length, ...keys, ...args);
-    } catch (err) {
-      // NOSCRIPT means nothing ran, so running the source is safe.
-      if (!(err instanceof Error) || !err.message.startsWith('NOSCRIPT')) throw err;
-      return await conn.eval(this.source, keys.length, ...keys, ...args);
+  run(conn: RedisConnection, keys: string[], args: (string | number)[]): Promise<unknown> {
+    if (!this.definedOn.has(conn)) {
+      conn.defineCommand(this.name, { lua: this.lua });
+      this.definedOn.add(conn);
     }
+    const command = (conn as unknown as Record<string, ScriptCommand>)[this.name]!;
+    return command.call(conn, keys.length, ...keys, ...args);
   }
 }
+
+type ScriptCommand = (numKeys: number, ...keysAndArgs: (string | number)[]) => Promise<unknown>;
 
 function startNodes(url: string): ClusterNode[] {
   return url.split(',').map((u) => {

@@ -13,10 +13,8 @@ export interface RoomKeys {
   stream: string;
   /** The room's broker channel. */
   channel: string;
-  /** Presence: sorted set of connection ids scored by expiry (seenAt + ttl). */
-  presence: string;
-  /** Presence: hash connection id -> entry JSON. */
-  presenceEntries: string;
+  /** The room's send ceiling bucket (hash: k=tokens, at=ms). */
+  roomBucket: string;
 }
 
 export function roomKeys(prefix: string, room: string): RoomKeys {
@@ -25,14 +23,18 @@ export function roomKeys(prefix: string, room: string): RoomKeys {
     meta: `${base}:meta`,
     stream: `${base}:stream`,
     channel: `${base}:ch`,
-    presence: `${base}:presence`,
-    presenceEntries: `${base}:presence:e`,
+    roomBucket: `${base}:rl:room`,
   };
 }
 
 /** Dedup key of a (room, user, cid); value `<offset>|<mid>|<epoch>`. User ids never contain `:`. */
 export function clientIdKey(prefix: string, room: string, userId: string, cid: string): string {
   return `${prefix}{r:${room}}:cid:${userId}:${cid}`;
+}
+
+/** A sender's bucket in a room (hash: k=tokens, at=ms), in the room's slot so the send script takes it. */
+export function userBucketKey(prefix: string, room: string, userId: string): string {
+  return `${prefix}{r:${room}}:rl:u:${userId}`;
 }
 
 /** Set of rooms that have unarchived entries (the archiver's work list). */
@@ -54,15 +56,21 @@ export function roomOf(prefix: string, name: string, suffix: string): string | u
 }
 
 /**
- * Room channel payload: `<epoch>:<offset>:<message JSON without pos>`. The append script builds the same string,
- * so stream appends and Broker.publish share one decoder. Epochs never contain `:` (they are UUIDs).
+ * Room channel payload: `<epoch>:<offset>:<message JSON without pos>`, built by the send script (the only
+ * publisher of messages). Epochs never contain `:` (they are UUIDs).
  */
-export function encodeMessage(message: ChatMessage): string {
-  const { pos, ...rest } = message;
-  return `${pos.epoch}:${pos.offset}:${JSON.stringify(rest)}`;
+const ENVELOPE = /^([^:]*):(\d+):/;
+
+/** Ephemeral room frames: `!<0|1 priority><frame JSON>`; epochs (UUIDs) never start with `!`. */
+export const EVENT_MARK = '!';
+
+export function encodeEvent(ev: { json: string; priority: boolean }): string {
+  return `${EVENT_MARK}${ev.priority ? '1' : '0'}${ev.json}`;
 }
 
-const ENVELOPE = /^([^:]*):(\d+):/;
+export function decodeEvent(payload: string): { kind: 'event'; json: string; priority: boolean } {
+  return { kind: 'event', priority: payload[1] === '1', json: payload.slice(2) };
+}
 
 /** Decodes a room channel payload; undefined when it is not one. */
 export function decodeMessage(payload: string): ChatMessage | undefined {

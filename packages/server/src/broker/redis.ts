@@ -1,15 +1,33 @@
 /**
- * Broker over Redis pub/sub (sharded pub/sub, SSUBSCRIBE/SPUBLISH, on a Redis Cluster). Publications use the
- * shared command connection; each broker owns one subscriber connection. A room channel is `<prefix>{r:<room>}:ch`
- * with the payload `<epoch>:<offset>:<message JSON without pos>` (the stream append script publishes the same
- * bytes); control messages are JSON on `<prefix>control`, filtered by target node on receipt.
+ * Broker over Redis: the room streams are each room's history, pub/sub (sharded pub/sub, SSUBSCRIBE/SPUBLISH,
+ * on a Redis Cluster) crosses nodes. `publish` is ONE script call (history/redis-scripts.ts SEND): dedup, rate
+ * limit, backlog bound, append, trim and publish, atomically in the room's slot. `history` is one script call
+ * (READ). A room channel is `<prefix>{r:<room>}:ch` with the payload `<epoch>:<offset>:<message JSON without
+ * pos>` or, for an ephemeral frame, `!<0|1><frame JSON>`; control messages are JSON on `<prefix>control`,
+ * filtered by target node on receipt. docs/redis.md describes the keys.
+ *
+ * A room that just got unarchived entries is added to the archiver's pending set (another slot) in batches,
+ * once per `pendingFlushMs` for all such rooms of this node, never on the send path; a mark lost in a crash is
+ * found again by the archiver's periodic repair scan.
  *
  * The broker keeps the set of wanted channels itself. After a reconnect it subscribes that set again and only
  * then reports ready; a publication for a channel no longer wanted (an unsubscribe lost in an outage) is dropped.
  */
 import { AppError } from '../errors.ts';
 import type { Logger } from '../observability/logger.ts';
-import type { Broker, BrokerHandlers, ControlMessage, Publication } from './broker.ts';
+import type { Position } from '@lightstick/protocol';
+import type { Runtime } from '../runtime.ts';
+import type { MessageDraft } from '../storage/repositories.ts';
+import { READ, SEND } from '../history/redis-scripts.ts';
+import type {
+  Broker,
+  BrokerHandlers,
+  ControlMessage,
+  HistoryOptions,
+  HistoryRead,
+  PublishOptions,
+  Published,
+} from './broker.ts';
 import {
   guarded,
   toUnavailable,
@@ -17,11 +35,31 @@ import {
   type RedisClients,
   type RedisConnection,
 } from './redis-clients.ts';
-import { controlChannel, decodeMessage, encodeMessage, roomKeys, roomOf } from './redis-keys.ts';
+import {
+  clientIdKey,
+  controlChannel,
+  decodeEvent,
+  decodeMessage,
+  encodeEvent,
+  EVENT_MARK,
+  pendingKey,
+  roomKeys,
+  roomOf,
+  userBucketKey,
+  withPos,
+} from './redis-keys.ts';
 
 export interface RedisBrokerOptions {
   /** This node's id, the target of one-node control messages. */
   nodeId: string;
+  /** Clock (passed to the scripts) and fresh epochs. */
+  runtime: Runtime;
+  /** History options of rooms first touched by a read (default 1000 entries, 24 h). */
+  historyDefaults?: HistoryOptions;
+  /** Real-time margin after a fully archived room's ttl before Redis drops its keys (default 1 h). */
+  expiryMarginMs?: number;
+  /** Pending-set marks are written at most this often (default 100 ms). */
+  pendingFlushMs?: number;
   /** Key prefix (default: the clients' prefix). */
   prefix?: string;
   /** Called for every message received from Redis, before filtering: the room, or `control`. For metrics. */
@@ -34,6 +72,17 @@ export interface RedisBrokerOptions {
   connectTimeoutMs?: number;
 }
 
+/** A bucket that never refills is kept at most this long; buckets expire a margin after they are full again. */
+const BUCKET_LONGEST_MS = 24 * 60 * 60 * 1000;
+const BUCKET_MARGIN_MS = 60_000;
+/** Pending marks kept across failed writes at most (the repair scan covers the rest). */
+const MAX_PENDING_MARKS = 100_000;
+
+/** How often a connected subscriber that is not subscribed tries again. */
+const WATCHDOG_MS = 1000;
+/** How long (re)subscribing may take before the subscriber connection is dropped and tried again. */
+const SUBSCRIBE_TIMEOUT_MS = 10_000;
+
 export class RedisBroker implements Broker {
   readonly nodeId: string;
   private readonly prefix: string;
@@ -44,7 +93,14 @@ export class RedisBroker implements Broker {
   private sub: RedisConnection | undefined;
   private subReady = false;
   private resubscribing: Promise<void> | undefined;
+  private resubscribeInFlight = false;
+  private watchdog: NodeJS.Timeout | undefined;
   private closed = false;
+  private readonly runtime: Runtime;
+  private readonly defaults: HistoryOptions;
+  private readonly margin: number;
+  private readonly pendingMarks = new Set<string>();
+  private pendingTimer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly clients: RedisClients,
@@ -53,6 +109,9 @@ export class RedisBroker implements Broker {
     this.nodeId = opts.nodeId;
     this.prefix = opts.prefix ?? clients.prefix;
     this.control_ = controlChannel(this.prefix);
+    this.runtime = opts.runtime;
+    this.defaults = opts.historyDefaults ?? { maxSize: 1000, ttlMs: 24 * 60 * 60 * 1000 };
+    this.margin = opts.expiryMarginMs ?? 60 * 60 * 1000;
   }
 
   /** Connects the subscriber; a Redis that is down now makes the broker not ready, it does not fail start. */
@@ -60,14 +119,58 @@ export class RedisBroker implements Broker {
     this.assertOpen();
     this.handlers = handlers;
     if (this.sub !== undefined) return;
-    const sub = this.clients.subscriber();
-    this.sub = sub;
-    const onMessage = (channel: string, payload: string) => this.receive(channel, payload);
-    sub.on(this.clients.cluster ? 'smessage' : 'message', onMessage);
-    sub.on('ready', () => void this.resubscribe());
-    for (const ev of ['close', 'end', 'reconnecting']) sub.on(ev, () => (this.subReady = false));
+    const sub = this.connectSubscriber();
+    // A connection that is up but whose subscriptions failed without a new 'ready' to retry on (a Cluster's
+    // shard subscriber timing out under load was seen to stay so for good) would leave the node not ready
+    // forever: check once a second and subscribe again.
+    this.watchdog = setInterval(() => {
+      if (!this.closed && !this.subReady && !this.resubscribeInFlight && this.sub?.status === 'ready')
+        void this.resubscribe();
+    }, WATCHDOG_MS);
+    this.watchdog.unref();
     await whenReady(sub, this.opts.connectTimeoutMs ?? 2000).catch(() => {});
     await this.resubscribing;
+  }
+
+  /** A new subscriber connection with this broker's listeners; the broker's `sub` from now on. */
+  private connectSubscriber(): RedisConnection {
+    const sub = this.clients.subscriber();
+    this.sub = sub;
+    const onMessage = (channel: string, payload: string) => {
+      if (this.sub === sub) this.receive(channel, payload);
+    };
+    sub.on(this.clients.cluster ? 'smessage' : 'message', onMessage);
+    sub.on('ready', () => {
+      if (this.sub === sub) void this.resubscribe();
+    });
+    for (const ev of ['close', 'end', 'reconnecting']) {
+      sub.on(ev, () => {
+        if (this.sub === sub) this.subReady = false;
+      });
+    }
+    return sub;
+  }
+
+  /**
+   * After a failed (re)subscription on a connection that is up. A single Redis: drop the connection, it
+   * reconnects with backoff and subscribes on 'ready'. A Cluster: a new connection, a second later. ioredis
+   * (5.11) keeps a disconnected Cluster's slot map but drops its shard subscribers, and on reconnect sees no
+   * topology change, so it never makes them again: every SSUBSCRIBE then fails with "No sharded subscriber for
+   * slot" for good. Seen when a first SSUBSCRIBE raced the shard connections on a busy machine.
+   */
+  private recoverSubscriber(): void {
+    const sub = this.sub;
+    if (this.closed || sub === undefined || sub.status !== 'ready') return;
+    if (!this.clients.cluster) {
+      sub.disconnect(true);
+      return;
+    }
+    this.sub = undefined;
+    sub.disconnect();
+    const timer = setTimeout(() => {
+      if (!this.closed && this.sub === undefined) this.connectSubscriber();
+    }, WATCHDOG_MS);
+    timer.unref();
   }
 
   async subscribe(channels: string[]): Promise<void> {
@@ -105,10 +208,106 @@ export class RedisBroker implements Broker {
     await this.redisUnsubscribe(removed.map((c) => this.channelOf(c))).catch(() => {});
   }
 
-  async publish(channel: string, pub: Publication): Promise<void> {
+  async publish(draft: MessageDraft, opts: PublishOptions): Promise<Published> {
     this.assertOpen();
-    const payload = encodeMessage(pub.message);
-    await guarded(() => this.send(this.channelOf(channel), payload));
+    const { room } = draft;
+    const keys = roomKeys(this.prefix, room);
+    const user = opts.rate?.user;
+    const ceiling = opts.rate?.room;
+    // A send whose reply is lost (a timeout while Redis is paused, a dropped connection) may still have been
+    // appended: its "newly pending" mark is lost with the reply, and a resend answers 'dup' without it. Both
+    // mark the room again (batched; a caught-up room costs the archiver one empty read).
+    const reply = (await guarded(() =>
+      SEND.run(
+        this.clients.command,
+        [
+          keys.meta,
+          keys.stream,
+          keys.channel,
+          clientIdKey(this.prefix, room, draft.user.id, draft.cid),
+          userBucketKey(this.prefix, room, draft.user.id),
+          keys.roomBucket,
+        ],
+        [
+          this.runtime.now(),
+          this.runtime.id(),
+          JSON.stringify(draft),
+          Math.max(1, opts.history.ttlMs),
+          Math.max(1, opts.history.maxSize),
+          Math.max(0, opts.maxBacklog),
+          Math.max(1, opts.dedupTtlMs),
+          draft.id,
+          this.margin,
+          this.clients.cluster ? 's' : 'p',
+          user?.ratePerSecond ?? 0,
+          user?.burst ?? 0,
+          ceiling?.ratePerSecond ?? 0,
+          ceiling?.burst ?? 0,
+          BUCKET_LONGEST_MS,
+          BUCKET_MARGIN_MS,
+        ],
+      ),
+    ).catch((err: unknown) => {
+      this.markPending(room);
+      throw err;
+    })) as [string, ...unknown[]];
+    switch (reply[0]) {
+      case 'ok': {
+        const [, epoch, offset, newlyPending] = reply as [string, string, number, number];
+        if (newlyPending === 1) this.markPending(room);
+        return { message: withPos(draft, { epoch, offset }), duplicate: false };
+      }
+      case 'dup': {
+        this.markPending(room);
+        const [, epoch, offset, mid, stored] = reply as [string, string, number, string, string | null];
+        const original = stored === null ? { ...draft, id: mid } : (JSON.parse(stored) as MessageDraft);
+        return { message: withPos(original, { epoch, offset }), duplicate: true };
+      }
+      case 'rate':
+        throw new AppError('rate_limited', 'Sending too fast', { retryAfterMs: reply[1] as number });
+      case 'full':
+        throw new AppError(
+          'unavailable',
+          'The room has too many messages waiting for the archive; try again',
+        );
+      default:
+        throw new AppError('internal', `Unexpected send reply ${String(reply[0])}`);
+    }
+  }
+
+  async publishEvent(room: string, event: { json: string; priority: boolean }): Promise<void> {
+    this.assertOpen();
+    await guarded(() => this.send(this.channelOf(room), encodeEvent(event)));
+  }
+
+  async history(room: string, opts: { since?: Position; limit: number }): Promise<HistoryRead> {
+    this.assertOpen();
+    const keys = roomKeys(this.prefix, room);
+    const since = opts.since;
+    const reply = (await guarded(() =>
+      READ.run(
+        this.clients.command,
+        [keys.meta, keys.stream],
+        [
+          this.runtime.now(),
+          this.runtime.id(),
+          since?.epoch ?? '',
+          since?.offset ?? 0,
+          Math.max(0, opts.limit),
+          this.defaults.ttlMs,
+          this.defaults.maxSize,
+          this.margin,
+        ],
+      ),
+    )) as [string, number, number, ...string[]];
+    const [epoch, offset, ok] = reply;
+    const top = { epoch, offset };
+    if (ok !== 1) return { recoverable: false, top };
+    const first = (since?.offset ?? 0) + 1;
+    const messages = reply
+      .slice(3)
+      .map((json, i) => withPos(JSON.parse(json as string) as MessageDraft, { epoch, offset: first + i }));
+    return { recoverable: true, messages, top };
   }
 
   async control(msg: ControlMessage): Promise<void> {
@@ -122,12 +321,39 @@ export class RedisBroker implements Broker {
 
   async close(): Promise<void> {
     if (this.closed) return;
+    await this.flushPendingMarks();
     this.closed = true;
+    clearInterval(this.watchdog);
     this.subReady = false;
     this.wanted.clear();
     const sub = this.sub;
     this.sub = undefined;
     if (sub !== undefined) await sub.quit().catch(() => sub.disconnect());
+  }
+
+  /** Remembers a room for the archiver's pending set; written in one SADD for all such rooms (flushPending). */
+  private markPending(room: string): void {
+    this.pendingMarks.add(room);
+    if (this.pendingTimer !== undefined) return;
+    this.pendingTimer = setTimeout(() => void this.flushPendingMarks(), this.opts.pendingFlushMs ?? 100);
+    this.pendingTimer.unref();
+  }
+
+  /** Writes the pending marks gathered so far now (closing, tests). */
+  async flushPendingMarks(): Promise<void> {
+    if (this.pendingTimer !== undefined) clearTimeout(this.pendingTimer);
+    this.pendingTimer = undefined;
+    if (this.pendingMarks.size === 0) return;
+    const rooms = [...this.pendingMarks];
+    this.pendingMarks.clear();
+    try {
+      await this.clients.command.sadd(pendingKey(this.prefix), ...rooms);
+    } catch (err) {
+      // Kept for the next try; the archiver's repair scan finds them anyway.
+      if (this.pendingMarks.size < MAX_PENDING_MARKS) for (const r of rooms) this.pendingMarks.add(r);
+      this.opts.logger?.warn({ err, rooms: rooms.length }, 'archive pending marks not written; retrying');
+      if (!this.closed) this.markPending(rooms[0]!);
+    }
   }
 
   private channelOf(room: string): string {
@@ -154,22 +380,31 @@ export class RedisBroker implements Broker {
 
   /** (Re)subscribes the control channel and every wanted channel; ready once Redis confirmed them. */
   private resubscribe(): Promise<void> {
-    this.resubscribing = this.doResubscribe();
+    this.resubscribeInFlight = true;
+    this.resubscribing = this.doResubscribe().finally(() => (this.resubscribeInFlight = false));
     return this.resubscribing;
   }
 
   private async doResubscribe(): Promise<void> {
-    if (this.closed || this.sub === undefined) return;
+    const sub = this.sub;
+    if (this.closed || sub === undefined) return;
     this.subReady = false;
     const channels = [this.control_, ...[...this.wanted].map((c) => this.channelOf(c))];
     try {
-      await this.redisSubscribe(channels);
-      if (!this.closed) this.subReady = true;
+      // Bounded: a Cluster's shard subscriber was seen to leave SSUBSCRIBE unanswered for good under load,
+      // which would hold the node not ready with no error to retry on.
+      let timer: NodeJS.Timeout | undefined;
+      const late = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error('broker subscription unanswered')), SUBSCRIBE_TIMEOUT_MS);
+      });
+      await Promise.race([this.redisSubscribe(channels), late]).finally(() => clearTimeout(timer));
+      if (!this.closed && this.sub === sub) this.subReady = true;
     } catch (err) {
+      if (this.sub !== sub) return; // a replaced connection's late failure
       // The next 'ready' tries again. A failure on a connection that stays up (a timed-out SUBSCRIBE) would
-      // never see one: drop the connection so it reconnects (with backoff) and tries again.
+      // never see one: reconnect so it tries again.
       this.opts.logger?.warn({ err }, 'broker re-subscription failed; reconnecting');
-      if (!this.closed && this.sub?.status === 'ready') this.sub.disconnect(true);
+      this.recoverSubscriber();
     }
   }
 
@@ -187,6 +422,7 @@ export class RedisBroker implements Broker {
       if (room === undefined) return;
       this.opts.onReceived?.(room);
       if (!this.wanted.has(room)) return;
+      if (payload.startsWith(EVENT_MARK)) return h.onPublication(room, decodeEvent(payload));
       const message = decodeMessage(payload);
       if (message === undefined) throw new Error(`Undecodable publication on ${room}`);
       h.onPublication(room, { kind: 'message', message });

@@ -10,7 +10,8 @@ import type { RoomStream } from '../history/room-stream.ts';
 import type { Logger } from '../observability/logger.ts';
 import type { Metrics } from '../observability/metrics.ts';
 import type { MessagesRepo } from '../storage/repositories.ts';
-import { backoffDelay, Sleeper } from './archive-timing.ts';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { backoffDelay } from '../backoff.ts';
 
 export interface ArchiverDeps {
   stream: Pick<RoomStream, 'pendingRooms' | 'unarchived' | 'markArchived' | 'backlog'>;
@@ -42,7 +43,8 @@ class StageError extends Error {
 }
 
 export class Archiver {
-  private readonly sleeper = new Sleeper();
+  /** Aborted by stop(): cuts the current wait short and every later one. */
+  private readonly stopped = new AbortController();
   private loop: Promise<void> | undefined;
   private stopping = false;
   /** Set while writes fail: since when, and how many attempts failed. */
@@ -62,7 +64,7 @@ export class Archiver {
   /** Finishes the batch in hand, then stops. */
   async stop(): Promise<void> {
     this.stopping = true;
-    this.sleeper.wake();
+    this.stopped.abort();
     await this.loop;
   }
 
@@ -91,12 +93,16 @@ export class Archiver {
       try {
         const archived = await this.runOnce();
         this.recovered();
-        if (archived === 0) await this.sleeper.sleep(idleMs);
+        if (archived === 0) await this.wait(idleMs);
       } catch (err) {
         const failures = this.failed(err);
-        await this.sleeper.sleep(backoffDelay(failures, backoff, this.random()));
+        await this.wait(backoffDelay(failures, backoff, this.random()));
       }
     }
+  }
+
+  private wait(ms: number): Promise<void> {
+    return sleep(ms, undefined, { signal: this.stopped.signal, ref: false }).catch(() => {});
   }
 
   private async archiveRoom(room: string): Promise<number> {

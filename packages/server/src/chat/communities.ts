@@ -1,19 +1,29 @@
 /**
- * Communities, memberships and rooms. Any signed-in user may create a community and becomes its owner;
- * joining makes a 'fan'; 'member' is the paid membership that members-only rooms ask for.
- * Permission checks are the plain guards of auth/guards.ts.
+ * Communities, memberships and rooms. Creators (a flag a platform admin grants) create communities and become
+ * their owner; anyone else may when fan-made communities are allowed, and theirs are labelled fan-made. Both
+ * within the creation quotas (creation-quotas.ts), which platform admins skip.
+ * Joining makes a 'fan'; 'member' is the paid membership that members-only rooms ask for.
+ * Permission checks are the plain guards of auth/guards.ts and the role matrix of auth/powers.ts.
  */
 import type { CommunityRole, CommunityView, MessagePage, RoomView } from '@lightstick/protocol';
 import { AppError } from '../errors.ts';
 import type { Runtime } from '../runtime.ts';
 import type { Principal } from '../auth/principal.ts';
+import { nameKey } from '../auth/validation.ts';
 import {
-  atLeast,
+  activeSanctions,
+  can,
   effectiveRole,
+  ensureCanCreateCommunity,
   ensureCanCreateRoom,
-  ensureCanJoin,
   ensureCanSetRole,
+  ensureNotBanned,
 } from '../auth/guards.ts';
+import { auditEntry } from '../moderation/audit.ts';
+import type { ModerationEvents } from '../moderation/events.ts';
+import { RoomAccess } from './room-access.ts';
+import { communityQuota, roomQuota } from './creation-quotas.ts';
+import type { CreationQuotas } from '../config/config.ts';
 import type { CommunityRecord, RoomRecord, Store } from '../storage/repositories.ts';
 import {
   CommunityLimits,
@@ -30,6 +40,12 @@ import { pageMessages, type PageQuery } from './community-messages.ts';
 export interface CommunityServiceDeps {
   store: Store;
   runtime: Runtime;
+  /** Whether accounts without the creator flag may create (fan-made) communities; default true. */
+  fanCommunities?: boolean;
+  /** Role changes and leaving reach live connections through these. */
+  events?: ModerationEvents;
+  /** Quotas on creating communities and rooms (admins exempt); none when absent. */
+  quotas?: CreationQuotas;
 }
 
 export interface Paged<T> {
@@ -39,12 +55,18 @@ export interface Paged<T> {
 }
 
 export class CommunityService {
-  constructor(private readonly deps: CommunityServiceDeps) {}
+  private readonly access: RoomAccess;
+
+  constructor(private readonly deps: CommunityServiceDeps) {
+    this.access = new RoomAccess(deps.store, deps.runtime);
+  }
 
   async create(
     p: Principal,
     input: { slug: unknown; name: unknown; description?: unknown },
   ): Promise<CommunityView> {
+    const creator = p.admin ? undefined : await this.deps.store.users.byId(p.userId);
+    const { fanMade } = ensureCanCreateCommunity(p, creator, this.deps.fanCommunities ?? true);
     const now = this.deps.runtime.now();
     const community: CommunityRecord = {
       id: this.deps.runtime.id(),
@@ -53,6 +75,8 @@ export class CommunityService {
       description: validateDescription(input.description),
       createdBy: p.userId,
       createdAt: now,
+      fanMade,
+      official: false,
     };
     const room: RoomRecord = {
       id: this.deps.runtime.id(),
@@ -63,7 +87,12 @@ export class CommunityService {
       epoch: this.deps.runtime.id(),
       createdAt: now,
     };
-    await this.deps.store.communities.create(community, room);
+    const { quotas } = this.deps;
+    await this.deps.store.communities.create(
+      community,
+      room,
+      quotas && !p.admin ? communityQuota(quotas, now) : undefined,
+    );
     return toCommunityView(community, 'owner');
   }
 
@@ -87,9 +116,13 @@ export class CommunityService {
     return toCommunityView(c, m?.role ?? null);
   }
 
-  /** Joining makes a fan; joining again keeps the role one has. */
+  /** Joining makes a fan; joining again keeps the role one has; a banned person cannot join. */
   async join(p: Principal, id: string): Promise<CommunityView> {
     const c = await this.community(id);
+    if (!p.admin) {
+      const records = await this.deps.store.sanctions.of(id, p.userId);
+      ensureNotBanned(p, activeSanctions(records, this.deps.runtime.now()));
+    }
     const existing = await this.deps.store.communities.membership(id, p.userId);
     if (existing) return toCommunityView(c, existing.role);
     await this.deps.store.communities.setMembership({
@@ -106,7 +139,10 @@ export class CommunityService {
     const c = await this.community(id);
     const existing = await this.deps.store.communities.membership(id, p.userId);
     if (existing?.role === 'owner') throw new AppError('conflict', 'The owner cannot leave the community');
-    if (existing) await this.deps.store.communities.removeMembership(id, p.userId);
+    if (existing) {
+      await this.deps.store.communities.removeMembership(id, p.userId);
+      this.deps.events?.roleChanged(id, p.userId, null);
+    }
     return toCommunityView(c, null);
   }
 
@@ -117,6 +153,7 @@ export class CommunityService {
   ): Promise<RoomView> {
     await this.community(communityId);
     ensureCanCreateRoom(p, await this.deps.store.communities.membership(communityId, p.userId));
+    const now = this.deps.runtime.now();
     const room: RoomRecord = {
       id: this.deps.runtime.id(),
       communityId,
@@ -124,9 +161,10 @@ export class CommunityService {
       kind: validateRoomKind(input.kind),
       access: validateRoomAccess(input.access),
       epoch: this.deps.runtime.id(),
-      createdAt: this.deps.runtime.now(),
+      createdAt: now,
     };
-    await this.deps.store.rooms.create(room);
+    const { quotas } = this.deps;
+    await this.deps.store.rooms.create(room, quotas && !p.admin ? roomQuota(quotas, now) : undefined);
     return toRoomView(room);
   }
 
@@ -148,11 +186,21 @@ export class CommunityService {
     return toRoomView(await this.room(roomId));
   }
 
-  /** Archive pages of a room, for callers allowed to join it. */
+  /**
+   * Archive pages of a room, for callers allowed to join it. Deleted messages are left out for fans; those who
+   * may see deletions get them marked with who deleted them and when.
+   */
   async messages(p: Principal, roomId: string, q: PageQuery): Promise<MessagePage> {
-    const room = await this.room(roomId);
-    ensureCanJoin(p, room, await this.deps.store.communities.membership(room.communityId, p.userId));
-    return pageMessages(this.deps.store.messages, roomId, q);
+    const grant = await this.access.join(p, roomId);
+    const moderator = can(grant.role, 'message.viewDeleted');
+    const page = await pageMessages(this.deps.store.messages, roomId, q, { hideDeleted: !moderator });
+    if (!moderator || page.messages.length === 0) return page;
+    const deleted = await this.deps.store.moderation.deletions(page.messages.map((m) => m.id));
+    const by = new Map(deleted.map((d) => [d.messageId, { by: d.by, at: d.at }]));
+    return {
+      ...page,
+      messages: page.messages.map((m) => (by.has(m.id) ? { ...m, deleted: by.get(m.id)! } : m)),
+    };
   }
 
   async setRole(p: Principal, communityId: string, userId: string, rawRole: unknown): Promise<MemberView> {
@@ -167,23 +215,33 @@ export class CommunityService {
     ensureCanSetRole(p, actor, target, role);
     if (!user) throw new AppError('not_found', 'No such user');
     const m = { communityId, userId, role, joinedAt: target?.joinedAt ?? this.deps.runtime.now() };
-    await communities.setMembership(m);
+    await this.deps.store.moderation.setRole(
+      m,
+      auditEntry(this.deps.runtime, p, 'role.set', {
+        communityId,
+        targetUserId: userId,
+        details: { before: target?.role ?? null, after: role },
+      }),
+    );
+    this.deps.events?.roleChanged(communityId, userId, role);
     return toMemberView(m, user);
   }
 
   async listMembers(
     p: Principal,
     communityId: string,
-    opts: { limit: number; after?: string },
+    opts: { limit: number; after?: string; q?: string },
   ): Promise<Paged<MemberView>> {
     await this.community(communityId);
     const { communities, users } = this.deps.store;
     const mine = await communities.membership(communityId, p.userId);
-    if (!atLeast(effectiveRole(p, mine), 'moderator'))
+    if (!can(effectiveRole(p, mine), 'members.list'))
       throw new AppError('forbidden', 'Moderators and up see the member list');
+    const prefix = nameKey(opts.q?.trim() ?? '');
     const rows = await communities.members(communityId, {
       limit: opts.limit + 1,
       ...(opts.after !== undefined ? { after: opts.after } : {}),
+      ...(prefix ? { nameKeyPrefix: prefix } : {}),
     });
     const page = rows.slice(0, opts.limit);
     const people = await Promise.all(page.map((m) => users.byId(m.userId)));

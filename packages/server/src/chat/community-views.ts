@@ -1,15 +1,8 @@
-/** Records -> the JSON views of protocol/http.ts (times as ISO text). */
-import type { CommunityRole, CommunityView, RoomView } from '@lightstick/protocol';
+/** Records -> the JSON views of the protocol's HTTP shapes (times as ISO text). */
+import type { CommunityRole, CommunityView, MemberView, RoomView } from '@lightstick/protocol';
 import type { CommunityRecord, MembershipRecord, RoomRecord, UserRecord } from '../storage/repositories.ts';
 
-/** A community member as moderators see it. */
-export interface MemberView {
-  userId: string;
-  name: string;
-  displayName: string;
-  role: CommunityRole;
-  joinedAt: string;
-}
+export type { MemberView };
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
@@ -21,6 +14,8 @@ export function toCommunityView(c: CommunityRecord, myRole: CommunityRole | null
     description: c.description,
     createdAt: iso(c.createdAt),
     myRole,
+    official: c.official,
+    fanMade: c.fanMade,
   };
 }
 

@@ -1,11 +1,12 @@
 /**
- * Embedded-mode MessageLog: group commit. Drafts queue for at most `groupCommitMs` (or until a batch fills)
- * and go to the archive in ONE appendBatch transaction, which gives them their positions; then, in order,
- * each new message enters the room's hot history and is published. The commit resolves after both.
+ * Embedded-mode MessageLog: group commit wrapped around the in-process broker. The broker admits a send first
+ * (a known resend is answered at once; the send buckets are taken). Drafts then queue for at most
+ * `groupCommitMs` (or until a batch fills) and go to the archive in ONE appendBatch transaction, which gives
+ * them their positions; then, in order, the broker adopts each new message into the room's hot history and
+ * publishes it. The commit resolves after both.
  */
 import { AppError } from '../errors.ts';
-import type { Broker } from '../broker/broker.ts';
-import type { HistoryOptions, HistoryStore } from '../history/history-store.ts';
+import type { HistoryOptions, PositionedBroker, Published, SendRate } from '../broker/broker.ts';
 import type { Logger } from '../observability/logger.ts';
 import type { Metrics } from '../observability/metrics.ts';
 import type { Runtime } from '../runtime.ts';
@@ -13,7 +14,7 @@ import type { MessageDraft, MessagesRepo } from '../storage/repositories.ts';
 import type { MessageLog } from './message-log.ts';
 import type { ChatMessage } from '@lightstick/protocol';
 
-type Committed = { message: ChatMessage; duplicate: boolean };
+type Committed = Published;
 
 interface Pending {
   draft: MessageDraft;
@@ -24,14 +25,15 @@ interface Pending {
 
 export interface EmbeddedMessageLogDeps {
   messages: MessagesRepo;
-  history: HistoryStore;
-  broker: Broker;
+  broker: PositionedBroker;
   runtime: Runtime;
   metrics: Metrics;
   logger: Logger;
   groupCommitMs: number;
   maxBacklog: number;
   historyOptions: HistoryOptions;
+  /** How long the broker answers a resend from memory (the archive dedups beyond it). */
+  dedupTtlMs: number;
   /** Largest batch per transaction (default 256). */
   maxBatch?: number;
   /** Loads a room's hot history from the archive before its first append (HistorySeeder). */
@@ -50,8 +52,15 @@ export class EmbeddedMessageLog implements MessageLog {
     this.maxBatch = deps.maxBatch ?? 256;
   }
 
-  commit(draft: MessageDraft): Promise<Committed> {
+  commit(draft: MessageDraft, rate?: SendRate): Promise<Committed> {
     if (this.draining) return Promise.reject(new AppError('unavailable', 'The server is shutting down'));
+    let known: Published | undefined;
+    try {
+      known = this.deps.broker.admit(draft, rate);
+    } catch (err) {
+      return Promise.reject(err);
+    }
+    if (known !== undefined) return Promise.resolve(known);
     if (this.backlog() >= this.deps.maxBacklog) {
       return Promise.reject(new AppError('unavailable', 'Too many messages waiting to be stored; try again'));
     }
@@ -138,27 +147,26 @@ export class EmbeddedMessageLog implements MessageLog {
 
   /** Without a seeder: the archive (which just stored this message) is the truth for the hot history. */
   private async reseedFromArchive(room: string): Promise<void> {
-    const { messages, history, historyOptions } = this.deps;
+    const { messages, broker, historyOptions } = this.deps;
     const last = await messages.lastPosition(room);
-    await history.seed(room, last.epoch, await messages.latest(room, historyOptions.maxSize), last.offset);
+    await broker.seed(room, last.epoch, await messages.latest(room, historyOptions.maxSize), last.offset);
   }
 
   private async publish(message: ChatMessage): Promise<void> {
-    const { history, broker, historyOptions, logger, seeder } = this.deps;
+    const { broker, historyOptions, dedupTtlMs, logger, seeder } = this.deps;
     try {
-      await history.append(message.room, message, historyOptions);
+      await broker.publishAt(message, { history: historyOptions, dedupTtlMs });
     } catch (err) {
       // Hot history out of step with the archive (e.g. seeded from another writer): the archive is the truth.
       logger.warn({ err, room: message.room, pos: message.pos }, 'hot history append failed; reseeding');
-      await (seeder ? seeder.reseed(message.room) : this.reseedFromArchive(message.room)).catch(
-        (e: unknown) => logger.error({ err: e }, 'reseed failed'),
-      );
-    }
-    try {
-      await broker.publish(message.room, { kind: 'message', message });
-    } catch (err) {
-      // Subscribers detect the gap from positions and resume from hot history.
-      logger.error({ err, room: message.room }, 'publish failed');
+      try {
+        await (seeder ? seeder.reseed(message.room) : this.reseedFromArchive(message.room));
+        // The reseeded history holds the message: publish it to the live members too.
+        await broker.publishAt(message, { history: historyOptions, dedupTtlMs });
+      } catch (e) {
+        // Subscribers find the gap from the positions and resume from hot history.
+        logger.error({ err: e, room: message.room }, 'reseed failed');
+      }
     }
   }
 }

@@ -4,14 +4,15 @@
  * next joined or written: its epoch and last offset then match the archive, and a resuming client gets what
  * it missed. Once per room per process, concurrency-safe: callers of the same room share one load.
  */
-import type { HistoryOptions, HistoryStore } from '../history/history-store.ts';
+import type { HistoryOptions, PositionedBroker } from '../broker/broker.ts';
 import type { Logger } from '../observability/logger.ts';
 import { systemRuntime, type Runtime } from '../runtime.ts';
 import type { Store } from '../storage/repositories.ts';
 
 export interface HistorySeederDeps {
   store: Pick<Store, 'rooms' | 'messages'>;
-  history: HistoryStore;
+  /** The in-process broker that holds the hot history. */
+  history: Pick<PositionedBroker, 'seed'>;
   historyOptions: HistoryOptions;
   runtime?: Runtime;
   logger?: Logger;

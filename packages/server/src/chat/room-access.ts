@@ -1,8 +1,9 @@
 /** Who may enter or write to a room: the store's facts fed to the plain guard functions. */
 import type { AuthorRole } from '@lightstick/protocol';
 import { AppError } from '../errors.ts';
-import { ensureCanJoin, ensureCanSend } from '../auth/guards.ts';
+import { activeSanctions, ensureCanJoin, ensureCanSend, type ActiveSanctions } from '../auth/guards.ts';
 import type { Principal } from '../auth/principal.ts';
+import type { Runtime } from '../runtime.ts';
 import type { MembershipRecord, RoomRecord, Store } from '../storage/repositories.ts';
 
 export interface RoomGrant {
@@ -10,27 +11,38 @@ export interface RoomGrant {
   membership: MembershipRecord | undefined;
   /** The role the principal acts with in the room's community right now. */
   role: AuthorRole;
+  /** Bans and timeouts in force (a timed-out person may enter; the send checks refuse the send). */
+  sanctions: ActiveSanctions;
 }
 
-export class RoomAccess {
-  constructor(private readonly store: Pick<Store, 'rooms' | 'communities'>) {}
+export type RoomAccessStore = Pick<Store, 'rooms' | 'communities' | 'sanctions'>;
 
-  /** Throws not_found for an unknown room and forbidden when the principal may not enter it. */
+export class RoomAccess {
+  constructor(
+    private readonly store: RoomAccessStore,
+    private readonly now: Pick<Runtime, 'now'> = { now: () => Date.now() },
+  ) {}
+
+  /** Throws not_found for an unknown room, banned for a banned person and forbidden when they may not enter. */
   async join(principal: Principal, roomId: string): Promise<RoomGrant> {
-    const { room, membership } = await this.load(principal, roomId);
-    return { room, membership, role: ensureCanJoin(principal, room, membership) };
+    const { room, membership, sanctions } = await this.load(principal, roomId);
+    return { room, membership, sanctions, role: ensureCanJoin(principal, room, membership, sanctions) };
   }
 
   /** Like join, with the send guard (moderation rules come on top, in the send pipeline). */
   async send(principal: Principal, roomId: string): Promise<RoomGrant> {
-    const { room, membership } = await this.load(principal, roomId);
-    return { room, membership, role: ensureCanSend(principal, room, membership) };
+    const { room, membership, sanctions } = await this.load(principal, roomId);
+    return { room, membership, sanctions, role: ensureCanSend(principal, room, membership, sanctions) };
   }
 
   private async load(principal: Principal, roomId: string) {
     const room = await this.store.rooms.byId(roomId);
     if (room === undefined) throw new AppError('not_found', 'No such room');
-    const membership = await this.store.communities.membership(room.communityId, principal.userId);
-    return { room, membership };
+    const [membership, records] = await Promise.all([
+      this.store.communities.membership(room.communityId, principal.userId),
+      // Admins are never sanctioned: their sends skip the read.
+      principal.admin ? [] : this.store.sanctions.of(room.communityId, principal.userId),
+    ]);
+    return { room, membership, sanctions: activeSanctions(records, this.now.now()) };
   }
 }

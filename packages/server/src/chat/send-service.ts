@@ -1,15 +1,26 @@
 /**
- * The send pipeline as domain rules: validate -> authorise -> moderation checks -> rate limit ->
- * duplicate short-cut -> MessageLog.commit. No I/O of its own: everything goes through the seams.
+ * The send pipeline as domain rules: validate -> authorise -> moderation checks -> the replied message (a reply
+ * carries it) -> MessageLog.commit, which takes the send buckets chosen by the sender's role (send-rate.ts:
+ * staff rates only in communities the platform vouches for, so a staff send reads its community), dedups by
+ * (room, user, cid), stores, positions and publishes in one step (scale-out: one Redis script call; no SQL
+ * query beyond the cached access reads, except the look-up of the message a reply answers). No I/O of its own.
  */
-import { Limits, type ChatMessage, type Position } from '@lightstick/protocol';
+import {
+  Limits,
+  type AuthorRole,
+  type ChatMessage,
+  type MessageAnnotations,
+  type Position,
+  type ReplyRef,
+} from '@lightstick/protocol';
 import { AppError } from '../errors.ts';
 import { isPriorityRole } from '../auth/guards.ts';
 import type { Principal } from '../auth/principal.ts';
-import type { RateLimiter, RateRule } from '../ratelimit/rate-limiter.ts';
 import type { Runtime } from '../runtime.ts';
 import type { MessageDraft, Store } from '../storage/repositories.ts';
+import type { Config } from '../config/config.ts';
 import type { MessageLog } from './message-log.ts';
+import { isCommunityStaff, rateRole, sendRateFor } from './send-rate.ts';
 import { ReceiveTimes } from './receive-times.ts';
 import { RoomAccess, type RoomGrant } from './room-access.ts';
 import { normaliseText, validateClientId } from './text.ts';
@@ -27,6 +38,8 @@ export interface SendInput {
   room: string;
   cid: string;
   text: string;
+  /** Id of a message of the same room this answers (the message carries it as `reply`). */
+  replyTo?: string;
 }
 
 /** The ack fields. */
@@ -46,34 +59,43 @@ export interface SendCheckInput extends RoomGrant {
   now: number;
 }
 
+/** What a check may change: the text as stored (the word filter masks, the review hook may rewrite). */
+export interface SendCheckResult {
+  text?: string;
+}
+
 /**
- * One moderation rule. Throws an AppError to refuse the send. Checks run in list order after the room
- * guards and before the rate limit; bans, timeouts, slow mode, members-only and the word filter plug in here.
+ * One moderation rule. Throws an AppError to refuse the send, or returns a new text. Checks run in list order
+ * after the room guards and before the rate limit, each seeing the text the previous ones left; timeouts,
+ * modes, the word filter and the review hook plug in here (moderation/send-checks.ts).
  */
 export interface SendCheck {
   name: string;
-  check(input: SendCheckInput): void | Promise<void>;
+  check(input: SendCheckInput): void | SendCheckResult | Promise<void | SendCheckResult>;
 }
+
+/** Adds the detected language, mentions and links to an accepted text (chat/annotate.ts); never throws. */
+export type Annotator = (text: string) => Promise<MessageAnnotations>;
 
 export interface SendLimits {
   maxMessageChars: number;
   maxMessageBytes: number;
   maxClientIdChars: number;
-  sendsPerSecond: number;
-  sendBurst: number;
 }
 
-/** Artists and staff talk to thousands at once during a live: their bucket is this many times larger. */
-const PRIORITY_FACTOR = 20;
-
 export interface SendServiceDeps {
-  store: Pick<Store, 'rooms' | 'communities' | 'messages'>;
-  rateLimiter: RateLimiter;
+  store: Pick<Store, 'rooms' | 'communities' | 'sanctions'>;
   messageLog: MessageLog;
   runtime: Runtime;
+  /** Send buckets by role and the room ceiling (Config.sendRate). */
+  sendRate: Config['sendRate'];
   limits?: Partial<SendLimits>;
-  /** Moderation checks, in order (none yet). */
+  /** Moderation checks, in order. */
   checks?: SendCheck[];
+  /** Language, mentions and links of each accepted message; none when absent. */
+  annotate?: Annotator;
+  /** Finds the message a reply answers (undefined when unknown or deleted); without it replies are refused. */
+  replies?: (room: string, mid: string) => Promise<ChatMessage | undefined>;
 }
 
 export class SendService {
@@ -82,40 +104,29 @@ export class SendService {
   private readonly limits: SendLimits;
   private readonly access: RoomAccess;
   private readonly checks: SendCheck[];
-  private readonly fanRule: RateRule;
-  private readonly priorityRule: RateRule;
 
   constructor(private readonly deps: SendServiceDeps) {
     this.limits = { ...Limits, ...deps.limits };
-    this.access = new RoomAccess(deps.store);
+    this.access = new RoomAccess(deps.store, deps.runtime);
     this.checks = deps.checks ?? [];
-    this.fanRule = { ratePerSecond: this.limits.sendsPerSecond, burst: this.limits.sendBurst };
-    this.priorityRule = {
-      ratePerSecond: this.limits.sendsPerSecond * PRIORITY_FACTOR,
-      burst: this.limits.sendBurst * PRIORITY_FACTOR,
-    };
   }
 
   async send(ctx: SendContext, input: SendInput): Promise<SendResult> {
-    const text = normaliseText(input.text, this.limits);
+    let text = normaliseText(input.text, this.limits);
     const cid = validateClientId(input.cid, this.limits);
     const { principal } = ctx;
 
     const grant = await this.access.send(principal, input.room);
     if (!ctx.isJoined(input.room)) throw new AppError('not_joined', 'Join the room before sending to it');
     const now = this.deps.runtime.now();
-    for (const c of this.checks) await c.check({ ...grant, principal, text, cid, now });
-
-    const priority = isPriorityRole(grant.role);
-    const key = `send:${priority ? 'p:' : ''}${principal.userId}`;
-    const decision = await this.deps.rateLimiter.consume(key, priority ? this.priorityRule : this.fanRule);
-    if (!decision.allowed) {
-      throw new AppError('rate_limited', 'Sending too fast', { retryAfterMs: decision.retryAfterMs });
+    for (const c of this.checks) {
+      const changed = await c.check({ ...grant, principal, text, cid, now });
+      // A rewritten text (masked, or changed by the review hook) obeys the same rules as what was typed.
+      if (changed?.text !== undefined) text = normaliseText(changed.text, this.limits);
     }
 
-    const stored = await this.deps.store.messages.byClientId(input.room, principal.userId, cid);
-    if (stored !== undefined) return result(stored, true);
-
+    const reply = input.replyTo === undefined ? undefined : await this.replied(input.room, input.replyTo);
+    const priority = isPriorityRole(grant.role);
     const draft: MessageDraft = {
       id: this.deps.runtime.id(),
       room: input.room,
@@ -125,11 +136,35 @@ export class SendService {
       priority,
       text,
       ts: now,
+      ...(this.deps.annotate ? await this.deps.annotate(text) : {}),
+      ...(reply ? { reply } : {}),
     };
     if (ctx.receivedAt !== undefined) this.receiveTimes.set(draft.id, ctx.receivedAt);
-    const { message, duplicate } = await this.deps.messageLog.commit(draft);
+    let committed;
+    try {
+      committed = await this.deps.messageLog.commit(
+        draft,
+        sendRateFor(await this.rateRole(grant), this.deps.sendRate),
+      );
+    } catch (err) {
+      this.receiveTimes.take(draft.id);
+      throw err;
+    }
+    const { message, duplicate } = committed;
     if (duplicate) this.receiveTimes.take(draft.id);
     return result(message, duplicate);
+  }
+
+  /** Staff rates only in communities the platform vouches for (send-rate.ts); fans and admins read nothing. */
+  private async rateRole(grant: RoomGrant): Promise<AuthorRole> {
+    if (!isCommunityStaff(grant.role)) return grant.role;
+    return rateRole(grant.role, await this.deps.store.communities.byId(grant.room.communityId));
+  }
+
+  private async replied(room: string, mid: string): Promise<ReplyRef> {
+    const m = await this.deps.replies?.(room, mid);
+    if (m === undefined) throw new AppError('not_found', 'The message this replies to is not in the room');
+    return { id: m.id, user: m.user, text: m.text };
   }
 }
 

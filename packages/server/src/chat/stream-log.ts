@@ -1,22 +1,25 @@
 /**
- * Scale-out MessageLog: the room's durable stream (Redis) is the acknowledgement point. One `append` stores
- * the message, gives it its position and publishes it atomically; the archive is fed later from the streams
- * by the Archiver, never from this process's memory, so a gateway that dies loses nothing it acknowledged.
+ * Scale-out MessageLog: the room's durable stream (Redis) is the acknowledgement point. One Broker.publish
+ * (one script call) rate-limits, dedups, stores the message, gives it its position and publishes it
+ * atomically; the archive is fed later from the streams by the Archiver, never from this process's memory, so
+ * a gateway that dies loses nothing it acknowledged. No SQL query on this path.
  */
-import type { ChatMessage } from '@lightstick/protocol';
+import type { Broker, PublishOptions, Published, SendRate } from '../broker/broker.ts';
 import { AppError, isAppError } from '../errors.ts';
-import type { RoomStream, StreamAppendOptions } from '../history/room-stream.ts';
+import type { RoomStream } from '../history/room-stream.ts';
 import type { Logger } from '../observability/logger.ts';
 import type { Metrics } from '../observability/metrics.ts';
 import type { MessageDraft } from '../storage/repositories.ts';
 import type { MessageLog } from './message-log.ts';
 
 export interface StreamMessageLogDeps {
-  stream: Pick<RoomStream, 'append' | 'backlog'>;
+  broker: Pick<Broker, 'publish'>;
+  /** The archive feed, read for backlog(). */
+  stream: Pick<RoomStream, 'backlog'>;
   metrics: Pick<Metrics, 'messagesAccepted' | 'commitLatency' | 'archiveBacklog'>;
   logger: Logger;
   /** Hot history size and age, the per-room unarchived bound and the resend window. */
-  options: StreamAppendOptions;
+  options: Omit<PublishOptions, 'rate'>;
   /** How often the cross-room backlog is re-read for backlog() (default 1000 ms; 0: only on demand). */
   backlogRefreshMs?: number;
 }
@@ -36,19 +39,24 @@ export class StreamMessageLog implements MessageLog {
     }
   }
 
-  async commit(draft: MessageDraft): Promise<{ message: ChatMessage; duplicate: boolean }> {
+  async commit(draft: MessageDraft, rate?: SendRate): Promise<Published> {
     if (this.draining) throw new AppError('unavailable', 'The server is shutting down');
     const startedAt = performance.now();
     this.inFlight++;
     try {
-      const r = await this.deps.stream.append(draft, this.deps.options);
+      const r = await this.deps.broker.publish(
+        draft,
+        rate ? { ...this.deps.options, rate } : this.deps.options,
+      );
       this.deps.metrics.commitLatency.observe((performance.now() - startedAt) / 1000);
       if (!r.duplicate) this.deps.metrics.messagesAccepted.inc();
       return r;
     } catch (err) {
-      // A refusal may mean the room reached its bound: look again so readiness follows promptly.
-      void this.refreshBacklog();
-      if (isAppError(err)) throw err;
+      if (isAppError(err)) {
+        // The room may have reached its bound: look again so readiness follows promptly.
+        if (err.code === 'unavailable') void this.refreshBacklog();
+        throw err;
+      }
       // Anything else is the stream store failing: refused, never silently dropped.
       this.deps.logger.error({ err, room: draft.room }, 'stream append failed');
       throw new AppError('unavailable', 'The message could not be stored; try again');

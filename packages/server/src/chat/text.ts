@@ -10,6 +10,8 @@ export interface TextLimits {
 
 // Control characters other than newline: they corrupt logs and other people's screens.
 const CONTROL = /(?!\n)\p{Cc}/u;
+// A lone UTF-16 surrogate is not text: stored as U+FFFD, it would be archived other than acknowledged (issue 8).
+const LONE_SURROGATE = /\p{Cs}/u;
 
 /** Returns the text as stored: line endings unified, NFC, trimmed. Throws validation_failed or message_too_long. */
 export function normaliseText(raw: string, limits: TextLimits = Limits): string {
@@ -17,6 +19,8 @@ export function normaliseText(raw: string, limits: TextLimits = Limits): string 
   if (raw.length > limits.maxMessageBytes * 3) {
     throw new AppError('message_too_long', `A message has at most ${limits.maxMessageChars} characters`);
   }
+  if (LONE_SURROGATE.test(raw))
+    throw new AppError('validation_failed', 'The message is not well-formed text');
   const text = raw.replace(/\r\n?/g, '\n').normalize('NFC').trim();
   if (text.length === 0) throw new AppError('validation_failed', 'The message is empty');
   if (CONTROL.test(text)) throw new AppError('validation_failed', 'The message contains control characters');
@@ -31,7 +35,12 @@ export function normaliseText(raw: string, limits: TextLimits = Limits): string 
 
 /** A client message id: 1..maxClientIdChars characters, no control characters. */
 export function validateClientId(cid: string, limits: TextLimits = Limits): string {
-  if (cid.length === 0 || cid.length > limits.maxClientIdChars || /\p{Cc}/u.test(cid)) {
+  if (
+    cid.length === 0 ||
+    cid.length > limits.maxClientIdChars ||
+    /\p{Cc}/u.test(cid) ||
+    LONE_SURROGATE.test(cid)
+  ) {
     throw new AppError(
       'validation_failed',
       `cid must be 1 to ${limits.maxClientIdChars} printable characters`,

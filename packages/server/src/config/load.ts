@@ -7,18 +7,25 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Config, Role } from './config.ts';
+import { parseArgs } from 'node:util';
+import type { Config, Role, SendRule } from './config.ts';
+import { loadVideoConfig } from './video.ts';
+import { loadMediaConfig } from './media.ts';
+import { loadModeration, loadQuotas, loadRateLimits, loadTranslation } from './fandom.ts';
+import { loadKeyEncryption } from './key-encryption.ts';
+import { loadSecurity } from './security.ts';
+import { loadMetrics } from './metrics.ts';
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
 }
 
-type Env = Record<string, string | undefined>;
+export type Env = Record<string, string | undefined>;
 const ROLES: readonly Role[] = ['gateway', 'api', 'web', 'media', 'all'];
 const LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 const DEFAULT_WEB_DIR = fileURLToPath(new URL('../../../web/dist', import.meta.url));
 
-function int(env: Env, name: string, def: number, min: number, max: number): number {
+export function int(env: Env, name: string, def: number, min: number, max: number): number {
   const raw = env[name];
   if (raw === undefined || raw === '') return def;
   if (!/^-?\d+$/.test(raw.trim()))
@@ -28,7 +35,7 @@ function int(env: Env, name: string, def: number, min: number, max: number): num
   return n;
 }
 
-function url(env: Env, name: string, schemes: string[]): string | undefined {
+export function url(env: Env, name: string, schemes: string[]): string | undefined {
   const raw = env[name];
   if (raw === undefined || raw === '') return undefined;
   let u: URL;
@@ -43,13 +50,28 @@ function url(env: Env, name: string, schemes: string[]): string | undefined {
   return raw;
 }
 
-function bool(env: Env, name: string, def: boolean): boolean {
+export function bool(env: Env, name: string, def: boolean): boolean {
   const raw = env[name];
   if (raw === undefined || raw === '') return def;
   const v = raw.trim().toLowerCase();
   if (v === 'true' || v === '1' || v === 'yes') return true;
   if (v === 'false' || v === '0' || v === 'no') return false;
   throw new ConfigError(`${name}="${raw}" is not a boolean; it accepts true or false`);
+}
+
+/** `<messages>/<seconds>s` (a bucket of that many, refilled evenly over the seconds), or `off`. */
+function sendRule(env: Env, name: string, def: string): SendRule | null {
+  const raw = (env[name] || def).trim();
+  if (raw === 'off') return null;
+  const m = /^(\d{1,7})\/(\d{1,6})s$/.exec(raw);
+  const burst = Number(m?.[1]);
+  const seconds = Number(m?.[2]);
+  if (!m || burst < 1 || seconds < 1) {
+    throw new ConfigError(
+      `${name}="${raw}" is not a send rule; it accepts <messages>/<seconds>s (e.g. 20/30s) or off`,
+    );
+  }
+  return { ratePerSecond: burst / seconds, burst };
 }
 
 const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
@@ -88,27 +110,62 @@ function roles(raw: string | undefined, source: string): Config['roles'] {
   return new Set((all ? ['gateway', 'api', 'web', 'media'] : list) as Exclude<Role, 'all'>[]);
 }
 
-/** Flags override the environment: --role, --port, --host, --data-dir, --workers. */
+/** Each flag and the variable it sets; flags override the environment. */
+const FLAGS: Record<string, string> = {
+  role: 'LIGHTSTICK_ROLES',
+  port: 'PORT',
+  host: 'HOST',
+  'data-dir': 'LIGHTSTICK_DATA_DIR',
+  workers: 'LIGHTSTICK_WORKERS',
+};
+const FLAG_LIST = Object.keys(FLAGS)
+  .map((f) => `--${f}`)
+  .join(', ');
+
+/**
+ * Flags override the environment: --role, --port, --host, --data-dir, --workers, as `--flag value` or
+ * `--flag=value`. node:util parseArgs reads them (non-strict, with tokens) so that every refusal keeps this
+ * command's own wording and names the argument as it was typed: an unknown flag, a stray value or `--`, and a
+ * flag without its value.
+ */
 export function parseFlags(argv: string[]): Env {
+  const options = Object.fromEntries(Object.keys(FLAGS).map((f) => [f, { type: 'string' as const }]));
+  const { tokens } = parseArgs({ args: argv, options, strict: false, allowPositionals: true, tokens: true });
   const out: Env = {};
-  const map: Record<string, string> = {
-    role: 'LIGHTSTICK_ROLES',
-    port: 'PORT',
-    host: 'HOST',
-    'data-dir': 'LIGHTSTICK_DATA_DIR',
-    workers: 'LIGHTSTICK_WORKERS',
-  };
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i] ?? '';
-    const m = /^--([a-z-]+)(?:=(.*))?$/.exec(arg);
-    const key = m?.[1];
-    if (!m || key === undefined || !(key in map))
-      throw new ConfigError(`unknown flag "${arg}"; flags: --role, --port, --host, --data-dir, --workers`);
-    const value = m[2] ?? argv[++i];
-    if (value === undefined) throw new ConfigError(`flag --${key} needs a value`);
-    out[map[key] as string] = value;
+  for (const token of tokens) {
+    const variable = token.kind === 'option' ? FLAGS[token.name] : undefined;
+    if (token.kind !== 'option' || variable === undefined || !token.rawName.startsWith('--')) {
+      throw new ConfigError(`unknown flag "${argv[token.index] ?? ''}"; flags: ${FLAG_LIST}`);
+    }
+    if (token.value === undefined) throw new ConfigError(`flag --${token.name} needs a value`);
+    out[variable] = token.value;
   }
   return out;
+}
+
+/** The manifests' placeholders and the passwords any attacker tries first on an admin account. */
+const PLACEHOLDER = /^(replace[_-]?me|change[_-]?me|changeit|example|placeholder|your[_-]?password)/i;
+const COMMON_ADMIN = new Set([
+  'password1234',
+  'password12345',
+  'password123456',
+  'adminadmin123',
+  'administrator',
+  'admin1234567',
+  'admin12345678',
+  'admin123456789',
+  'lightstick123',
+  'lightstickadmin',
+  'qwertyuiop12',
+  'qwerty123456',
+  '123456789012',
+  '1234567890123',
+  'letmeinletmein',
+]);
+
+function weakAdminPassword(pw: string): boolean {
+  const lower = pw.toLowerCase();
+  return PLACEHOLDER.test(pw) || COMMON_ADMIN.has(lower) || new Set(lower).size < 4;
 }
 
 export function loadConfig(env: Env = process.env, argv: string[] = []): Config {
@@ -121,10 +178,19 @@ export function loadConfig(env: Env = process.env, argv: string[] = []): Config 
   if (adminPassword !== undefined && adminPassword.length < 12) {
     throw new ConfigError('LIGHTSTICK_ADMIN_PASSWORD is too short; it accepts 12 to 256 characters');
   }
+  if (adminPassword !== undefined && weakAdminPassword(adminPassword)) {
+    throw new ConfigError(
+      'LIGHTSTICK_ADMIN_PASSWORD is a placeholder or a common password; set a strong one, or leave it unset ' +
+        'to have one generated',
+    );
+  }
+  const host = e.HOST || '0.0.0.0';
+  const port = int(e, 'PORT', 8080, 0, 65535);
   return {
     roles: roles(e.LIGHTSTICK_ROLES, 'LIGHTSTICK_ROLES (--role)'),
-    host: e.HOST || '0.0.0.0',
-    port: int(e, 'PORT', 8080, 0, 65535),
+    host,
+    port,
+    metrics: loadMetrics(e, { host, port }),
     dataDir: path.resolve(e.LIGHTSTICK_DATA_DIR || './data'),
     databaseUrl: url(e, 'LIGHTSTICK_DATABASE_URL', ['postgres:', 'postgresql:']),
     databaseSchema: schema(e, 'LIGHTSTICK_DATABASE_SCHEMA'),
@@ -134,10 +200,13 @@ export function loadConfig(env: Env = process.env, argv: string[] = []): Config 
     dedupTtlMs: int(e, 'LIGHTSTICK_DEDUP_TTL_SEC', 600, 1, 7 * 86_400) * 1000,
     adminPassword,
     logLevel: level as Config['logLevel'],
+    security: loadSecurity(e),
     nodeId: e.LIGHTSTICK_NODE_ID || `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`,
     auth: {
       accessTtlSec: int(e, 'LIGHTSTICK_ACCESS_TTL_SEC', 900, 10, 86_400),
       refreshTtlSec: int(e, 'LIGHTSTICK_REFRESH_TTL_SEC', 30 * 86_400, 60, 365 * 86_400),
+      sessionMaxAgeDays: int(e, 'LIGHTSTICK_SESSION_MAX_AGE_DAYS', 30, 1, 365),
+      keyEncryption: loadKeyEncryption(e),
       keyRotationDays: int(e, 'LIGHTSTICK_KEY_ROTATION_DAYS', 30, 1, 3650),
       issuer: e.LIGHTSTICK_ISSUER || 'lightstick',
     },
@@ -152,5 +221,24 @@ export function loadConfig(env: Env = process.env, argv: string[] = []): Config 
     drainTimeoutMs: int(e, 'LIGHTSTICK_DRAIN_TIMEOUT_MS', 20_000, 0, 600_000),
     workers: int(e, 'LIGHTSTICK_WORKERS', 1, 1, 64),
     webDir: path.resolve(e.LIGHTSTICK_WEB_DIR || DEFAULT_WEB_DIR),
+    video: loadVideoConfig(e),
+    media: loadMediaConfig(e, path.resolve(e.LIGHTSTICK_DATA_DIR || './data')),
+    moderation: loadModeration(e),
+    rateLimits: loadRateLimits(e),
+    quotas: loadQuotas(e),
+    translation: loadTranslation(e),
+    // ---- fan-out engine and delivery (issue 6) ----
+    fanout: {
+      framesPerSecond: int(e, 'LIGHTSTICK_FANOUT_FRAMES_PER_SEC', 50_000, 100, 10_000_000),
+      maxIntervalMs: int(e, 'LIGHTSTICK_FANOUT_MAX_INTERVAL_MS', 1000, 10, 10_000),
+      sliceSockets: int(e, 'LIGHTSTICK_FANOUT_SLICE', 500, 1, 100_000),
+    },
+    countersIntervalMs: int(e, 'LIGHTSTICK_COUNTERS_INTERVAL_MS', 1000, 100, 60_000),
+    sendRate: {
+      fan: sendRule(e, 'LIGHTSTICK_SEND_RATE_FAN', '20/30s'),
+      moderator: sendRule(e, 'LIGHTSTICK_SEND_RATE_MODERATOR', '100/30s'),
+      artist: sendRule(e, 'LIGHTSTICK_SEND_RATE_ARTIST', 'off'),
+      room: sendRule(e, 'LIGHTSTICK_SEND_RATE_ROOM', '200/1s'),
+    },
   };
 }

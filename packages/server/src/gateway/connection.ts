@@ -1,6 +1,7 @@
 /**
  * The Connection seam: what the Hub and outbox may do with a socket (write prepared frames, read the buffered
- * byte count, close with a code). Reading belongs to the ws handler; nothing else touches the ws library.
+ * byte count, pause and resume reading, close with a code). Reading belongs to the ws handler; nothing else
+ * touches the ws library.
  */
 import type { ServerFrame } from '@lightstick/protocol';
 import { WebSocket } from 'ws';
@@ -9,13 +10,19 @@ import { WebSocket } from 'ws';
 export interface PreparedFrame {
   readonly text: string;
   readonly bytes: Buffer;
+  /** The whole WebSocket frame (header + payload), built on first use and shared by every socket. */
+  wire?: Buffer;
 }
 
 export function prepare(
   frame: ServerFrame,
   serialize: (f: ServerFrame) => string = JSON.stringify,
 ): PreparedFrame {
-  const text = serialize(frame);
+  return prepareText(serialize(frame));
+}
+
+/** A frame whose JSON text is already made (ephemeral frames from other nodes). */
+export function prepareText(text: string): PreparedFrame {
   return { text, bytes: Buffer.from(text, 'utf8') };
 }
 
@@ -30,7 +37,42 @@ export interface Connection {
   close(code: number, reason?: string): void;
 }
 
+/**
+ * Hot path, written by hand because ws has no prepared-message API (gorilla/websocket's PreparedMessage):
+ * the complete frame is built once per PreparedFrame and then written to each socket as one Buffer, instead
+ * of ws.send framing the same payload again for every socket (a header allocation and a cork/uncork each).
+ * A server frame is text, final, unmasked and uncompressed (perMessageDeflate is off): RFC 6455 section 5.2,
+ * header 0x81 then the length in 7, 7+16 or 7+64 bits. Writing to the socket directly keeps order with ws's
+ * own writes because, without compression, ws writes synchronously too; while ws has something queued
+ * (never without compression) the frame goes through ws.send instead.
+ */
+export function wireOf(frame: PreparedFrame): Buffer {
+  if (frame.wire !== undefined) return frame.wire;
+  const n = frame.bytes.length;
+  const head = n < 126 ? 2 : n < 65536 ? 4 : 10;
+  const wire = Buffer.allocUnsafe(head + n);
+  wire[0] = 0x81;
+  if (n < 126) wire[1] = n;
+  else if (n < 65536) {
+    wire[1] = 126;
+    wire.writeUInt16BE(n, 2);
+  } else {
+    wire[1] = 127;
+    wire.writeBigUInt64BE(BigInt(n), 2);
+  }
+  frame.bytes.copy(wire, head);
+  frame.wire = wire;
+  return wire;
+}
+
+interface WsInternals {
+  _socket?: { write(b: Buffer): boolean; cork(): void; uncork(): void; destroyed: boolean };
+  _sender?: { _queue?: unknown[] };
+}
+
 export class WsConnection implements Connection {
+  private paused_ = false;
+
   constructor(
     readonly id: string,
     private readonly ws: WebSocket,
@@ -40,17 +82,45 @@ export class WsConnection implements Connection {
     return this.ws.readyState === WebSocket.OPEN;
   }
 
+  get paused(): boolean {
+    return this.paused_;
+  }
+
   write(frame: PreparedFrame): void {
-    // A Buffer sent with binary:false is a text frame: no per-socket re-encoding of the string.
-    if (this.open) this.ws.send(frame.bytes, { binary: false });
+    if (!this.open) return;
+    const raw = this.ws as unknown as WsInternals;
+    const socket = raw._socket;
+    if (socket !== undefined && !socket.destroyed && (raw._sender?._queue?.length ?? 0) === 0) {
+      socket.write(wireOf(frame));
+    } else {
+      // A Buffer sent with binary:false is a text frame: no per-socket re-encoding of the string.
+      this.ws.send(frame.bytes, { binary: false });
+    }
   }
 
   writeMany(frames: readonly PreparedFrame[]): void {
+    if (frames.length === 1) return this.write(frames[0]!);
+    const socket = (this.ws as unknown as WsInternals)._socket;
+    socket?.cork();
     for (const f of frames) this.write(f);
+    socket?.uncork();
   }
 
   bufferedAmount(): number {
     return this.ws.bufferedAmount;
+  }
+
+  /** Stops reading the socket: the client's frames wait in TCP buffers (backpressure), nothing is dropped. */
+  pause(): void {
+    if (this.paused_ || !this.open) return;
+    this.paused_ = true;
+    this.ws.pause();
+  }
+
+  resume(): void {
+    if (!this.paused_) return;
+    this.paused_ = false;
+    this.ws.resume();
   }
 
   close(code: number, reason = ''): void {

@@ -1,18 +1,62 @@
 /**
- * The Hub: room -> local subscribers. Subscribes the broker on a room's first local member and unsubscribes
- * on its last; hands each publication to the room's outbox and flushes all dirty outboxes once per tick.
+ * The Hub: room -> local subscribers, and the node's fan-out engine. Subscribes the broker on a room's first
+ * local member and unsubscribes on its last. Each publication (the node's own included) goes to the room's
+ * outbox; the room flushes:
+ * - at once (next loop turn) while the node's delivery load fits its budget, so light load adds no delay;
+ * - every `pacer.interval()` ms above it, so one frame carries everything since the last flush;
+ * - at once for the priority lane (artist, moderator, owner, admin and system messages, priority frames),
+ *   whatever the interval: it is never delayed, and never thinned (outbox.ts).
+ * A flush is written by the FanoutWriter in slices; a room has at most one flush in flight, the next one
+ * gathers what arrives meanwhile (frames per recipient fall further when writing falls behind).
  */
 import type { ChatMessage } from '@lightstick/protocol';
 import { AppError } from '../errors.ts';
 import type { Broker, Publication } from '../broker/broker.ts';
 import type { Logger } from '../observability/logger.ts';
 import type { Metrics } from '../observability/metrics.ts';
+import { prepareText, type PreparedFrame } from './connection.ts';
+import { FanoutWriter } from './fanout-writer.ts';
 import { RoomOutbox, type OutboxDeps, type Subscriber } from './outbox.ts';
+import { FlushPacer, type PacerOptions } from './pacer.ts';
+import { systemScheduler, type Scheduler, type TimerHandle } from './scheduler.ts';
 
 interface RoomEntry {
+  room: string;
   members: Set<Subscriber>;
   outbox: RoomOutbox;
   subscribed: Promise<void>;
+  /** Pending flush by interval. */
+  timer: TimerHandle | undefined;
+  /** Queued for the next loop turn. */
+  queued: boolean;
+  /** Something on the priority lane waits: flush as soon as the room's write in flight is done. */
+  urgent: boolean;
+  /** A flush of this room is being written. */
+  writing: boolean;
+  lastFlushAt: number;
+}
+
+export interface FanoutOptions extends PacerOptions {
+  /** Socket writes per slice before the writer yields to the event loop. */
+  sliceSockets: number;
+}
+
+export const DEFAULT_FANOUT: FanoutOptions = {
+  framesPerSecond: 50_000,
+  maxIntervalMs: 1000,
+  sliceSockets: 500,
+};
+
+/**
+ * Where a per-room "fan delay" plugs in (moderation: fan messages held N seconds so a moderator can delete them
+ * before fans see them; a deleted held message is never delivered). The Hub asks the gate about every
+ * message before it enters the room's outbox; the gate never holds a priority message on its own, but keeps
+ * one behind fan messages it holds, so positions reach clients in order (a client takes an offset at or below
+ * its position as a duplicate). `take` returns true when the gate keeps the message: it then owns it and hands
+ * it back later with `Hub.release` (or drops it, for a deletion). Implemented by gateway/fan-delay.ts.
+ */
+export interface FanDelayGate {
+  take(room: string, message: ChatMessage): boolean;
 }
 
 export interface HubDeps extends OutboxDeps {
@@ -21,21 +65,42 @@ export interface HubDeps extends OutboxDeps {
   logger: Logger;
   /** Resolves once the broker has the node's handlers. */
   started: Promise<void>;
+  fanout?: FanoutOptions;
+  scheduler?: Scheduler;
+  fanDelay?: FanDelayGate;
 }
 
 export class Hub {
   private readonly rooms = new Map<string, RoomEntry>();
-  private readonly dirty = new Set<RoomEntry>();
-  private flushScheduled = false;
+  private readonly queue = new Set<RoomEntry>();
+  private queueScheduled = false;
+  private readonly scheduler: Scheduler;
+  readonly pacer: FlushPacer;
+  private readonly writer: FanoutWriter;
 
-  constructor(private readonly deps: HubDeps) {}
+  constructor(private readonly deps: HubDeps) {
+    const fanout = deps.fanout ?? DEFAULT_FANOUT;
+    this.scheduler = deps.scheduler ?? systemScheduler;
+    this.pacer = new FlushPacer(fanout, () => this.scheduler.now());
+    this.writer = new FanoutWriter(this.scheduler, fanout.sliceSockets);
+  }
 
   /** Adds a member; resolves once the broker delivers the room's publications to this node. */
   async add(room: string, sub: Subscriber): Promise<void> {
     let entry = this.rooms.get(room);
     if (entry === undefined) {
       const subscribed = this.deps.started.then(() => this.deps.broker.subscribe([room]));
-      entry = { members: new Set(), outbox: new RoomOutbox(room, this.deps), subscribed };
+      entry = {
+        room,
+        members: new Set(),
+        outbox: new RoomOutbox(room, this.deps),
+        subscribed,
+        timer: undefined,
+        queued: false,
+        urgent: false,
+        writing: false,
+        lastFlushAt: Number.NEGATIVE_INFINITY,
+      };
       this.rooms.set(room, entry);
       this.deps.metrics.rooms.set(this.rooms.size);
       subscribed.catch(() => {}); // observed below by whoever awaits it
@@ -55,7 +120,9 @@ export class Hub {
     if (entry === undefined || !entry.members.delete(sub)) return;
     if (entry.members.size > 0) return;
     this.rooms.delete(room);
-    this.dirty.delete(entry);
+    this.queue.delete(entry);
+    if (entry.timer !== undefined) this.scheduler.clearTimeout(entry.timer);
+    this.pacer.forget(room);
     this.deps.metrics.rooms.set(this.rooms.size);
     await this.deps.broker.unsubscribe([room]).catch((err: unknown) => {
       this.deps.logger.warn({ err, room }, 'broker unsubscribe failed');
@@ -65,8 +132,19 @@ export class Hub {
   /** Broker callback: every publication of a subscribed room, this node's own included. */
   onPublication(room: string, pub: Publication): void {
     const entry = this.rooms.get(room);
-    if (entry === undefined || pub.kind !== 'message') return;
-    this.enqueue(entry, pub.message);
+    if (entry === undefined) return;
+    if (pub.kind === 'message') this.enqueue(entry, pub.message);
+    else this.enqueueFrame(entry, prepareText(pub.json), pub.priority);
+  }
+
+  /**
+   * An ephemeral frame for every local member of `room` (no position, no history), prepared once by the caller:
+   * the node's own room frames (`stats`) and what other nodes published with `Broker.publishEvent`. It keeps its
+   * place among the room's messages. `priority` frames flush at once like priority messages.
+   */
+  publishLocal(room: string, frame: PreparedFrame, opts: { priority?: boolean } = {}): void {
+    const entry = this.rooms.get(room);
+    if (entry !== undefined) this.enqueueFrame(entry, frame, opts.priority === true);
   }
 
   roomCount(): number {
@@ -77,27 +155,114 @@ export class Hub {
     return this.rooms.get(room)?.members.size ?? 0;
   }
 
-  /** Writes whatever is gathered now (used before closing). */
+  /** Local members per room (the node's viewer counts). */
+  *localRooms(): IterableIterator<[room: string, members: number]> {
+    for (const [room, e] of this.rooms) yield [room, e.members.size];
+  }
+
+  /** Local members of a room (control handlers act on them: revoked sessions, bans). */
+  members(room: string): Iterable<Subscriber> {
+    return this.rooms.get(room)?.members ?? [];
+  }
+
+  /** Writes whatever is gathered now, without slicing (used before closing). */
   flushNow(): void {
-    this.flushScheduled = false;
-    const entries = [...this.dirty];
-    this.dirty.clear();
-    for (const e of entries) e.outbox.flush(e.members);
+    for (const e of this.rooms.values()) {
+      if (e.timer !== undefined) this.scheduler.clearTimeout(e.timer);
+      e.timer = undefined;
+    }
+    this.writer.drain();
+    for (const e of this.rooms.values()) if (!e.outbox.empty) e.outbox.flush(e.members);
+    this.queue.clear();
   }
 
   async close(): Promise<void> {
     const rooms = [...this.rooms.keys()];
+    for (const e of this.rooms.values()) if (e.timer !== undefined) this.scheduler.clearTimeout(e.timer);
     this.rooms.clear();
-    this.dirty.clear();
+    this.queue.clear();
     this.deps.metrics.rooms.set(0);
     if (rooms.length > 0) await this.deps.broker.unsubscribe(rooms).catch(() => {});
   }
 
-  private enqueue(entry: RoomEntry, message: ChatMessage): void {
-    if (entry.outbox.push(message)) this.dirty.add(entry);
-    if (this.flushScheduled) return;
-    this.flushScheduled = true;
-    // setImmediate runs after the microtasks of this tick: everything the broker delivered now is one frame.
-    setImmediate(() => this.flushNow());
+  /** Messages a FanDelayGate held, back in their room's outbox (in the order given). */
+  release(room: string, messages: readonly ChatMessage[]): void {
+    const entry = this.rooms.get(room);
+    if (entry === undefined) return;
+    for (const m of messages) this.enqueue(entry, m, true);
+  }
+
+  private enqueue(entry: RoomEntry, message: ChatMessage, released = false): void {
+    // The gate sees priority messages too: one arriving while fan messages wait goes out behind them, in order.
+    if (!released && this.deps.fanDelay?.take(entry.room, message) === true) return;
+    entry.outbox.push(message);
+    this.pacer.onMessage(entry.room, entry.members.size);
+    this.schedule(entry, message.priority);
+  }
+
+  private enqueueFrame(entry: RoomEntry, frame: PreparedFrame, priority: boolean): void {
+    entry.outbox.pushFrame(frame);
+    this.schedule(entry, priority);
+  }
+
+  private schedule(entry: RoomEntry, urgent: boolean): void {
+    if (urgent) entry.urgent = true;
+    if (entry.writing || entry.queued) return; // the write in flight reschedules when it is done
+    if (entry.urgent) return this.queueNow(entry);
+    if (entry.timer !== undefined) return;
+    const wait = entry.lastFlushAt + this.pacer.interval() - this.scheduler.now();
+    if (wait <= 0) return this.queueNow(entry);
+    entry.timer = this.scheduler.setTimeout(() => {
+      entry.timer = undefined;
+      this.flushRoom(entry);
+      this.writer.pump();
+    }, wait);
+  }
+
+  /** Flushes on the next loop turn: everything the broker delivers in this turn becomes one frame. */
+  private queueNow(entry: RoomEntry): void {
+    if (entry.timer !== undefined) {
+      this.scheduler.clearTimeout(entry.timer);
+      entry.timer = undefined;
+    }
+    entry.queued = true;
+    this.queue.add(entry);
+    if (this.queueScheduled) return;
+    this.queueScheduled = true;
+    this.scheduler.setImmediate(() => {
+      this.queueScheduled = false;
+      const entries = [...this.queue];
+      this.queue.clear();
+      for (const e of entries) this.flushRoom(e);
+      this.writer.pump();
+    });
+  }
+
+  private flushRoom(entry: RoomEntry): void {
+    entry.queued = false;
+    entry.urgent = false;
+    if (entry.outbox.empty || this.rooms.get(entry.room) !== entry) return;
+    const flush = entry.outbox.take();
+    entry.writing = true;
+    entry.lastFlushAt = this.scheduler.now();
+    this.deps.metrics.fanoutInterval.set(this.pacer.interval() / 1000);
+    const members = entry.members.values();
+    this.writer.add({
+      step: (budget) => {
+        let n = 0;
+        while (n < budget) {
+          const next = members.next();
+          if (next.done === true) break;
+          flush.deliver(next.value);
+          n++;
+        }
+        return n;
+      },
+      done: () => {
+        flush.finish();
+        entry.writing = false;
+        if (!entry.outbox.empty) this.schedule(entry, false);
+      },
+    });
   }
 }

@@ -1,9 +1,18 @@
-/** The client operations after decoding: auth, join, leave, send. Each throws AppError to answer an error. */
-import { CloseCode, type AuthOp, type JoinOp, type LeaveOp, type SendOp } from '@lightstick/protocol';
+/** The client operations after decoding: auth, join, leave, send, heart. Each throws AppError to answer an error. */
+import {
+  CloseCode,
+  type AuthOp,
+  type HeartOp,
+  type JoinOp,
+  type LeaveOp,
+  type SendOp,
+} from '@lightstick/protocol';
 import { AppError, isAppError } from '../errors.ts';
 import type { Principal } from '../auth/principal.ts';
 import type { GatewayContext } from './context.ts';
 import type { Session } from './session.ts';
+import { prepare } from './connection.ts';
+import { securityEvent } from '../observability/security-events.ts';
 
 export async function auth(ctx: GatewayContext, session: Session, op: AuthOp): Promise<void> {
   let principal: Principal;
@@ -44,8 +53,15 @@ export async function join(ctx: GatewayContext, session: Session, op: JoinOp): P
   if (!already && session.rooms.size >= limits.maxRoomsPerConnection) {
     throw new AppError('too_many_rooms', `A connection joins at most ${limits.maxRoomsPerConnection} rooms`);
   }
+  ctx.joins.take(session);
+  if (session.address !== undefined) ctx.addressJoins?.take(session.address);
+  await ctx.userJoins.take(principal.userId);
+  if (session.closed) return;
+  let grant;
   try {
-    await ctx.access.join(principal, op.room);
+    grant = await ctx.access.join(principal, op.room);
+    // A ban or role change told moments ago wins over an access read that may come from a cache.
+    grant.role = ctx.fandom.checkRecent(principal, grant);
   } catch (err) {
     // A re-join refused (membership revoked, role lowered, room gone): the room stops flowing here too.
     if (already) await dropRoom(ctx, session, op.room);
@@ -56,19 +72,42 @@ export async function join(ctx: GatewayContext, session: Session, op: JoinOp): P
   // Live frames wait until `joined` is written, for a re-join (gap repair) too: one published after the
   // history read must follow the answer, or a client still waiting for the replay takes it as covered.
   session.startHold(op.room);
+  let mode;
   try {
+    // Read first: the node's fan delay gates the room's messages from its first member on.
+    mode = await ctx.fandom.beforeJoin(op.room);
     if (!already) await hub.add(op.room, session);
     await ctx.seeder.ensure(op.room);
-    const read = await services.history.read(op.room, { since: op.since, limit: limits.maxResumeMessages });
+    const read = await services.broker.history(op.room, { since: op.since, limit: limits.maxResumeMessages });
+    const seen = await ctx.fandom.replay(
+      op.room,
+      grant.role,
+      read.recoverable ? read.messages : [],
+      read.top,
+    );
     if (session.closed) return;
-    session.reply({
-      t: 'joined',
-      id: op.id,
-      room: op.room,
-      pos: read.top,
-      missed: read.recoverable ? read.messages : [],
+    const answer = { t: 'joined', id: op.id, room: op.room, pos: seen.top } as const;
+    let frame = prepare({
+      ...answer,
+      missed: seen.messages,
       reload: op.since !== undefined && !read.recoverable,
     });
+    // The replay budget is charged the answer as sent, replay included; a replay that does not fit is not sent.
+    if (seen.messages.length > 0 && !(await ctx.replay.take(principal.userId, frame.bytes.length))) {
+      frame = prepare({ ...answer, missed: [], reload: true });
+      if (!session.replayRefused) {
+        // Once per connection: an attacker's every join would otherwise be a log line.
+        session.replayRefused = true;
+        securityEvent(services.logger, 'rate_limited', {
+          user: principal.userId,
+          code: 'rate_limited',
+          why: 'replay_budget',
+          room: op.room,
+        });
+      }
+    }
+    if (session.closed) return;
+    session.connection.write(frame);
   } catch (err) {
     if (!already) await dropRoom(ctx, session, op.room);
     else session.connection.writeMany(session.endHold(op.room)); // still joined: nothing is lost
@@ -78,10 +117,13 @@ export async function join(ctx: GatewayContext, session: Session, op: JoinOp): P
   }
   // Frames that arrived while `joined` was prepared follow it, in order; the client drops offsets it has.
   session.connection.writeMany(session.endHold(op.room));
-  if (!already) {
-    session.rooms.set(op.room, 'joined');
-    addPresence(ctx, session, op.room);
-  }
+  if (!already) session.rooms.set(op.room, 'joined');
+  await ctx.fandom.joined(session, { room: grant.room, role: grant.role }, mode);
+}
+
+/** Heart taps: counted up to the person's rate, never answered (the room's `stats` frame shows them). */
+export function heart(ctx: GatewayContext, session: Session, op: HeartOp): void {
+  ctx.fandom.heart(session, op);
 }
 
 export async function leave(ctx: GatewayContext, session: Session, op: LeaveOp): Promise<void> {
@@ -99,7 +141,12 @@ export async function send(
 ): Promise<void> {
   const result = await ctx.send.send(
     { principal: session.principal!, isJoined: (room) => session.rooms.get(room) === 'joined', receivedAt },
-    { room: op.room, cid: op.cid, text: op.text },
+    {
+      room: op.room,
+      cid: op.cid,
+      text: op.text,
+      ...(op.replyTo !== undefined ? { replyTo: op.replyTo } : {}),
+    },
   );
   session.reply({
     t: 'ack',
@@ -112,30 +159,13 @@ export async function send(
   });
 }
 
-/** Heartbeat: keeps this connection's presence entries alive. */
-export function refreshPresence(ctx: GatewayContext, session: Session): void {
-  for (const [room, state] of session.rooms) if (state === 'joined') addPresence(ctx, session, room);
-}
-
-function addPresence(ctx: GatewayContext, session: Session, room: string): void {
-  const { services, limits } = ctx;
-  const p = session.principal;
-  if (p === undefined || session.closed) return;
-  const entry = {
-    connectionId: session.id,
-    userId: p.userId,
-    name: p.name,
-    node: services.config.nodeId,
-    seenAt: services.runtime.now(),
-  };
-  services.presence
-    .join(room, entry, limits.heartbeatMs * 2 + limits.idleTimeoutMs)
-    .catch((err: unknown) => services.logger.warn({ err, room }, 'presence join failed'));
-}
+/** Takes the connection out of a room (a refused re-join, or a ban/demotion from another node). */
+export const leaveRoom = (ctx: GatewayContext, session: Session, room: string) =>
+  dropRoom(ctx, session, room);
 
 async function dropRoom(ctx: GatewayContext, session: Session, room: string): Promise<void> {
   session.rooms.delete(room);
+  ctx.fandom.left(session, room);
   session.endHold(room);
   await ctx.hub.remove(room, session);
-  await ctx.services.presence.leave(room, session.id).catch(() => {});
 }

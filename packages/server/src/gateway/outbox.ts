@@ -1,8 +1,13 @@
 /**
- * Per-room outbox: gathers one tick's publications and turns them into ONE `msgs` frame, serialised once
- * per process and written as the same bytes to every local socket. Slow sockets (past softBufferBytes) get a
- * second shared frame with only the priority messages and a `skipped` count; `upto` always advances so the
- * client's resume point is exact. A socket past hardBufferBytes is closed with 4010 and resumes.
+ * Per-room outbox: gathers what a room receives between two flushes (chat messages and ephemeral room frames,
+ * in arrival order) and turns it into the few frames every local member gets, each serialised ONCE per node and
+ * written as the same bytes to every socket. Consecutive messages become one `msgs` frame; an ephemeral frame
+ * (`stats`, and later `deleted`, `pinned`, live state...) sits between them where it arrived, so a `deleted`
+ * never overtakes the message it deletes.
+ *
+ * Slow sockets (past softBufferBytes) get a second shared set of frames: `msgs` with only the priority messages
+ * and a `skipped` count (ephemeral frames are kept); `upto` always advances so the client's resume point is
+ * exact. A socket past hardBufferBytes is closed with 4010 and resumes from its position.
  */
 import { CloseCode, type ChatMessage, type MessagesFrame, type ServerFrame } from '@lightstick/protocol';
 import type { Metrics } from '../observability/metrics.ts';
@@ -16,7 +21,7 @@ export interface Subscriber {
 }
 
 export interface OutboxDeps {
-  metrics: Pick<Metrics, 'messagesDelivered' | 'messagesSkipped' | 'deliverLatency'>;
+  metrics: Pick<Metrics, 'messagesDelivered' | 'messagesSkipped' | 'deliverLatency' | 'fanoutFrames'>;
   limits: { softBufferBytes: number; hardBufferBytes: number };
   /** Takes the receive time (performance.now() ms) of a message sent through this process. */
   receivedAt?: (messageId: string) => number | undefined;
@@ -24,76 +29,134 @@ export interface OutboxDeps {
   serialize?: (frame: ServerFrame) => string;
 }
 
+type Segment = { kind: 'msgs'; msgs: ChatMessage[] } | { kind: 'frame'; frame: PreparedFrame };
+
 export class RoomOutbox {
-  private pending: ChatMessage[] = [];
+  private segments: Segment[] = [];
 
   constructor(
     readonly room: string,
     private readonly deps: OutboxDeps,
   ) {}
 
-  /** Queues a message; returns true when the outbox was empty (the caller schedules a flush). */
-  push(message: ChatMessage): boolean {
-    this.pending.push(message);
-    return this.pending.length === 1;
+  get empty(): boolean {
+    return this.segments.length === 0;
   }
 
-  /** Writes the gathered messages to `members`, once per tick. */
+  /** Queues a chat message. */
+  push(message: ChatMessage): void {
+    const last = this.segments.at(-1);
+    if (last?.kind === 'msgs') last.msgs.push(message);
+    else this.segments.push({ kind: 'msgs', msgs: [message] });
+  }
+
+  /** Queues an ephemeral room frame (no position, no history), prepared once by the caller. */
+  pushFrame(frame: PreparedFrame): void {
+    this.segments.push({ kind: 'frame', frame });
+  }
+
+  /** Takes everything gathered as one flush, to be written to every member (possibly over several slices). */
+  take(): RoomFlush {
+    const segments = this.segments;
+    this.segments = [];
+    return new RoomFlush(this.room, segments, this.deps);
+  }
+
+  /** Writes everything gathered to `members` now (tests, and before closing). */
   flush(members: Iterable<Subscriber>): void {
-    const msgs = this.pending;
-    if (msgs.length === 0) return;
-    this.pending = [];
-    const { metrics, limits, serialize } = this.deps;
-    const upto = msgs[msgs.length - 1]!.pos;
-    const full = prepare({ t: 'msgs', room: this.room, msgs, upto }, serialize);
-    let thin: PreparedFrame | undefined;
-    let priorityCount = 0;
-    let delivered = 0;
-    let skipped = 0;
+    if (this.empty) return;
+    const f = this.take();
+    for (const m of members) f.deliver(m);
+    f.finish();
+  }
+}
 
-    for (const member of members) {
-      const conn = member.connection;
-      if (!conn.open) continue;
-      const hold = member.held(this.room);
-      if (hold !== undefined) {
-        hold.push(full);
-        continue;
-      }
-      const buffered = conn.bufferedAmount();
-      if (buffered > limits.hardBufferBytes) {
-        conn.close(CloseCode.SlowConsumer, 'slow consumer: reconnect and resume');
-        continue;
-      }
-      if (buffered <= limits.softBufferBytes) {
-        conn.write(full);
-        delivered += msgs.length;
-        continue;
-      }
-      if (thin === undefined) {
-        const lane = msgs.filter((m) => m.priority);
-        priorityCount = lane.length;
-        const frame: MessagesFrame = {
-          t: 'msgs',
-          room: this.room,
-          msgs: lane,
-          skipped: msgs.length - lane.length,
-          upto,
-        };
-        thin = prepare(frame, serialize);
-      }
-      conn.write(thin);
-      delivered += priorityCount;
-      skipped += msgs.length - priorityCount;
+/** One flush of a room: its frames, prepared once, and the counts of what each member got. */
+export class RoomFlush {
+  private readonly full: PreparedFrame[];
+  private thinFrames: PreparedFrame[] | undefined;
+  private readonly messages: number;
+  private readonly priority: number;
+  private delivered = 0;
+  private skipped = 0;
+  private frames = 0;
+
+  constructor(
+    readonly room: string,
+    private readonly segments: Segment[],
+    private readonly deps: OutboxDeps,
+  ) {
+    const { serialize } = deps;
+    let messages = 0;
+    let priority = 0;
+    this.full = segments.map((s) => {
+      if (s.kind === 'frame') return s.frame;
+      messages += s.msgs.length;
+      for (const m of s.msgs) if (m.priority) priority++;
+      return prepare({ t: 'msgs', room, msgs: s.msgs, upto: s.msgs.at(-1)!.pos }, serialize);
+    });
+    this.messages = messages;
+    this.priority = priority;
+  }
+
+  /** Writes this flush to one member (held, thinned or closed as its state says). */
+  deliver(member: Subscriber): void {
+    const conn = member.connection;
+    if (!conn.open) return;
+    const hold = member.held(this.room);
+    if (hold !== undefined) {
+      hold.push(...this.full);
+      return;
     }
+    const buffered = conn.bufferedAmount();
+    if (buffered > this.deps.limits.hardBufferBytes) {
+      conn.close(CloseCode.SlowConsumer, 'slow consumer: reconnect and resume');
+      return;
+    }
+    if (buffered <= this.deps.limits.softBufferBytes) {
+      conn.writeMany(this.full);
+      this.frames += this.full.length;
+      this.delivered += this.messages;
+      return;
+    }
+    conn.writeMany(this.thin());
+    this.frames += this.full.length;
+    this.delivered += this.priority;
+    this.skipped += this.messages - this.priority;
+  }
 
-    if (delivered > 0) metrics.messagesDelivered.inc(delivered);
-    if (skipped > 0) metrics.messagesSkipped.inc(skipped);
-    if (this.deps.receivedAt !== undefined) {
-      const now = performance.now();
-      for (const m of msgs) {
-        const at = this.deps.receivedAt(m.id);
+  /** Records the metrics of the flush once every member had it. */
+  finish(): void {
+    const { metrics, receivedAt } = this.deps;
+    if (this.delivered > 0) metrics.messagesDelivered.inc(this.delivered);
+    if (this.skipped > 0) metrics.messagesSkipped.inc(this.skipped);
+    if (this.frames > 0) metrics.fanoutFrames.inc(this.frames);
+    if (receivedAt === undefined) return;
+    const now = performance.now();
+    for (const s of this.segments) {
+      if (s.kind !== 'msgs') continue;
+      for (const m of s.msgs) {
+        const at = receivedAt(m.id);
         if (at !== undefined) metrics.deliverLatency.observe((now - at) / 1000);
       }
     }
+  }
+
+  /** The frames for slow sockets: priority messages only, with the skipped count; one set per flush. */
+  private thin(): PreparedFrame[] {
+    this.thinFrames ??= this.segments.map((s, i) => {
+      if (s.kind === 'frame') return this.full[i]!;
+      const lane = s.msgs.filter((m) => m.priority);
+      if (lane.length === s.msgs.length) return this.full[i]!;
+      const frame: MessagesFrame = {
+        t: 'msgs',
+        room: this.room,
+        msgs: lane,
+        skipped: s.msgs.length - lane.length,
+        upto: s.msgs.at(-1)!.pos,
+      };
+      return prepare(frame, this.deps.serialize);
+    });
+    return this.thinFrames;
   }
 }

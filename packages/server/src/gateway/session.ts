@@ -15,10 +15,20 @@ export type RoomState = 'joining' | 'joined';
 
 export class Session implements Subscriber {
   principal: Principal | undefined;
+  /** The client address (Admission.clientAddress), for the per-address limits. */
+  address: string | undefined;
   readonly rooms = new Map<string, RoomState>();
   private readonly holds = new Map<string, PreparedFrame[]>();
   /** Bad frames and refused sends in a row; a good frame resets it. */
   strikes = 0;
+  /**
+   * The last `rate_limited` answer: when it was written and when the wait it announced ends
+   * (performance.now() ms). A send or join received between the two ignored the wait (a strike).
+   */
+  refusedAt = -Infinity;
+  waitEndsAt = -Infinity;
+  /** A join's replay was refused for the account's replay budget (logged once per connection). */
+  replayRefused = false;
   /** Frames received and not yet handled. */
   backlog = 0;
   closed = false;
@@ -70,20 +80,12 @@ export class Session implements Subscriber {
   }
 
   /** Arms the timers that do not depend on the principal. */
-  armTimers(opts: {
-    authTimeoutMs: number;
-    heartbeatMs: number;
-    idleTimeoutMs: number;
-    onBeat: () => void;
-  }): void {
+  armTimers(opts: { authTimeoutMs: number; heartbeatMs: number; idleTimeoutMs: number }): void {
     this.after(opts.authTimeoutMs, () => {
       if (this.principal === undefined) this.close(CloseCode.AuthTimeout, 'auth timeout');
     });
     this.idle = this.after(opts.idleTimeoutMs, () => this.close(CloseCode.IdleTimeout, 'idle timeout'));
-    const beat = setInterval(() => {
-      this.connection.write(PING);
-      opts.onBeat();
-    }, opts.heartbeatMs);
+    const beat = setInterval(() => this.connection.write(PING), opts.heartbeatMs);
     this.timers.add(beat);
   }
 

@@ -8,13 +8,23 @@ import { AppError, isAppError } from '../errors.ts';
 import { WsConnection } from './connection.ts';
 import { decodeFrame } from './decode.ts';
 import type { GatewayContext } from './context.ts';
-import { auth, join, leave, refreshPresence, send } from './ops.ts';
+import { auth, heart, join, leave, send } from './ops.ts';
 import { Session } from './session.ts';
 
 /** Bad frames (or rate-limited sends) in a row before the connection is closed with 4029. */
 export const MAX_STRIKES = 10;
-/** Frames a client may have waiting to be handled; past it the client is not reading its answers. */
-export const MAX_PENDING_FRAMES = 64;
+/**
+ * Frames waiting to be handled at which the socket stops being read, and the count at which reading resumes.
+ * A client whose frames wait only because the server is busy (fan-out, a slow Redis) is paused, never closed:
+ * its next frames wait in TCP buffers, and its own socket tells it to slow down.
+ */
+export const PAUSE_AT_PENDING = 32;
+export const RESUME_AT_PENDING = 8;
+/**
+ * Frames past a pause can only come from data already read off the socket (one read is at most 64 KiB, a few
+ * thousand tiny frames); more than this is a flood, answered with 4029.
+ */
+export const MAX_PENDING_FRAMES = 4096;
 
 export function handleConnection(ctx: GatewayContext, ws: WebSocket): Session {
   const { services, limits } = ctx;
@@ -32,11 +42,12 @@ export function handleConnection(ctx: GatewayContext, ws: WebSocket): Session {
       maxMessageChars: limits.maxMessageChars,
       maxRoomsPerConnection: limits.maxRoomsPerConnection,
       sendsPerSecond: limits.sendsPerSecond,
+      sendBurst: limits.sendBurst,
       heartbeatMs: limits.heartbeatMs,
       idleTimeoutMs: limits.idleTimeoutMs,
     },
   });
-  session.armTimers({ ...limits, onBeat: () => refreshPresence(ctx, session) });
+  session.armTimers(limits);
 
   let chain = Promise.resolve();
   ws.on('message', (data: Buffer, isBinary: boolean) => {
@@ -47,9 +58,15 @@ export function handleConnection(ctx: GatewayContext, ws: WebSocket): Session {
       session.close(CloseCode.PolicyViolation, 'too many frames waiting');
       return;
     }
+    if (session.backlog >= PAUSE_AT_PENDING && !session.connection.paused) {
+      session.connection.pause();
+      services.metrics.wsPaused.inc();
+    }
     chain = chain
       .then(() => handleFrame(ctx, session, data, isBinary, receivedAt))
-      .finally(() => session.backlog--);
+      .finally(() => {
+        if (--session.backlog <= RESUME_AT_PENDING) session.connection.resume();
+      });
   });
   ws.on('error', (err) => services.logger.debug({ err, sid }, 'websocket error'));
   ws.on('close', (code: number) => {
@@ -58,12 +75,7 @@ export function handleConnection(ctx: GatewayContext, ws: WebSocket): Session {
     ctx.sessions.delete(session);
     services.metrics.connections.dec();
     services.metrics.closes.inc({ code: String(code) });
-    for (const room of session.rooms.keys()) {
-      void ctx.hub.remove(room, session);
-      services.presence
-        .leave(room, sid)
-        .catch((err: unknown) => services.logger.warn({ err }, 'presence leave'));
-    }
+    for (const room of session.rooms.keys()) void ctx.hub.remove(room, session);
     session.rooms.clear();
     ctx.onClosed(session);
   });
@@ -94,11 +106,14 @@ async function handleFrame(
   const id = 'id' in frame ? frame.id : undefined;
   try {
     await dispatch(ctx, session, frame, receivedAt);
+    if (frame.op !== 'ping' && frame.op !== 'pong') {
+      ctx.services.metrics.wsOpSeconds.observe({ op: frame.op }, (performance.now() - receivedAt) / 1000);
+    }
     session.strikes = 0;
   } catch (err) {
     if (isAppError(err)) {
       answer(ctx, session, id, err.code, err.message, err.retryAfterMs);
-      if (err.code === 'rate_limited') strike(session);
+      if (err.code === 'rate_limited') rateLimited(session, receivedAt, err.retryAfterMs ?? 0);
     } else {
       ctx.services.logger.error({ err, sid: session.id, op: frame.op }, 'frame handling failed');
       answer(ctx, session, id, 'internal', 'Something went wrong on our side');
@@ -113,7 +128,10 @@ async function dispatch(ctx: GatewayContext, session: Session, frame: ClientFram
     case 'pong':
       return;
     case 'auth':
-      return auth(ctx, session, frame);
+      await auth(ctx, session, frame);
+      return ctx.admission?.authed(session);
+    default:
+      break; // the ops below need a principal
   }
   if (session.principal === undefined) throw new AppError('unauthenticated', 'Send auth first');
   switch (frame.op) {
@@ -123,6 +141,8 @@ async function dispatch(ctx: GatewayContext, session: Session, frame: ClientFram
       return leave(ctx, session, frame);
     case 'send':
       return send(ctx, session, frame, receivedAt);
+    case 'heart':
+      return heart(ctx, session, frame);
   }
 }
 
@@ -136,6 +156,18 @@ function answer(
 ): void {
   ctx.services.metrics.errors.inc({ code, surface: 'ws' });
   session.error(id, code, message, retryAfterMs);
+}
+
+/**
+ * A refusal for rate is a strike only when the frame came after an earlier refusal was written and before the
+ * wait it announced ended: that client ignores `retryAfterMs`. Frames already on their way when the refusal
+ * went out, and resends that waited, are not: a client that waits its turn in a busy room (the room ceiling
+ * refuses many senders at once, and again after the wait) was closed with 4029 after ten such refusals.
+ */
+function rateLimited(session: Session, receivedAt: number, retryAfterMs: number): void {
+  if (receivedAt > session.refusedAt && receivedAt < session.waitEndsAt) strike(session);
+  session.refusedAt = performance.now();
+  session.waitEndsAt = session.refusedAt + retryAfterMs;
 }
 
 function strike(session: Session): void {

@@ -6,7 +6,7 @@
 import type { ChatMessage, Position } from '@lightstick/protocol';
 import { AppError } from '../errors.ts';
 import type { Runtime } from '../runtime.ts';
-import type { HistoryOptions, HistoryRead, HistoryStore } from './history-store.ts';
+import type { HistoryOptions, HistoryRead } from '../broker/broker.ts';
 
 interface Entry {
   message: ChatMessage;
@@ -29,7 +29,7 @@ interface Channel {
 export const DEFAULT_HISTORY_OPTIONS: HistoryOptions = { maxSize: 1000, ttlMs: 24 * 60 * 60 * 1000 };
 const SWEEP_EVERY_MS = 10_000;
 
-export class MemoryHistoryStore implements HistoryStore {
+export class MemoryHistoryStore {
   private readonly channels = new Map<string, Channel>();
   private lastSweep: number;
 
@@ -40,8 +40,17 @@ export class MemoryHistoryStore implements HistoryStore {
     this.lastSweep = runtime.now();
   }
 
-  async append(channel: string, message: ChatMessage, opts: HistoryOptions): Promise<Position> {
-    const given = (message as Partial<ChatMessage>).pos;
+  /**
+   * Appends `message` and returns its position. When `message.pos` is already set (positions assigned by the
+   * durable archive, embedded mode), the store adopts it; it must be exactly top.offset + 1 in the same epoch
+   * (AppError('conflict') otherwise), except for a room the store does not hold.
+   */
+  append(
+    channel: string,
+    message: Omit<ChatMessage, 'pos'> & { pos?: Position },
+    opts: HistoryOptions,
+  ): Position {
+    const given = message.pos;
     // A new channel adopts the archive's position as it stands (embedded mode after an idle drop).
     const ch = this.channel(channel, given ? { epoch: given.epoch, top: given.offset - 1 } : undefined);
     ch.opts = opts;
@@ -57,10 +66,18 @@ export class MemoryHistoryStore implements HistoryStore {
     } else {
       pos = { epoch: ch.epoch, offset: ch.top + 1 };
     }
-    ch.entries.push({ message: given ? message : { ...message, pos }, at: this.runtime.now() });
+    ch.entries.push({ message: { ...message, pos }, at: this.runtime.now() });
     ch.top = pos.offset;
     this.trim(ch);
     return pos;
+  }
+
+  /** True when the room holds the message `id` at `pos` (an adoption of a message already held is a no-op). */
+  holds(channel: string, pos: Position, id: string): boolean {
+    const ch = this.channels.get(channel);
+    if (ch === undefined || ch.epoch !== pos.epoch || pos.offset > ch.top) return false;
+    const index = ch.entries.length - 1 - (ch.top - pos.offset);
+    return index >= ch.head && ch.entries[index]?.message.id === id;
   }
 
   async read(channel: string, opts: { since?: Position; limit: number }): Promise<HistoryRead> {

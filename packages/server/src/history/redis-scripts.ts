@@ -61,63 +61,84 @@ end
 `;
 
 /**
- * KEYS: meta, stream, channel, [cid]. ARGV: now, fresh epoch, message JSON (no pos), ttl, max size, max backlog
- * (0: none), dedup ttl, message id, given epoch ('' : assign), given offset, archived (1: history-store append,
- * counts as archived when nothing before it waits), expiry margin, publish mode ('p' PUBLISH, 's' SPUBLISH, '').
- * Returns {'ok', epoch, offset, newly pending 0|1} | {'dup', epoch, offset, mid, json|false} |
- * {'full', epoch, backlog} | {'conflict', epoch, top}.
+ * The one script of a send. KEYS: meta, stream, channel, cid, user bucket, room bucket. ARGV: now, fresh epoch,
+ * message JSON (no pos), ttl, max size, max backlog (0: none), dedup ttl, message id, expiry margin, publish mode
+ * ('p' PUBLISH, 's' SPUBLISH), user rate, user burst (0: no bucket), room rate, room burst (0: no bucket),
+ * longest bucket idle (ms), bucket expiry margin.
+ * In order: dedup -> rate limit (both buckets or none) -> epoch -> backlog bound -> take tokens -> append ->
+ * trim -> dedup key -> expiry -> publish. Returns {'ok', epoch, offset, newly pending 0|1} |
+ * {'dup', epoch, offset, mid, json|false} | {'rate', retry after ms} | {'full', epoch, backlog}.
  */
-export const APPEND = new RedisScript(`${PRELUDE}
+export const SEND = new RedisScript(
+  'lightstickSend',
+  `${PRELUDE}
 local now, fresh, d = tonumber(ARGV[1]), ARGV[2], ARGV[3]
 local ttl, size, max_backlog = tonumber(ARGV[4]), tonumber(ARGV[5]), tonumber(ARGV[6])
-local given_epoch, given_offset = ARGV[9], tonumber(ARGV[10])
-local archived, margin, mode = ARGV[11] == '1', tonumber(ARGV[12]), ARGV[13]
+local margin, mode = tonumber(ARGV[9]), ARGV[10]
+local longest, bucket_margin = tonumber(ARGV[15]), tonumber(ARGV[16])
 local m = meta_get(KEYS[1])
-if KEYS[4] then
-  local seen = redis.call('GET', KEYS[4])
-  if seen then
-    local off, mid, ep = string.match(seen, '^(%d+)|([^|]*)|(.*)$')
-    local body = false
-    if m and m.e == ep then
-      local e = redis.call('XRANGE', KEYS[2], id_of(tonumber(off)), id_of(tonumber(off)))
-      if #e == 1 then body = field(e[1][2], 'd') end
+local seen = redis.call('GET', KEYS[4])
+local off, mid, ep, until_ms
+if seen then off, mid, ep, until_ms = string.match(seen, '^(%d+)|([^|]*)|([^|]*)|(%d+)$') end
+-- The key's PX is real time (cleanup); the window itself follows the injected clock.
+if off and tonumber(until_ms) > now then
+  local body = false
+  if m and m.e == ep then
+    local e = redis.call('XRANGE', KEYS[2], id_of(tonumber(off)), id_of(tonumber(off)))
+    if #e == 1 then body = field(e[1][2], 'd') end
+  end
+  return { 'dup', ep, tonumber(off), mid, body }
+end
+local function fill_ms(missing, rate)
+  if missing <= 0 then return 0 end
+  if rate <= 0 then return longest end
+  return math.ceil((missing / rate) * 1000)
+end
+-- Token buckets with the arithmetic of ratelimit/memory.ts, so both modes answer alike.
+local buckets, wait = {}, 0
+for i = 0, 1 do
+  local key, rate, burst = KEYS[5 + i], tonumber(ARGV[11 + 2 * i]), tonumber(ARGV[12 + 2 * i])
+  if burst > 0 then
+    local tokens = burst
+    local held = redis.call('HMGET', key, 'k', 'at')
+    if held[1] then
+      tokens = math.min(burst, tonumber(held[1]) + math.max(0, now - tonumber(held[2])) / 1000 * rate)
     end
-    return { 'dup', ep, tonumber(off), mid, body }
+    if tokens + 1e-9 < 1 then wait = math.max(wait, math.max(1, fill_ms(1 - tokens, rate))) end
+    buckets[#buckets + 1] = { key, rate, burst, tokens }
   end
 end
-if not is_live(m, now) then
-  if given_epoch ~= '' then
-    m = create(KEYS[1], KEYS[2], given_epoch, given_offset - 1, now, ttl, size)
-  else
-    m = create(KEYS[1], KEYS[2], fresh, 0, now, ttl, size)
-  end
-elseif given_epoch ~= '' and (m.e ~= given_epoch or m.s + 1 ~= given_offset) then
-  return { 'conflict', m.e, m.s }
-end
+if wait > 0 then return { 'rate', wait } end
+if not is_live(m, now) then m = create(KEYS[1], KEYS[2], fresh, 0, now, ttl, size) end
 if max_backlog > 0 and m.s - m.a >= max_backlog then return { 'full', m.e, m.s - m.a } end
+for _, b in ipairs(buckets) do
+  local left = math.max(0, b[4] - 1)
+  redis.call('HSET', b[1], 'k', string.format('%.17g', left), 'at', now)
+  redis.call('PEXPIRE', b[1], math.min(fill_ms(b[3] - left, b[2]), longest) + bucket_margin)
+end
 local caught_up = m.a >= m.s
 m.s = m.s + 1
-if archived and caught_up then m.a = m.s end
+-- Without a backlog bound nothing archives these streams: entries count as archived when nothing waits.
+if max_backlog == 0 and caught_up then m.a = m.s end
 m.u, m.t, m.m = now, ttl, size
 redis.call('XADD', KEYS[2], id_of(m.s), 'o', m.s, 't', now, 'd', d)
 redis.call('HSET', KEYS[1], 's', m.s, 'a', m.a, 'u', now, 't', ttl, 'm', size)
 trim(KEYS[2], m, now)
-if KEYS[4] then
-  redis.call('SET', KEYS[4], string.format('%d|%s|%s', m.s, ARGV[8], m.e), 'PX', tonumber(ARGV[7]))
-end
+local dedup_ttl = tonumber(ARGV[7])
+redis.call('SET', KEYS[4], string.format('%d|%s|%s|%d', m.s, ARGV[8], m.e, now + dedup_ttl), 'PX', dedup_ttl)
 keep_expiry(KEYS[1], KEYS[2], m, margin)
-if mode ~= '' then
-  local payload = string.format('%s:%d:%s', m.e, m.s, d)
-  redis.call(mode == 's' and 'SPUBLISH' or 'PUBLISH', KEYS[3], payload)
-end
-return { 'ok', m.e, m.s, (not archived and caught_up) and 1 or 0 }
-`);
+redis.call(mode == 's' and 'SPUBLISH' or 'PUBLISH', KEYS[3], string.format('%s:%d:%s', m.e, m.s, d))
+return { 'ok', m.e, m.s, (max_backlog > 0 and caught_up) and 1 or 0 }
+`,
+);
 
 /**
  * KEYS: meta, stream. ARGV: now, fresh epoch, since epoch ('' : none), since offset, limit, default ttl,
  * default max size, expiry margin. Returns {epoch, top, recoverable 0|1, json...} (json only when recoverable).
  */
-export const READ = new RedisScript(`${PRELUDE}
+export const READ = new RedisScript(
+  'lightstickRead',
+  `${PRELUDE}
 local now = tonumber(ARGV[1])
 local m = meta_get(KEYS[1])
 if not is_live(m, now) then
@@ -140,33 +161,16 @@ if expired(m, first, entries[1][2], now) then return { m.e, m.s, 0 } end
 local out = { m.e, m.s, 1 }
 for i = 1, #entries do out[#out + 1] = field(entries[i][2], 'd') end
 return out
-`);
-
-/**
- * KEYS: meta, stream. ARGV: now, epoch, last offset, default ttl, default max size, expiry margin, then
- * (offset, time, json) per message, oldest first. Refuses ({'busy', epoch, top}) while entries wait for the
- * archive: seeding over them would lose them. Returns {'ok'}.
- */
-export const SEED = new RedisScript(`${PRELUDE}
-local now = tonumber(ARGV[1])
-local m = meta_get(KEYS[1])
-if m and m.a < m.s then return { 'busy', m.e, m.s } end
-local ttl = m and m.t or tonumber(ARGV[4])
-local size = m and m.m or tonumber(ARGV[5])
-m = create(KEYS[1], KEYS[2], ARGV[2], tonumber(ARGV[3]), now, ttl, size)
-for i = 7, #ARGV, 3 do
-  redis.call('XADD', KEYS[2], id_of(tonumber(ARGV[i])), 'o', ARGV[i], 't', ARGV[i + 1], 'd', ARGV[i + 2])
-end
-trim(KEYS[2], m, now)
-keep_expiry(KEYS[1], KEYS[2], m, tonumber(ARGV[6]))
-return { 'ok' }
-`);
+`,
+);
 
 /**
  * KEYS: meta, stream. ARGV: epoch, offset, now, expiry margin. Moves the archived cursor forward (never back,
  * never past top; another epoch is ignored). Returns the room's remaining backlog, -1 when the room is unknown.
  */
-export const MARK_ARCHIVED = new RedisScript(`${PRELUDE}
+export const MARK_ARCHIVED = new RedisScript(
+  'lightstickMarkArchived',
+  `${PRELUDE}
 local now = tonumber(ARGV[3])
 local m = meta_get(KEYS[1])
 if not m then return -1 end
@@ -179,14 +183,17 @@ end
 trim(KEYS[2], m, now)
 keep_expiry(KEYS[1], KEYS[2], m, tonumber(ARGV[4]))
 return m.s - m.a
-`);
+`,
+);
 
 /**
  * KEYS: meta, stream. ARGV: limit. The oldest unarchived entries: {epoch, offset, json, offset, json, ...}.
  * Entries lost from the stream alone (its key deleted, meta kept) are skipped by moving the cursor past them,
  * so a room cannot wedge the archiver.
  */
-export const UNARCHIVED = new RedisScript(`${PRELUDE}
+export const UNARCHIVED = new RedisScript(
+  'lightstickUnarchived',
+  `${PRELUDE}
 local m = meta_get(KEYS[1])
 if not m or m.a >= m.s then return {} end
 local entries = redis.call('XRANGE', KEYS[2], id_of(m.a + 1), '+', 'COUNT', tonumber(ARGV[1]))
@@ -202,4 +209,5 @@ for i = 1, #entries do
   out[#out + 1] = field(entries[i][2], 'd')
 end
 return out
-`);
+`,
+);

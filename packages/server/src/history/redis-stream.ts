@@ -1,20 +1,19 @@
 /**
- * RoomStream over Redis: scale-out mode's acknowledgement point. One Lua script per send dedups, bounds the
- * backlog, assigns the position, appends, trims and publishes (history/redis-scripts.ts); the archiver drains
- * the streams through pendingRooms / unarchived / markArchived. Design and key layout: history/redis.ts, docs/redis.md.
+ * RoomStream over Redis: the archive's feed from the room streams that RedisBroker.publish appends to (one
+ * script per send, history/redis-scripts.ts). The archiver drains them through pendingRooms / unarchived /
+ * markArchived. Key layout: broker/redis-keys.ts and docs/redis.md.
  *
- * The pending set (`<prefix>archive:pending`) lives in another cluster slot than the rooms, so it is updated by a
- * separate command after the script. A lost update (crash in between) is repaired by a periodic SCAN of the rooms'
+ * The pending set (`<prefix>archive:pending`) lives in another cluster slot than the rooms, so the broker adds
+ * rooms to it in batches after the script. A lost update (crash in between) is repaired by a periodic SCAN of the rooms'
  * meta keys, and removals re-check the room afterwards so a concurrent append is never forgotten.
  */
 import type { ChatMessage, Position } from '@lightstick/protocol';
-import { AppError } from '../errors.ts';
 import type { Runtime } from '../runtime.ts';
 import type { MessageDraft } from '../storage/repositories.ts';
 import { guarded, type RedisClients, type RedisConnection } from '../broker/redis-clients.ts';
-import { clientIdKey, metaPattern, pendingKey, roomKeys, roomOf, withPos } from '../broker/redis-keys.ts';
-import type { RoomStream, StreamAppendOptions } from './room-stream.ts';
-import { APPEND, MARK_ARCHIVED, UNARCHIVED } from './redis-scripts.ts';
+import { metaPattern, pendingKey, roomKeys, roomOf, withPos } from '../broker/redis-keys.ts';
+import type { RoomStream } from './room-stream.ts';
+import { MARK_ARCHIVED, UNARCHIVED } from './redis-scripts.ts';
 
 export interface RedisRoomStreamOptions {
   /** Key prefix (default: the clients' prefix). */
@@ -48,51 +47,6 @@ export class RedisRoomStream implements RoomStream {
     this.margin = opts.expiryMarginMs ?? 60 * 60 * 1000;
     this.backlogCacheMs = opts.backlogCacheMs ?? 1000;
     this.repairEveryMs = opts.repairEveryMs ?? 60_000;
-  }
-
-  async append(
-    draft: MessageDraft,
-    opts: StreamAppendOptions,
-  ): Promise<{ message: ChatMessage; duplicate: boolean }> {
-    const { pos: _ignored, ...body } = draft as MessageDraft & { pos?: Position };
-    const keys = roomKeys(this.prefix, body.room);
-    const json = JSON.stringify(body);
-    const reply = (await guarded(() =>
-      APPEND.run(
-        this.cmd,
-        [keys.meta, keys.stream, keys.channel, clientIdKey(this.prefix, body.room, body.user.id, body.cid)],
-        [
-          this.runtime.now(),
-          this.runtime.id(),
-          json,
-          Math.max(1, opts.ttlMs),
-          Math.max(1, opts.maxSize),
-          Math.max(1, opts.maxBacklog),
-          Math.max(1, opts.dedupTtlMs),
-          body.id,
-          '',
-          0,
-          0,
-          this.margin,
-          this.clients.cluster ? 's' : 'p',
-        ],
-      ),
-    )) as [string, string, number, ...unknown[]];
-    const [kind, epoch, offset] = reply;
-    if (kind === 'full') {
-      throw new AppError('unavailable', 'The room has too many messages waiting for the archive; try again');
-    }
-    if (kind === 'dup') {
-      const [, , , mid, stored] = reply as [string, string, number, string, string | null];
-      const original = stored === null ? { ...body, id: mid } : (JSON.parse(stored) as MessageDraft);
-      return { message: withPos(original, { epoch, offset }), duplicate: true };
-    }
-    if (kind !== 'ok') throw new AppError('internal', `Unexpected append reply ${kind}`);
-    if (reply[3] === 1) {
-      // The room just got a backlog: tell the archiver. If this is lost, the periodic repair finds the room.
-      await this.cmd.sadd(pendingKey(this.prefix), body.room).catch(() => (this.needRepair = true));
-    }
-    return { message: withPos(body, { epoch, offset }), duplicate: false };
   }
 
   async pendingRooms(limit: number): Promise<string[]> {

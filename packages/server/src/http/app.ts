@@ -3,16 +3,23 @@
  * serialisation and /api/openapi.json), one error shape, bearer auth on /api, health and metrics, and the
  * built web app when this process has the web role. Request logs carry method, route and status only.
  */
+import { createServer } from 'node:http';
 import Fastify, { LogController, type FastifyInstance, type FastifyBaseLogger } from 'fastify';
 import { Ajv } from 'ajv';
 import addFormats from 'ajv-formats';
 import { AppError } from '../errors.ts';
-import type { Services } from '../app/services.ts';
+import type { Services } from '../services.ts';
 import type { AuthService } from '../auth/auth-service.ts';
 import type { TokenService } from '../auth/tokens.ts';
+import type { TokenVerifier } from '../auth/principal.ts';
 import type { CommunityService } from '../chat/communities.ts';
+import type { ModerationServices } from '../moderation/moderation-services.ts';
 import { registerAuth } from './auth-plugin.ts';
+import { securityHeaders } from './security-headers.ts';
+import { registerRefreshCookie } from './refresh-cookie.ts';
+import { trustProxyFn } from '../config/security.ts';
 import { installErrorHandler, notFound, sendError } from './errors.ts';
+import { asyncApiRoute } from './asyncapi.ts';
 import { openApiRoute, registerOpenApi } from './openapi.ts';
 import { registerStatic, sendIndex, wantsSpaFallback } from './static.ts';
 import { authRoutes } from './routes/auth.ts';
@@ -20,12 +27,34 @@ import { communityRoutes } from './routes/communities.ts';
 import { roomRoutes } from './routes/rooms.ts';
 import { adminRoutes } from './routes/admin.ts';
 import { healthRoutes } from './routes/health.ts';
+import { liveRoutes } from './routes/lives.ts';
+import { providerEventRoutes } from './routes/provider-events.ts';
+import { mediaRoutes } from './routes/media.ts';
+import type { LiveService } from '../lives/live-service.ts';
+import type { LiveEvents } from '../lives/live-events.ts';
+import type { ProviderRegistry } from '../lives/provider-registry.ts';
+import type { MediaFiles } from '../lives/media-files.ts';
+import { moderationRoutes } from './routes/moderation.ts';
+import { reportRoutes } from './routes/reports.ts';
+import { filterRoutes } from './routes/filters.ts';
+import { translationRoutes } from './routes/translation.ts';
+import { platformRoutes } from './routes/platform.ts';
 
 export interface HttpDeps {
   services: Services;
   auth: AuthService;
   tokens: TokenService;
+  /** Verifies bearer tokens (default `tokens`); the server passes one that refuses revoked sign-ins. */
+  verifier?: TokenVerifier;
   communities: CommunityService;
+  /** Lives, their provider webhooks and providers (api role). Absent: no live routes (tests of other faces). */
+  lives?: LiveService;
+  liveEvents?: LiveEvents;
+  providers?: ProviderRegistry;
+  /** HLS of the local provider, in a process with the media role. */
+  mediaFiles?: MediaFiles;
+  /** Moderation, reports, filters, translation and platform flags. */
+  moderation: ModerationServices;
   /** Readiness of the whole process (db, broker, archive backlog); the lead supplies it. */
   readiness: () => Promise<{ ready: boolean; checks: Record<string, boolean> }>;
   /** Folder of the built web app to serve at / (SPA fallback to index.html for non-API GETs); undefined = no web role. */
@@ -51,11 +80,30 @@ export function registeredRoutes(app: FastifyInstance): readonly RouteEntry[] {
 
 export async function createHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
   const { services } = deps;
+  const security = services.config?.security;
   const app = Fastify({
+    // Per-address limits see the client behind the configured proxies; forwarded headers are ignored unset.
+    trustProxy: trustProxyFn(security?.trustProxy ?? false),
+    // A request trickled in (slowloris) or left half-open is dropped: 408, then the socket closes. Node checks
+    // these timeouts every connectionsCheckingInterval (30 s by default), so the check runs every second.
+    serverFactory: (handler) => {
+      const server = createServer(
+        {
+          requestTimeout: security?.httpRequestTimeoutMs ?? 30_000,
+          headersTimeout: security?.httpHeadersTimeoutMs ?? 10_000,
+          connectionsCheckingInterval: 1000,
+        },
+        handler,
+      );
+      server.keepAliveTimeout = 72_000;
+      return server;
+    },
     loggerInstance: services.logger.child({ component: 'http' }) as FastifyBaseLogger,
     // Fastify's own request lines would log the URL and headers; observeRequests logs a safe line instead.
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: BODY_LIMIT_BYTES,
+    // Playback tokens ride in the path of local HLS URLs (media.ts): a few hundred characters.
+    routerOptions: { maxParamLength: 1100 },
     // Fastify's own 503 while closing has another body shape; refuseWhileClosing answers ours.
     return503OnClosing: false,
   });
@@ -65,11 +113,13 @@ export async function createHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
     const hidden = Boolean((r.schema as { hide?: boolean } | undefined)?.hide);
     for (const method of [r.method].flat()) routes.push({ method, url: r.url, hidden });
   });
+  await securityHeaders(app);
+  await registerRefreshCookie(app);
   useValidators(app);
   emptyJsonIsNoBody(app);
   installErrorHandler(app, services);
   refuseWhileClosing(app);
-  registerAuth(app, deps.tokens);
+  registerAuth(app, deps.verifier ?? deps.tokens);
   observeRequests(app, services);
   await registerOpenApi(app);
 
@@ -77,10 +127,29 @@ export async function createHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
     authRoutes(app, deps.auth);
     communityRoutes(app, deps.communities);
     roomRoutes(app, deps.communities);
-    adminRoutes(app, deps.tokens);
+    adminRoutes(app, deps.tokens, deps.auth);
+    if (deps.lives) liveRoutes(app, deps.lives);
+    if (deps.liveEvents && deps.providers) {
+      providerEventRoutes(app, {
+        providers: deps.providers,
+        events: deps.liveEvents,
+        runtime: services.runtime,
+      });
+    }
+    moderationRoutes(app, deps.moderation);
+    reportRoutes(app, deps.moderation);
+    filterRoutes(app, deps.moderation);
+    translationRoutes(app, deps.moderation);
+    platformRoutes(app, deps.moderation);
     openApiRoute(app);
+    asyncApiRoute(app);
   }
-  healthRoutes(app, { registry: services.metrics.registry, readiness: deps.readiness });
+  if (deps.mediaFiles) mediaRoutes(app, deps.mediaFiles);
+  healthRoutes(app, {
+    registry: services.metrics.registry,
+    readiness: deps.readiness,
+    metricsElsewhere: services.config?.metrics?.port !== undefined,
+  });
   const web = deps.webDir !== undefined && (await registerStatic(app, deps.webDir));
 
   app.setNotFoundHandler((request, reply) => {

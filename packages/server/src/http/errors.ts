@@ -6,7 +6,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ErrorCode } from '@lightstick/protocol';
 import { HTTP_STATUS, isAppError, type AppError } from '../errors.ts';
-import type { Services } from '../app/services.ts';
+import type { Services } from '../services.ts';
 
 export interface HttpErrorAnswer {
   status: number;
@@ -41,6 +41,8 @@ export function toHttpError(err: unknown): HttpErrorAnswer {
       return { status: 400, code: 'bad_request', message: 'Send the body as application/json' };
     case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
       return { status: 400, code: 'bad_request', message: 'Content-Length does not match the body' };
+    default:
+      break; // mapped below by status
   }
   // JSON parse errors from the prototype-poisoning guard, and other client errors Fastify flags with a 4xx.
   if (

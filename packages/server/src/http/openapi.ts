@@ -4,7 +4,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import swagger from '@fastify/swagger';
-import { errorBody } from './schemas.ts';
+import { HttpError } from '@lightstick/protocol';
 
 export const API_VERSION = '0.1.0';
 
@@ -23,12 +23,17 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
         securitySchemes: {
           bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT (EdDSA)' },
         },
-        schemas: { Error: errorBody as unknown as Record<string, unknown> },
+        schemas: { Error: HttpError },
       },
       tags: [
         { name: 'auth', description: 'Accounts and tokens' },
         { name: 'communities', description: 'Communities, memberships and their rooms' },
         { name: 'rooms', description: 'Rooms and their message archive' },
+        { name: 'lives', description: 'Live video: lives, playback, provider webhooks, local HLS' },
+        {
+          name: 'moderation',
+          description: 'Room modes, deletions, pins, timeouts, bans, reports, filters, audit',
+        },
         { name: 'admin', description: 'Platform administration' },
         { name: 'operations', description: 'Health, readiness and metrics' },
       ],

@@ -1,84 +1,66 @@
 /**
- * In-process presence: room -> connection -> entry with an expiry. Expired entries are invisible at once and
- * removed when their room is next touched, so memory stays bounded by live members.
+ * In-process room counters: the real single-process mode, and shared by several gateway nodes in one process
+ * (the in-process multi-gateway tests). Node reports expire by the injected clock, so tests move it by hand.
  */
 import type { Runtime } from '../runtime.ts';
-import type { PresenceEntry, PresenceStore } from './presence-store.ts';
+import type { Counters, MergedCounters, NodeReport, PresenceStore } from './presence-store.ts';
 
-interface Held {
-  entry: PresenceEntry;
+interface NodeState {
+  live: Map<string, Counters>;
   expiresAt: number;
 }
 
-const SWEEP_EVERY_MS = 30_000;
-
 export class MemoryPresenceStore implements PresenceStore {
-  private readonly rooms = new Map<string, Map<string, Held>>();
-  private lastSweep: number;
+  private readonly nodes = new Map<string, NodeState>();
+  private readonly totals = new Map<string, Counters>();
 
-  constructor(private readonly runtime: Runtime) {
-    this.lastSweep = runtime.now();
-  }
+  constructor(private readonly runtime: Runtime) {}
 
-  async join(room: string, entry: PresenceEntry, ttlMs: number): Promise<void> {
+  async report(
+    node: string,
+    report: NodeReport,
+    ttlMs: number,
+    rooms: readonly string[],
+  ): Promise<Map<string, MergedCounters>> {
     const now = this.runtime.now();
-    this.sweep(now);
-    let members = this.rooms.get(room);
-    if (members === undefined) {
-      members = new Map();
-      this.rooms.set(room, members);
+    this.prune(now);
+    this.nodes.set(node, { live: new Map(report.live), expiresAt: now + ttlMs });
+    for (const [room, adds] of report.adds ?? []) {
+      const total = this.totals.get(room) ?? {};
+      for (const [name, n] of Object.entries(adds)) total[name] = (total[name] ?? 0) + n;
+      this.totals.set(room, total);
     }
-    members.set(entry.connectionId, { entry: { ...entry, seenAt: now }, expiresAt: now + ttlMs });
+    return this.merged(rooms);
   }
 
-  async leave(room: string, connectionId: string): Promise<void> {
-    const members = this.rooms.get(room);
-    if (members === undefined) return;
-    members.delete(connectionId);
-    if (members.size === 0) this.rooms.delete(room);
+  async counts(rooms: readonly string[]): Promise<Map<string, MergedCounters>> {
+    this.prune(this.runtime.now());
+    return this.merged(rooms);
   }
 
-  async list(room: string, limit: number): Promise<PresenceEntry[]> {
-    const out: PresenceEntry[] = [];
-    for (const held of this.live(room)) {
-      if (out.length >= limit) break;
-      out.push({ ...held.entry });
-    }
-    return out;
-  }
-
-  async stats(room: string): Promise<{ connections: number; users: number }> {
-    const users = new Set<string>();
-    let connections = 0;
-    for (const held of this.live(room)) {
-      connections++;
-      users.add(held.entry.userId);
-    }
-    return { connections, users: users.size };
+  async remove(node: string): Promise<void> {
+    this.nodes.delete(node);
   }
 
   async close(): Promise<void> {
-    this.rooms.clear();
+    this.nodes.clear();
+    this.totals.clear();
   }
 
-  /** Rooms nobody looks at still lose their expired entries, at most once every SWEEP_EVERY_MS. */
-  private sweep(now: number): void {
-    if (now - this.lastSweep < SWEEP_EVERY_MS) return;
-    this.lastSweep = now;
-    for (const room of [...this.rooms.keys()]) this.live(room);
+  private prune(now: number): void {
+    for (const [node, state] of this.nodes) if (state.expiresAt <= now) this.nodes.delete(node);
   }
 
-  /** Live entries of a room; expired ones are removed on the way. */
-  private live(room: string): Held[] {
-    const members = this.rooms.get(room);
-    if (members === undefined) return [];
-    const now = this.runtime.now();
-    const out: Held[] = [];
-    for (const [id, held] of members) {
-      if (held.expiresAt <= now) members.delete(id);
-      else out.push(held);
+  private merged(rooms: readonly string[]): Map<string, MergedCounters> {
+    const out = new Map<string, MergedCounters>();
+    for (const room of rooms) {
+      const live: Counters = {};
+      for (const state of this.nodes.values()) {
+        for (const [name, n] of Object.entries(state.live.get(room) ?? {}))
+          live[name] = (live[name] ?? 0) + n;
+      }
+      out.set(room, { live, total: { ...this.totals.get(room) } });
     }
-    if (members.size === 0) this.rooms.delete(room);
     return out;
   }
 }

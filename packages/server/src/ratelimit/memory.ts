@@ -62,6 +62,32 @@ export class MemoryRateLimiter implements RateLimiter {
     return { allowed: true, remaining: Math.floor(left) };
   }
 
+  /**
+   * One token from each bucket, all or none (a send takes its (user, room) bucket and the room's ceiling
+   * together): refused, nothing is taken and retryAfterMs is the longest wait among the refusing buckets.
+   */
+  takeAll(takes: readonly { key: string; rule: RateRule }[]): RateDecision {
+    const now = this.runtime.now();
+    this.maybeSweep(now);
+    let wait = 0;
+    let remaining = Number.POSITIVE_INFINITY;
+    const levels = takes.map(({ key, rule }) => {
+      const prev = this.buckets.get(key);
+      const tokens = prev ? refill(prev, rule, now) : rule.burst;
+      if (tokens + 1e-9 < 1) wait = Math.max(wait, retryAfter(1 - tokens, rule));
+      return tokens;
+    });
+    if (wait > 0) return { allowed: false, retryAfterMs: wait };
+    takes.forEach(({ key, rule }, i) => {
+      const left = Math.max(0, levels[i]! - 1);
+      remaining = Math.min(remaining, Math.floor(left));
+      this.buckets.delete(key);
+      this.buckets.set(key, { tokens: left, at: now, fullAt: now + fillMs(rule.burst - left, rule) });
+    });
+    if (this.buckets.size > this.maxKeys) this.evictOldest();
+    return { allowed: true, remaining: Number.isFinite(remaining) ? remaining : 0 };
+  }
+
   async reset(key: string): Promise<void> {
     this.buckets.delete(key);
   }

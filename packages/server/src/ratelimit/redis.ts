@@ -13,7 +13,9 @@ import type { RateDecision, RateLimiter, RateRule } from './rate-limiter.ts';
  * KEYS: bucket. ARGV: now, rate per second, burst, cost, margin ms, longest idle ms.
  * Returns {1, remaining} or {0, retry after ms}.
  */
-const CONSUME = new RedisScript(`
+const CONSUME = new RedisScript(
+  'lightstickConsume',
+  `
 local now, rate, burst, cost = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])
 local margin, longest = tonumber(ARGV[5]), tonumber(ARGV[6])
 local function fill_ms(missing)
@@ -36,7 +38,8 @@ local left = math.max(0, tokens - cost)
 redis.call('HSET', KEYS[1], 'k', string.format('%.17g', left), 'at', now)
 redis.call('PEXPIRE', KEYS[1], math.min(fill_ms(burst - left), longest) + margin)
 return { 1, math.floor(left) }
-`);
+`,
+);
 
 export interface RedisRateLimiterOptions {
   /** Key prefix (default: the clients' prefix). */

@@ -110,6 +110,11 @@ export async function appendBatch(
           text: d.text,
           ts: d.ts,
         };
+        // The send path's annotations (0004) travel with the message when it has them.
+        if (d.lang !== undefined) message.lang = d.lang;
+        if (d.mentions !== undefined) message.mentions = d.mentions;
+        if (d.links !== undefined) message.links = d.links;
+        if (d.reply !== undefined) message.reply = d.reply;
         seen.set(key, message);
         rows.push(toRow(message));
         results.push({ message, duplicate: false });

@@ -1,11 +1,18 @@
 /** Communities and their memberships. Creating one also creates its community room and owner membership. */
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { CommunityRole } from '@lightstick/protocol';
 import { AppError } from '../errors.ts';
 import { guard } from './db-errors.ts';
 import { roomValues } from './rooms-repo.ts';
-import type { CommunitiesRepo, CommunityRecord, MembershipRecord, RoomRecord } from './repositories.ts';
-import type { CommunityRow, MembershipRow, Schema } from './schema.ts';
+import { checkQuota, holdRow } from './creation-quota.ts';
+import type {
+  CommunitiesRepo,
+  CommunityRecord,
+  CreationQuota,
+  MembershipRecord,
+  RoomRecord,
+} from './repositories.ts';
+import type { CommunityRow, MembershipRow, Schema, SqlDialect } from './schema.ts';
 
 const toCommunity = (r: CommunityRow): CommunityRecord => ({
   id: r.id,
@@ -14,6 +21,8 @@ const toCommunity = (r: CommunityRow): CommunityRecord => ({
   description: r.description,
   createdBy: r.created_by,
   createdAt: r.created_at,
+  fanMade: Boolean(r.fan_made),
+  official: Boolean(r.official),
 });
 
 const toMembership = (r: MembershipRow): MembershipRecord => ({
@@ -30,15 +39,30 @@ const slugTaken = (constraint: string) =>
   );
 
 export class KyselyCommunitiesRepo implements CommunitiesRepo {
-  constructor(private readonly db: Kysely<Schema>) {}
+  constructor(
+    private readonly db: Kysely<Schema>,
+    private readonly dialect: SqlDialect = 'sqlite',
+  ) {}
 
-  create(c: CommunityRecord, room: RoomRecord): Promise<void> {
+  create(c: CommunityRecord, room: RoomRecord, quota?: CreationQuota): Promise<void> {
     if (room.communityId !== c.id) {
       return Promise.reject(new AppError('bad_request', 'the room must belong to the new community'));
     }
     return guard(
       () =>
         this.db.transaction().execute(async (tx) => {
+          if (quota) {
+            await holdRow(tx, this.dialect, 'users', c.createdBy);
+            const made = await tx
+              .selectFrom('communities')
+              .select('created_at')
+              .where('created_by', '=', c.createdBy)
+              .execute();
+            checkQuota(
+              quota,
+              made.map((r) => r.created_at),
+            );
+          }
           await tx
             .insertInto('communities')
             .values({
@@ -48,6 +72,8 @@ export class KyselyCommunitiesRepo implements CommunitiesRepo {
               description: c.description,
               created_by: c.createdBy,
               created_at: c.createdAt,
+              fan_made: c.fanMade ? 1 : 0,
+              official: c.official ? 1 : 0,
             })
             .execute();
           await tx.insertInto('rooms').values(roomValues(room)).execute();
@@ -64,6 +90,17 @@ export class KyselyCommunitiesRepo implements CommunitiesRepo {
     return guard(async () => {
       const row = await this.db.selectFrom('communities').selectAll().where('id', '=', id).executeTakeFirst();
       return row && toCommunity(row);
+    });
+  }
+
+  setOfficial(id: string, official: boolean): Promise<void> {
+    return guard(async () => {
+      const res = await this.db
+        .updateTable('communities')
+        .set({ official: official ? 1 : 0 })
+        .where('id', '=', id)
+        .executeTakeFirst();
+      if (Number(res.numUpdatedRows) === 0) throw new AppError('not_found', 'no such community');
     });
   }
 
@@ -114,7 +151,10 @@ export class KyselyCommunitiesRepo implements CommunitiesRepo {
   }
 
   /** Members ordered by userId; `after` is the last userId of the previous page (added for GET members). */
-  members(communityId: string, opts: { limit: number; after?: string }): Promise<MembershipRecord[]> {
+  members(
+    communityId: string,
+    opts: { limit: number; after?: string; nameKeyPrefix?: string },
+  ): Promise<MembershipRecord[]> {
     if (!(opts.limit > 0)) return Promise.resolve([]);
     return guard(async () => {
       let q = this.db
@@ -124,6 +164,17 @@ export class KyselyCommunitiesRepo implements CommunitiesRepo {
         .orderBy('user_id')
         .limit(Math.floor(opts.limit));
       if (opts.after !== undefined) q = q.where('user_id', '>', opts.after);
+      const prefix = opts.nameKeyPrefix;
+      if (prefix) {
+        // LIKE with its wildcards escaped: the same prefix match in SQLite and PostgreSQL (keys are lower-case).
+        const pattern = `${prefix.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+        q = q.where('user_id', 'in', (eb) =>
+          eb
+            .selectFrom('users')
+            .select('id')
+            .where(sql<boolean>`${sql.ref('name_key')} like ${pattern} escape '\\'`),
+        );
+      }
       return (await q.execute()).map(toMembership);
     });
   }

@@ -5,7 +5,7 @@ import { AppError } from '../errors.ts';
 import { guard } from './db-errors.ts';
 import { appendBatch, lockRooms, saveRooms } from './append-batch.ts';
 import { CHUNK, chunks, distinct, toMessage, toRow } from './message-rows.ts';
-import type { ArchivedMessage, MessageDraft, MessagesRepo } from './repositories.ts';
+import type { ArchivedMessage, MessageDraft, MessagesRepo, PageOptions } from './repositories.ts';
 import type { MessageRow, Schema, SqlDialect } from './schema.ts';
 
 const toArchived = (r: MessageRow): ArchivedMessage => ({ seq: r.seq, message: toMessage(r) });
@@ -86,31 +86,58 @@ export class KyselyMessagesRepo implements MessagesRepo {
     });
   }
 
-  pageBefore(room: string, before: number | null, limit: number): Promise<ArchivedMessage[]> {
+  pageBefore(
+    room: string,
+    before: number | null,
+    limit: number,
+    opts: PageOptions = {},
+  ): Promise<ArchivedMessage[]> {
     const n = rowLimit(limit);
     if (n === 0) return Promise.resolve([]);
     return guard(async () => {
-      let q = this.db.selectFrom('messages').selectAll().where('room_id', '=', room);
+      let q = this.page(room, opts);
       if (before !== null) q = q.where('seq', '<', before);
       const rows = await q.orderBy('seq', 'desc').limit(n).execute();
       return rows.reverse().map(toArchived);
     });
   }
 
-  pageAfter(room: string, after: number, limit: number): Promise<ArchivedMessage[]> {
+  pageAfter(room: string, after: number, limit: number, opts: PageOptions = {}): Promise<ArchivedMessage[]> {
     const n = rowLimit(limit);
     if (n === 0) return Promise.resolve([]);
     return guard(async () => {
-      const rows = await this.db
-        .selectFrom('messages')
-        .selectAll()
-        .where('room_id', '=', room)
-        .where('seq', '>', after)
-        .orderBy('seq')
-        .limit(n)
-        .execute();
+      const rows = await this.page(room, opts).where('seq', '>', after).orderBy('seq').limit(n).execute();
       return rows.map(toArchived);
     });
+  }
+
+  byId(room: string, id: string): Promise<ChatMessage | undefined> {
+    return guard(async () => {
+      const row = await this.db
+        .selectFrom('messages')
+        .selectAll()
+        .where('id', '=', id)
+        .where('room_id', '=', room)
+        .executeTakeFirst();
+      return row && toMessage(row);
+    });
+  }
+
+  /** A room's rows; without the deleted ones when asked (an anti-join on message_deletions). */
+  private page(room: string, opts: PageOptions) {
+    let q = this.db.selectFrom('messages').selectAll().where('room_id', '=', room);
+    if (opts.hideDeleted) {
+      q = q.where(({ not, exists, selectFrom }) =>
+        not(
+          exists(
+            selectFrom('message_deletions')
+              .select('message_deletions.message_id')
+              .whereRef('message_deletions.message_id', '=', 'messages.id'),
+          ),
+        ),
+      );
+    }
+    return q;
   }
 
   latest(room: string, limit: number): Promise<ChatMessage[]> {

@@ -10,8 +10,11 @@ import { migrateToLatest } from './migrations/index.ts';
 import type { Store } from './repositories.ts';
 import type { Schema } from './schema.ts';
 import { createStore } from './store.ts';
+import type { SecretSealer } from './secret-sealer.ts';
 
 export interface PostgresStoreOptions {
+  /** Seals the secrets the store holds (storage/secret-sealer.ts); default: kept in clear. */
+  sealer?: SecretSealer;
   /** Tables live in this schema (created if missing); every pooled connection gets it as search_path. */
   schema?: string;
   /** Most connections held at once (default 10). */
@@ -86,6 +89,9 @@ export async function openPostgresStore(url: string, opts: PostgresStoreOptions 
   });
   // An idle client losing its server must not crash the process; the next query reports 'unavailable'.
   pool.on('error', () => {});
+  // Nor may a checked-out one between two queries (a transaction in progress when PostgreSQL stops): pg emits
+  // 'error' on the client itself then, and the pool's listener only covers idle clients.
+  pool.on('connect', (client) => client.on('error', () => {}));
 
   const db = new Kysely<Schema>({ dialect: new PostgresDialect({ pool }) });
   try {
@@ -94,5 +100,5 @@ export async function openPostgresStore(url: string, opts: PostgresStoreOptions 
     await db.destroy().catch(() => {});
     throw e instanceof AppError ? e : unreachable(url, e);
   }
-  return createStore(db, 'postgres');
+  return createStore(db, 'postgres', opts.sealer);
 }

@@ -2,8 +2,9 @@
 import type { Kysely, Insertable } from 'kysely';
 import type { RoomAccess, RoomKind } from '@lightstick/protocol';
 import { guard } from './db-errors.ts';
-import type { RoomRecord, RoomsRepo } from './repositories.ts';
-import type { RoomRow, RoomsTable, Schema } from './schema.ts';
+import { checkQuota, holdRow } from './creation-quota.ts';
+import type { CreationQuota, RoomRecord, RoomsRepo } from './repositories.ts';
+import type { RoomRow, RoomsTable, Schema, SqlDialect } from './schema.ts';
 
 export const toRoomRecord = (r: RoomRow): RoomRecord => ({
   id: r.id,
@@ -29,13 +30,37 @@ export const roomValues = (r: RoomRecord): Insertable<RoomsTable> => ({
 });
 
 export class KyselyRoomsRepo implements RoomsRepo {
-  constructor(private readonly db: Kysely<Schema>) {}
+  constructor(
+    private readonly db: Kysely<Schema>,
+    private readonly dialect: SqlDialect = 'sqlite',
+  ) {}
 
   /** Throws AppError('conflict') for a taken id and AppError('not_found') for an unknown community. */
-  create(room: RoomRecord): Promise<void> {
-    return guard(async () => {
-      await this.db.insertInto('rooms').values(roomValues(room)).execute();
-    });
+  create(room: RoomRecord, quota?: CreationQuota): Promise<void> {
+    if (!quota) {
+      return guard(async () => {
+        await this.db.insertInto('rooms').values(roomValues(room)).execute();
+      });
+    }
+    return guard(() =>
+      this.db.transaction().execute(async (tx) => {
+        await holdRow(tx, this.dialect, 'communities', room.communityId);
+        // A live's room comes and goes with the live: the quota counts the rooms people made.
+        const made = await tx
+          .selectFrom('rooms')
+          .select('created_at')
+          .where('community_id', '=', room.communityId)
+          .where(({ not, exists, selectFrom }) =>
+            not(exists(selectFrom('lives').select('lives.id').whereRef('lives.room_id', '=', 'rooms.id'))),
+          )
+          .execute();
+        checkQuota(
+          quota,
+          made.map((r) => r.created_at),
+        );
+        await tx.insertInto('rooms').values(roomValues(room)).execute();
+      }),
+    );
   }
 
   byId(id: string): Promise<RoomRecord | undefined> {

@@ -64,4 +64,14 @@ export class KyselySigningKeysRepo implements SigningKeysRepo {
         .execute();
     });
   }
+
+  setPrivate(kid: string, privateJwk: string): Promise<void> {
+    return guard(async () => {
+      await this.db
+        .updateTable('signing_keys')
+        .set({ private_jwk: privateJwk })
+        .where('kid', '=', kid)
+        .execute();
+    });
+  }
 }

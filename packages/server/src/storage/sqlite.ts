@@ -12,9 +12,12 @@ import { migrateToLatest } from './migrations/index.ts';
 import type { Store } from './repositories.ts';
 import type { Schema } from './schema.ts';
 import { createStore } from './store.ts';
+import type { SecretSealer } from './secret-sealer.ts';
 
 export interface SqliteStoreOptions {
   synchronous?: 'FULL' | 'NORMAL';
+  /** Seals the secrets the store holds (storage/secret-sealer.ts); default: kept in clear. */
+  sealer?: SecretSealer;
   /** How long a statement waits for another process's lock before failing with 'unavailable'. */
   busyTimeoutMs?: number;
 }
@@ -67,5 +70,5 @@ export async function openSqliteStore(file: string, opts: SqliteStoreOptions = {
     await db.destroy();
     throw e;
   }
-  return createStore(db, 'sqlite');
+  return createStore(db, 'sqlite', opts.sealer);
 }

@@ -1,24 +1,20 @@
 /**
- * PresenceStore contract, run against every implementation, with a clock the suite moves by hand:
- * join adds or refreshes, leave removes, entries expire unless refreshed, stats count connections and users.
+ * PresenceStore contract (room counters per node), run against every implementation, with a clock the suite
+ * moves by hand: a node's report replaces its gauges and adds its increments, gauges are summed over the live
+ * nodes, a node silent past its ttl no longer counts, remove forgets a node's gauges, totals keep growing.
  */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Runtime } from '../../src/runtime.ts';
-import type { PresenceEntry, PresenceStore } from '../../src/presence/presence-store.ts';
+import type { Counters, PresenceStore } from '../../src/presence/presence-store.ts';
 import { withClockedStore, type FakeClock } from '../support/fake-clock.ts';
 
 export type PresenceFactory = (
   runtime: Runtime,
 ) => Promise<{ store: PresenceStore; cleanup(): Promise<void> }>;
 
-const entry = (connectionId: string, userId: string, now: number): PresenceEntry => ({
-  connectionId,
-  userId,
-  name: `name-${userId}`,
-  node: 'n1',
-  seenAt: now,
-});
+const live = (entries: [string, Counters][]) => ({ live: new Map(entries) });
+const TTL = 3000;
 
 export function presenceConformance(name: string, factory: PresenceFactory): void {
   describe(`PresenceStore conformance: ${name}`, () => {
@@ -26,74 +22,77 @@ export function presenceConformance(name: string, factory: PresenceFactory): voi
       withClockedStore(factory, fn);
 
     test(
-      'join adds members; list and stats see them',
-      withStore(async (p, clock, room) => {
-        await p.join(room, entry('c1', 'u1', clock.now()), 10_000);
-        await p.join(room, entry('c2', 'u1', clock.now()), 10_000);
-        await p.join(room, entry('c3', 'u2', clock.now()), 10_000);
-        const list = await p.list(room, 100);
-        assert.deepEqual(list.map((e) => e.connectionId).sort(), ['c1', 'c2', 'c3']);
-        assert.equal(list.find((e) => e.connectionId === 'c3')!.userId, 'u2');
-        assert.deepEqual(await p.stats(room), { connections: 3, users: 2 });
-        assert.deepEqual(await p.stats(`${room}-empty`), { connections: 0, users: 0 });
-      }),
-    );
-
-    test(
-      'join again refreshes instead of adding',
-      withStore(async (p, clock, room) => {
-        await p.join(room, entry('c1', 'u1', clock.now()), 10_000);
-        await p.join(room, entry('c1', 'u1', clock.now()), 10_000);
-        assert.deepEqual(await p.stats(room), { connections: 1, users: 1 });
-      }),
-    );
-
-    test(
-      'leave removes the connection only',
-      withStore(async (p, clock, room) => {
-        await p.join(room, entry('c1', 'u1', clock.now()), 10_000);
-        await p.join(room, entry('c2', 'u2', clock.now()), 10_000);
-        await p.leave(room, 'c1');
-        await p.leave(room, 'never-joined');
-        assert.deepEqual(
-          (await p.list(room, 100)).map((e) => e.connectionId),
-          ['c2'],
+      'gauges are summed over the nodes; a report returns the merged counters of the rooms asked for',
+      withStore(async (p, _clock, room) => {
+        const other = `${room}-b`;
+        await p.report('n1', live([[room, { viewers: 3 }]]), TTL, [room]);
+        const merged = await p.report(
+          'n2',
+          live([
+            [room, { viewers: 4 }],
+            [other, { viewers: 1 }],
+          ]),
+          TTL,
+          [room, other, `${room}-none`],
         );
+        assert.deepEqual(merged.get(room), { live: { viewers: 7 }, total: {} });
+        assert.deepEqual(merged.get(other), { live: { viewers: 1 }, total: {} });
+        assert.deepEqual(merged.get(`${room}-none`), { live: {}, total: {} });
       }),
     );
 
     test(
-      'entries not refreshed within ttl disappear; refreshed ones stay',
+      "a node's report replaces its gauges; a room it leaves out is 0 for it",
+      withStore(async (p, _clock, room) => {
+        await p.report('n1', live([[room, { viewers: 10 }]]), TTL, []);
+        await p.report('n2', live([[room, { viewers: 5 }]]), TTL, []);
+        await p.report('n1', live([[room, { viewers: 2 }]]), TTL, []);
+        assert.deepEqual((await p.counts([room])).get(room)!.live, { viewers: 7 });
+        await p.report('n1', live([]), TTL, []);
+        assert.deepEqual((await p.counts([room])).get(room)!.live, { viewers: 5 });
+      }),
+    );
+
+    test(
+      'a node silent past its ttl no longer counts; remove forgets a node at once',
       withStore(async (p, clock, room) => {
-        await p.join(room, entry('c1', 'u1', clock.now()), 1000);
-        await p.join(room, entry('c2', 'u2', clock.now()), 1000);
-        clock.advance(700);
-        await p.join(room, entry('c2', 'u2', clock.now()), 1000);
-        clock.advance(700);
-        assert.deepEqual(
-          (await p.list(room, 100)).map((e) => e.connectionId),
-          ['c2'],
+        await p.report('n1', live([[room, { viewers: 10 }]]), TTL, []);
+        await p.report('n2', live([[room, { viewers: 5 }]]), TTL, []);
+        await p.report('n3', live([[room, { viewers: 1 }]]), TTL, []);
+        clock.advance(TTL - 1);
+        await p.report('n2', live([[room, { viewers: 5 }]]), TTL, []);
+        await p.report('n3', live([[room, { viewers: 1 }]]), TTL, []);
+        clock.advance(2);
+        // n1 died without a word: gone from the merged counts, however they are read.
+        assert.deepEqual((await p.counts([room])).get(room)!.live, { viewers: 6 });
+        await p.remove('n3');
+        assert.deepEqual((await p.counts([room])).get(room)!.live, { viewers: 5 });
+        // A node that comes back counts again.
+        await p.report('n1', live([[room, { viewers: 1 }]]), TTL, []);
+        assert.deepEqual((await p.counts([room])).get(room)!.live, { viewers: 6 });
+      }),
+    );
+
+    test(
+      'increments add to running totals across nodes and reports; other counters sit beside viewers',
+      withStore(async (p, clock, room) => {
+        await p.report(
+          'n1',
+          { live: new Map([[room, { viewers: 2, typing: 1 }]]), adds: new Map([[room, { hearts: 30 }]]) },
+          TTL,
+          [],
         );
-        assert.deepEqual(await p.stats(room), { connections: 1, users: 1 });
-      }),
-    );
-
-    test(
-      'list honours the limit',
-      withStore(async (p, clock, room) => {
-        for (let i = 0; i < 10; i++) await p.join(room, entry(`c${i}`, `u${i}`, clock.now()), 10_000);
-        assert.equal((await p.list(room, 4)).length, 4);
-      }),
-    );
-
-    test(
-      'rooms are independent',
-      withStore(async (p, clock, room) => {
-        await p.join(room, entry('c1', 'u1', clock.now()), 10_000);
-        await p.join(`${room}-b`, entry('c1', 'u1', clock.now()), 10_000);
-        await p.leave(room, 'c1');
-        assert.deepEqual(await p.stats(room), { connections: 0, users: 0 });
-        assert.deepEqual(await p.stats(`${room}-b`), { connections: 1, users: 1 });
+        await p.report('n2', { live: new Map(), adds: new Map([[room, { hearts: 12 }]]) }, TTL, []);
+        const merged = await p.report(
+          'n1',
+          { live: new Map([[room, { viewers: 2 }]]), adds: new Map([[room, { hearts: 1 }]]) },
+          TTL,
+          [room],
+        );
+        assert.deepEqual(merged.get(room), { live: { viewers: 2 }, total: { hearts: 43 } });
+        // Totals stay when the nodes that counted them are gone.
+        clock.advance(TTL + 1);
+        assert.deepEqual((await p.counts([room])).get(room), { live: {}, total: { hearts: 43 } });
       }),
     );
   });

@@ -5,9 +5,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import { Kysely, SqliteDialect } from 'kysely';
 import { openSqliteDatabase, openSqliteStore } from '../../src/storage/sqlite.ts';
 import { storeConformance } from './store.suite.ts';
+import { sealedChannelsConformance } from './sealed-channels.suite.ts';
+import { KeyVault } from '../../src/auth/key-vault.ts';
+import { randomBytes } from 'node:crypto';
 import { draft, rejectsWith, seedRoom, uid } from './store.fixtures.ts';
+import { checkMigrated, oldDatabase } from './name-skeleton-migration.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'lightstick-store-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -15,9 +20,36 @@ const dbFile = () => join(dir, uid('db'), 'lightstick.db');
 
 describe('SQLite store', () => {
   // NORMAL keeps the suite light on fsyncs; FULL (the default) is exercised by the durability test below.
+  // Secrets sealed, as a server keeps them.
   storeConformance(async () => {
-    const store = await openSqliteStore(dbFile(), { synchronous: 'NORMAL' });
+    const store = await openSqliteStore(dbFile(), {
+      synchronous: 'NORMAL',
+      sealer: new KeyVault(randomBytes(32)),
+    });
     return { store, cleanup: () => store.close() };
+  });
+
+  sealedChannelsConformance(async (vault) => {
+    const file = dbFile();
+    const store = await openSqliteStore(file, { synchronous: 'NORMAL', sealer: vault });
+    const db = new Database(file);
+    return {
+      store,
+      raw: {
+        row: async (id) =>
+          db.prepare('select * from local_channels where id = ?').get(id) as
+            Record<string, unknown> | undefined,
+        insertClear: async (c) => {
+          db.prepare(
+            'insert into local_channels (id, stream_key, secret, created_at) values (?, ?, ?, ?)',
+          ).run(c.id, c.streamKey, c.secret, c.createdAt);
+        },
+      },
+      cleanup: async () => {
+        db.close();
+        await store.close();
+      },
+    };
   });
 
   test('a message committed by appendBatch survives closing and reopening the file', async () => {
@@ -66,6 +98,22 @@ describe('SQLite store', () => {
     raw.exec('DROP TABLE kysely_migration; DROP TABLE messages;');
     raw.close();
     await assert.rejects(openSqliteStore(file), /database migration "0001-init" failed: .*already exists/);
+  });
+
+  test('existing accounts get their name skeletons at migration, the older look-alike keeping it', async () => {
+    const file = dbFile();
+    const db = new Kysely({ dialect: new SqliteDialect({ database: openSqliteDatabase(file) }) });
+    try {
+      await oldDatabase(db, 'sqlite');
+    } finally {
+      await db.destroy();
+    }
+    const store = await openSqliteStore(file);
+    try {
+      await checkMigrated(store);
+    } finally {
+      await store.close();
+    }
   });
 
   test('refuses an unknown synchronous mode and an unopenable path', async () => {

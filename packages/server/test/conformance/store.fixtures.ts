@@ -7,6 +7,7 @@ import type {
   Store,
   UserRecord,
 } from '../../src/storage/repositories.ts';
+import { nameSkeleton } from '../../src/auth/look-alikes.ts';
 
 export interface StoreHandle {
   store: Store;
@@ -24,9 +25,11 @@ export function user(over: Partial<UserRecord> = {}): UserRecord {
     id: uid('u'),
     name,
     nameKey: name.toLowerCase(),
+    nameSkeleton: nameSkeleton(name),
     displayName: name,
     passwordHash: '$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA',
     admin: false,
+    creator: false,
     createdAt: 1_700_000_000_000,
     ...over,
   };
@@ -40,6 +43,8 @@ export function community(over: Partial<CommunityRecord> = {}): CommunityRecord 
     description: 'STAY here',
     createdBy: 'u-owner',
     createdAt: 1_700_000_000_000,
+    fanMade: false,
+    official: false,
     ...over,
   };
 }

@@ -16,6 +16,9 @@ import {
   type StoreFactory,
 } from './store.fixtures.ts';
 import { messageConformance } from './store-messages.suite.ts';
+import { livesConformance } from './store-lives.suite.ts';
+import { moderationConformance } from './store-moderation.suite.ts';
+import { quotaConformance } from './store-quotas.suite.ts';
 
 export type { StoreFactory } from './store.fixtures.ts';
 
@@ -32,7 +35,8 @@ export function withStore(factory: StoreFactory, fn: (store: Store) => Promise<v
 }
 
 export function storeConformance(factory: StoreFactory): void {
-  const it = (name: string, fn: (store: Store) => Promise<void>) => test(name, withStore(factory, fn));
+  const it = (name: string, fn: (store: Store) => Promise<void>): void =>
+    void test(name, withStore(factory, fn));
 
   describe('users', () => {
     it('creates and looks a user up by id and name key', async (store) => {
@@ -47,6 +51,18 @@ export function storeConformance(factory: StoreFactory): void {
     it('refuses a taken name key with username_taken', async (store) => {
       await store.users.create(user({ name: 'Felix', nameKey: 'felix' }));
       await rejectsWith(store.users.create(user({ name: 'FELIX', nameKey: 'felix' })), 'username_taken');
+    });
+
+    it('refuses a taken name skeleton with username_taken and finds a user by it (issue 8)', async (store) => {
+      const iu = user({ name: 'IU', nameKey: 'iu' });
+      await store.users.create(iu);
+      assert.deepEqual(await store.users.byNameSkeleton(iu.nameSkeleton!), iu);
+      assert.equal(await store.users.byNameSkeleton('nobody'), undefined);
+      // 'lU' (small L) is another name key with the same look.
+      await rejectsWith(store.users.create(user({ name: 'lU', nameKey: 'lu' })), 'username_taken');
+      // Accounts without a skeleton claim none.
+      await store.users.create(user({ nameSkeleton: null }));
+      await store.users.create(user({ nameSkeleton: null }));
     });
 
     it('changes a password hash, and says not_found for an unknown user', async (store) => {
@@ -252,6 +268,36 @@ export function storeConformance(factory: StoreFactory): void {
       assert.deepEqual(await store.communities.members(c.id, { limit: 0 }), []);
       assert.deepEqual(await store.communities.members('nope', { limit: 5 }), []);
     });
+
+    it('finds members by the start of their username key, wildcards taken literally', async (store) => {
+      const c = community();
+      await store.communities.create(c, room(c.id));
+      const people = [
+        user({ name: 'Jisoo_Fan', nameKey: 'jisoo_fan' }),
+        user({ name: 'jisooX', nameKey: 'jisoox' }),
+        user({ name: '지수', nameKey: '지수' }),
+        user({ name: 'Mina', nameKey: 'mina' }),
+        user({ name: 'jisoo%', nameKey: 'jisoo%' }),
+      ];
+      for (const u of people) {
+        await store.users.create(u);
+        await store.communities.setMembership({ communityId: c.id, userId: u.id, role: 'fan', joinedAt: 1 });
+      }
+      // Someone named alike outside the community is not a member.
+      await store.users.create(user({ name: 'jisoo_other', nameKey: 'jisoo_other' }));
+      const found = async (prefix: string, opts: { limit?: number; after?: string } = {}) =>
+        (await store.communities.members(c.id, { limit: 10, ...opts, nameKeyPrefix: prefix }))
+          .map((m) => people.find((u) => u.id === m.userId)!.nameKey)
+          .sort();
+      assert.deepEqual(await found('jisoo'), ['jisoo%', 'jisoo_fan', 'jisoox']);
+      assert.deepEqual(await found('jisoo_'), ['jisoo_fan'], '_ matches only itself');
+      assert.deepEqual(await found('jisoo%'), ['jisoo%'], '% matches only itself');
+      assert.deepEqual(await found('지'), ['지수']);
+      assert.deepEqual(await found('nobody'), []);
+      const first = await store.communities.members(c.id, { limit: 1, nameKeyPrefix: 'jisoo' });
+      const rest = await found('jisoo', { after: first[0]!.userId });
+      assert.equal(rest.length, 2, 'paged by userId like the whole list');
+    });
   });
 
   describe('rooms', () => {
@@ -290,4 +336,7 @@ export function storeConformance(factory: StoreFactory): void {
   });
 
   messageConformance(it);
+  livesConformance(it);
+  moderationConformance(it);
+  quotaConformance(it);
 }

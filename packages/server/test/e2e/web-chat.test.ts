@@ -5,7 +5,6 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
@@ -13,6 +12,8 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { WebSocket } from 'ws';
 import { ApiClient, RealtimeClient } from '@lightstick/client';
 import { REPO_ROOT, spawnLightstick, tempDir, type Spawned } from '../support/harness.ts';
+import { ensureWebBuilt } from '../support/web-build.ts';
+import { grantCreator } from '../support/api.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
 const ARGS = [
@@ -35,7 +36,7 @@ describe('web app in Chromium against the real server', () => {
   before(async () => {
     assert.ok(existsSync(CHROMIUM), `Chromium is needed at ${CHROMIUM} (apt install chromium)`);
     if (!existsSync(path.join(REPO_ROOT, 'packages/web/dist/index.html'))) {
-      execFileSync(process.execPath, [path.join(REPO_ROOT, 'packages/web/build.mjs')], { stdio: 'inherit' });
+      ensureWebBuilt();
     }
     dataDir = await tempDir('lightstick-e2e-');
     server = await spawnLightstick({ dataDir });
@@ -76,7 +77,7 @@ describe('web app in Chromium against the real server', () => {
 
   async function openRoom(page: Page): Promise<void> {
     await page.getByTestId('room-link').first().click();
-    await page.locator('[data-testid="room"][data-joined="true"]').waitFor();
+    await page.locator('[data-testid="room-layout"][data-joined="true"]').waitFor();
   }
 
   test('sign up, chat live, keep HTML as text, and recover from a restart', async () => {
@@ -159,7 +160,13 @@ describe('web app in Chromium against the real server', () => {
   test('scrolling to the top loads older pages from the archive, each message once', async () => {
     // A seeder fills a room through the SDK; the reader opens it in the browser.
     const api = new ApiClient({ baseUrl: server!.baseUrl });
-    await api.register({ username: 'seeder_e2e', password: 'correct horse battery', displayName: 'Seeder' });
+    const seeder = await api.register({
+      username: 'seeder_e2e',
+      password: 'correct horse battery',
+      displayName: 'Seeder',
+    });
+    // 120 messages at once: the owner of a community a creator made sends at the staff rate.
+    await grantCreator(server!.baseUrl, seeder.user.id);
     const c = await api.createCommunity({ slug: 'history-e2e', name: 'History' });
     const room = (await api.listRooms(c.id))[0]!;
     const rt = new RealtimeClient({ url: server!.wsUrl, WebSocket, getToken: (o) => api.getAccessToken(o) });

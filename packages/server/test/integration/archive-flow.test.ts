@@ -19,7 +19,7 @@ import {
   uniquePrefix,
   uniqueSchema,
   until,
-} from './archive-fixture.ts';
+} from '../support/archive-fixture.ts';
 
 describe('scale-out archive flow (Redis + PostgreSQL)', () => {
   const schema = uniqueSchema();

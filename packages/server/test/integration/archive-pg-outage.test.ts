@@ -22,7 +22,7 @@ import {
   uniquePrefix,
   uniqueSchema,
   until,
-} from './archive-fixture.ts';
+} from '../support/archive-fixture.ts';
 
 type Ready = { ready: boolean; checks: Record<string, boolean> };
 const BOUND = 20;

@@ -14,7 +14,7 @@ import { startLightstick, type InProcess } from '../support/harness.ts';
 import { http } from '../support/api.ts';
 import { startPostgresServer, type PostgresServer } from '../support/postgres-server.ts';
 import type { WsTestClient } from '../support/ws-client.ts';
-import { REDIS_URL, dropPrefix, ownerInRoom, send, uniquePrefix, until } from './archive-fixture.ts';
+import { REDIS_URL, dropPrefix, ownerInRoom, send, uniquePrefix, until } from '../support/archive-fixture.ts';
 
 type Ready = { ready: boolean; checks: Record<string, boolean> };
 type Answer = { cid: string; answer: AckFrame | ErrorFrame; afterStop: boolean };

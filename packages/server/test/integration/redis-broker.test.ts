@@ -8,10 +8,9 @@ import { randomUUID } from 'node:crypto';
 import type { ChatMessage } from '@lightstick/protocol';
 import { RedisBroker } from '../../src/broker/redis.ts';
 import { roomKeys } from '../../src/broker/redis-keys.ts';
-import { RedisRoomStream } from '../../src/history/redis-stream.ts';
 import { systemRuntime } from '../../src/runtime.ts';
 import { testClients } from '../support/redis.ts';
-import { draft, streamOpts, until } from '../support/redis-stream.ts';
+import { draft, roomStream, streamOpts, until } from '../support/redis-stream.ts';
 
 describe('RedisBroker', () => {
   test('counts what each node receives; bad payloads and throwing handlers do not stop delivery', async () => {
@@ -22,6 +21,7 @@ describe('RedisBroker', () => {
     const got: ChatMessage[] = [];
     const broker = new RedisBroker(clients, {
       nodeId: 'n1',
+      runtime: systemRuntime,
       onReceived: (c) => received.push(c),
       onHandlerError: (err) => errors.push(err),
     });
@@ -29,6 +29,7 @@ describe('RedisBroker', () => {
     try {
       await broker.start({
         onPublication: (_r, pub) => {
+          if (pub.kind !== 'message') return;
           got.push(pub.message);
           if (pub.message.text === 'boom') throw new Error('handler failed');
         },
@@ -36,7 +37,7 @@ describe('RedisBroker', () => {
       });
       assert.equal(broker.ready(), true);
       await broker.subscribe([room]);
-      const stream = new RedisRoomStream(clients, systemRuntime);
+      const stream = roomStream(clients, systemRuntime);
       await clients.command.publish(roomKeys(prefix, room).channel, 'not an envelope');
       await stream.append(draft(room, 'boom'), streamOpts);
       await broker.control({ type: 'reload' });

@@ -11,13 +11,12 @@ import { createRedisClients, type RedisClients } from '../../src/broker/redis-cl
 import { RedisBroker } from '../../src/broker/redis.ts';
 import { pendingKey } from '../../src/broker/redis-keys.ts';
 import type { Broker } from '../../src/broker/broker.ts';
-import { RedisHistoryStore } from '../../src/history/redis.ts';
-import { RedisRoomStream } from '../../src/history/redis-stream.ts';
+import type { Logger } from '../../src/observability/logger.ts';
 import { systemRuntime } from '../../src/runtime.ts';
 import { brokerConformance } from '../conformance/broker.suite.ts';
 import { PrivateRedisCluster } from '../support/redis-cluster.ts';
 import { testPrefix } from '../support/redis.ts';
-import { draft, recordingNode, streamOpts, until } from '../support/redis-stream.ts';
+import { draft, historyOf, recordingNode, roomStream, streamOpts, until } from '../support/redis-stream.ts';
 
 let started: Promise<PrivateRedisCluster> | undefined;
 const cluster = () => (started ??= PrivateRedisCluster.start());
@@ -25,16 +24,24 @@ after(async () => {
   if (started) await (await started).stop();
 });
 
+/**
+ * A deadline, not the production default (2 s): a Cluster connection learns the slots from every master first,
+ * which took longer than 2 s on a machine loaded far past its two cores.
+ */
 async function clusterClients(): Promise<RedisClients> {
-  return createRedisClients((await cluster()).url, { prefix: testPrefix(), cluster: true });
+  return createRedisClients((await cluster()).url, {
+    prefix: testPrefix(),
+    cluster: true,
+    connectTimeoutMs: 20_000,
+  });
 }
 
-brokerConformance('redis cluster (sharded pub/sub)', async () => {
+brokerConformance('redis cluster (sharded pub/sub)', async (runtime) => {
   const clients = await clusterClients();
   const nodes: Broker[] = [];
   return {
     async node(nodeId) {
-      const b = new RedisBroker(clients, { nodeId });
+      const b = new RedisBroker(clients, { nodeId, runtime, logger: brokerLog(nodeId) });
       nodes.push(b);
       return b;
     },
@@ -49,12 +56,15 @@ describe('RoomStream on a Redis Cluster', { timeout: 120_000 }, () => {
   test('rooms on every shard: consecutive offsets, publications in order, pending repair, reads', async () => {
     const clients = await clusterClients();
     const rooms = Array.from({ length: 12 }, (_, i) => `room-${i}-${randomUUID()}`);
-    const node = await recordingNode(clients, rooms);
+    const node = await recordingNode(clients, rooms).catch(async (err: unknown) => {
+      await clients.close(); // an open Cluster connection would keep the file running past its tests
+      throw err;
+    });
     try {
       const slots = new Set(rooms.map((r) => slotOwner(clients, r)));
       assert.ok(slots.size > 1, 'the rooms should spread over several shards');
 
-      const stream = new RedisRoomStream(clients, systemRuntime, { backlogCacheMs: 0 });
+      const stream = roomStream(clients, systemRuntime, { backlogCacheMs: 0 });
       await Promise.all(
         rooms.map((room) =>
           Promise.all(Array.from({ length: 20 }, (_, i) => stream.append(draft(room, `${i}`), streamOpts))),
@@ -71,12 +81,12 @@ describe('RoomStream on a Redis Cluster', { timeout: 120_000 }, () => {
 
       // Lost pending marks are found again by scanning the meta keys on every master.
       await clients.command.del(pendingKey(clients.prefix));
-      const archiver = new RedisRoomStream(clients, systemRuntime, { backlogCacheMs: 0 });
+      const archiver = roomStream(clients, systemRuntime, { backlogCacheMs: 0 });
       assert.equal(await archiver.repairPending(), rooms.length);
       assert.deepEqual((await archiver.pendingRooms(100)).sort(), [...rooms].sort());
       assert.equal(await archiver.backlog(), rooms.length * 20);
 
-      const history = new RedisHistoryStore(clients, systemRuntime);
+      const history = historyOf(clients, systemRuntime);
       const top = await history.top(rooms[0]!);
       const r = await history.read(rooms[0]!, { since: { epoch: top.epoch, offset: 15 }, limit: 100 });
       assert.deepEqual(r.recoverable && r.messages.map((m) => m.pos.offset), [16, 17, 18, 19, 20]);
@@ -123,4 +133,13 @@ function keySlot(key: string): number {
     for (let i = 0; i < 8; i++) crc = crc & 0x8000 ? ((crc << 1) ^ 0x1021) & 0xffff : (crc << 1) & 0xffff;
   }
   return crc % 16384;
+}
+
+/** The broker's warnings on the test's output: a node that never turns ready says why. */
+function brokerLog(nodeId: string): Logger {
+  const say = (o: unknown, msg?: string) => {
+    const err = (o as { err?: Error } | undefined)?.err;
+    console.log(`# broker ${nodeId}: ${msg ?? ''} ${err?.message ?? ''}`);
+  };
+  return { warn: say, error: say } as unknown as Logger;
 }

@@ -7,13 +7,19 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { createRedisClients, type RedisClients } from '../../src/broker/redis-clients.ts';
-import { RedisHistoryStore } from '../../src/history/redis.ts';
-import { RedisRoomStream } from '../../src/history/redis-stream.ts';
 import { RedisPresenceStore } from '../../src/presence/redis.ts';
 import { RedisRateLimiter } from '../../src/ratelimit/redis.ts';
 import { systemRuntime } from '../../src/runtime.ts';
 import { PrivateRedis } from '../support/redis.ts';
-import { draft, recordingNode, streamOpts, until } from '../support/redis-stream.ts';
+import {
+  draft,
+  historyOf,
+  recordingNode,
+  roomStream,
+  streamOpts,
+  streamPublish,
+  until,
+} from '../support/redis-stream.ts';
 
 // A command timeout far beyond the test's own timeout: a refusal must come from the outage itself, at once,
 // not from a command waiting for Redis to come back.
@@ -36,8 +42,8 @@ describe('Redis outage', { timeout: 60_000 }, () => {
     const gone = `gone-${randomUUID()}`;
     const received: string[] = [];
     const node = await recordingNode(clients, [room, gone], { onReceived: (c) => received.push(c) });
-    const stream = new RedisRoomStream(clients, systemRuntime);
-    const history = new RedisHistoryStore(clients, systemRuntime);
+    const stream = roomStream(clients, systemRuntime);
+    const history = historyOf(clients, systemRuntime);
     const presence = new RedisPresenceStore(clients, systemRuntime);
     const limiter = new RedisRateLimiter(clients, systemRuntime);
     try {
@@ -47,8 +53,12 @@ describe('Redis outage', { timeout: 60_000 }, () => {
 
       await server.kill();
       await until(() => !node.broker.ready() && !clients.ready(), 'the broker to notice the outage');
-      const pub = { kind: 'message' as const, message: first.message };
-      await assert.rejects(node.broker.publish(room, pub), { code: 'unavailable' });
+      await assert.rejects(node.broker.publish(draft(room, 'direct'), streamPublish), {
+        code: 'unavailable',
+      });
+      await assert.rejects(node.broker.publishEvent(room, { json: '{}', priority: false }), {
+        code: 'unavailable',
+      });
       await assert.rejects(node.broker.control({ type: 'x' }), { code: 'unavailable' });
       await assert.rejects(node.broker.subscribe([`other-${randomUUID()}`]), { code: 'unavailable' });
       await assert.rejects(stream.append(draft(room, 'during'), streamOpts), { code: 'unavailable' });
@@ -57,8 +67,9 @@ describe('Redis outage', { timeout: 60_000 }, () => {
         code: 'unavailable',
       });
       await assert.rejects(history.top(room), { code: 'unavailable' });
-      const who = { connectionId: 'c1', userId: 'u1', name: 'n', node: 'n1', seenAt: 0 };
-      await assert.rejects(presence.join(room, who, 1000), { code: 'unavailable' });
+      await assert.rejects(presence.report('n1', { live: new Map([[room, { viewers: 1 }]]) }, 1000, [room]), {
+        code: 'unavailable',
+      });
       await assert.rejects(limiter.consume('k', { ratePerSecond: 1, burst: 1 }), { code: 'unavailable' });
       // Unsubscribing during the outage must hold after the reconnect.
       await node.broker.unsubscribe([gone]);
@@ -68,7 +79,7 @@ describe('Redis outage', { timeout: 60_000 }, () => {
       // The restarted server is empty: the room starts a new epoch, and is published to the resubscribed node.
       const next = await stream.append(draft(room, 'after'), streamOpts);
       assert.notEqual(next.message.pos.epoch, first.message.pos.epoch);
-      await node.broker.publish(gone, pub);
+      await node.broker.publish(draft(gone, 'unwanted'), streamPublish);
       await stream.append(draft(room, 'marker'), streamOpts);
       await until(() => node.got.length === 3, 'the publications after the restart');
       assert.deepEqual(

@@ -7,11 +7,9 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { pendingKey, roomKeys } from '../../src/broker/redis-keys.ts';
-import { RedisHistoryStore } from '../../src/history/redis.ts';
-import { RedisRoomStream } from '../../src/history/redis-stream.ts';
-import { fakeClock } from '../conformance/history.suite.ts';
+import { fakeClock } from '../support/fake-clock.ts';
 import { testClients } from '../support/redis.ts';
-import { draft, streamOpts } from '../support/redis-stream.ts';
+import { draft, historyOf, roomStream, streamOpts } from '../support/redis-stream.ts';
 
 const texts = (ms: { text: string }[]) => ms.map((m) => m.text);
 
@@ -20,7 +18,7 @@ describe('RedisRoomStream archive feed', () => {
     const { clients, cleanup } = await testClients();
     const room = `room-${randomUUID()}`;
     try {
-      const stream = new RedisRoomStream(clients, fakeClock(), { backlogCacheMs: 0 });
+      const stream = roomStream(clients, fakeClock(), { backlogCacheMs: 0 });
       const bounded = { ...streamOpts, maxBacklog: 3 };
       for (let i = 1; i <= 3; i++) await stream.append(draft(room, `m${i}`), bounded);
       await assert.rejects(stream.append(draft(room, 'm4'), bounded), { code: 'unavailable' });
@@ -52,7 +50,7 @@ describe('RedisRoomStream archive feed', () => {
     const { clients, cleanup } = await testClients();
     const room = `room-${randomUUID()}`;
     try {
-      const stream = new RedisRoomStream(clients, fakeClock());
+      const stream = roomStream(clients, fakeClock());
       const bounded = { ...streamOpts, maxBacklog: 1 };
       const first = await stream.append(draft(room, 'one', { cid: 'c1' }), bounded);
       const again = await stream.append(draft(room, 'one', { cid: 'c1' }), bounded);
@@ -67,8 +65,8 @@ describe('RedisRoomStream archive feed', () => {
     const room = `room-${randomUUID()}`;
     const clock = fakeClock();
     try {
-      const stream = new RedisRoomStream(clients, clock);
-      const history = new RedisHistoryStore(clients, clock);
+      const stream = roomStream(clients, clock);
+      const history = historyOf(clients, clock);
       const tight = { ...streamOpts, maxSize: 2, ttlMs: 1000 };
       const sent = [];
       for (let i = 1; i <= 10; i++) sent.push((await stream.append(draft(room, `m${i}`), tight)).message);
@@ -113,8 +111,8 @@ describe('RedisRoomStream archive feed', () => {
     const room = `room-${randomUUID()}`;
     const clock = fakeClock();
     try {
-      const stream = new RedisRoomStream(clients, clock);
-      const history = new RedisHistoryStore(clients, clock);
+      const stream = roomStream(clients, clock);
+      const history = historyOf(clients, clock);
       const short = { ...streamOpts, ttlMs: 1000 };
       const m1 = (await stream.append(draft(room, 'm1'), short)).message;
       clock.advance(60_000);
@@ -135,7 +133,7 @@ describe('RedisRoomStream archive feed', () => {
     const { clients, prefix, cleanup } = await testClients();
     const room = `room-${randomUUID()}`;
     try {
-      const stream = new RedisRoomStream(clients, fakeClock(), { expiryMarginMs: 5000 });
+      const stream = roomStream(clients, fakeClock(), { expiryMarginMs: 5000 });
       const keys = roomKeys(prefix, room);
       const sent = await stream.append(draft(room, 'm1'), { ...streamOpts, ttlMs: 10_000 });
       assert.equal(await clients.command.pttl(keys.meta), -1);
@@ -154,7 +152,7 @@ describe('RedisRoomStream archive feed', () => {
     const { clients, prefix, cleanup } = await testClients();
     const rooms = [0, 1, 2].map(() => `room-${randomUUID()}`);
     try {
-      const writer = new RedisRoomStream(clients, fakeClock());
+      const writer = roomStream(clients, fakeClock());
       const positions = [];
       for (const room of rooms)
         positions.push((await writer.append(draft(room, 'x'), streamOpts)).message.pos);
@@ -164,7 +162,7 @@ describe('RedisRoomStream archive feed', () => {
       // A stale member: caught up, but still in the set.
       await clients.command.sadd(pendingKey(prefix), 'room-never-written');
 
-      const archiver = new RedisRoomStream(clients, fakeClock(), { backlogCacheMs: 0 });
+      const archiver = roomStream(clients, fakeClock(), { backlogCacheMs: 0 });
       assert.deepEqual((await archiver.pendingRooms(10)).sort(), [...rooms].sort());
       assert.equal(await clients.command.sismember(pendingKey(prefix), 'room-never-written'), 0);
       assert.equal(await archiver.backlog(), 3);
@@ -182,7 +180,7 @@ describe('RedisRoomStream archive feed', () => {
     const { clients, cleanup } = await testClients();
     const rooms = Array.from({ length: 25 }, (_, i) => `room-${i}-${randomUUID()}`);
     try {
-      const stream = new RedisRoomStream(clients, fakeClock());
+      const stream = roomStream(clients, fakeClock());
       for (const room of rooms) await stream.append(draft(room, 'x'), streamOpts);
       const seen = new Set<string>();
       for (let call = 0; call < 10 && seen.size < rooms.length; call++) {
@@ -200,7 +198,7 @@ describe('RedisRoomStream archive feed', () => {
     const { clients, cleanup } = await testClients();
     const room = `room-${randomUUID()}`;
     try {
-      const stream = new RedisRoomStream(clients, fakeClock(), { backlogCacheMs: 0 });
+      const stream = roomStream(clients, fakeClock(), { backlogCacheMs: 0 });
       const sent = [];
       for (let i = 1; i <= 4; i++) sent.push((await stream.append(draft(room, `m${i}`), streamOpts)).message);
       const epoch = sent[0]!.pos.epoch;

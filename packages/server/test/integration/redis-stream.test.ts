@@ -8,11 +8,9 @@ import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { createRedisClients } from '../../src/broker/redis-clients.ts';
 import { roomKeys } from '../../src/broker/redis-keys.ts';
-import { RedisHistoryStore } from '../../src/history/redis.ts';
-import { RedisRoomStream } from '../../src/history/redis-stream.ts';
 import { systemRuntime } from '../../src/runtime.ts';
 import { deleteKeys, TEST_REDIS_URL, testClients } from '../support/redis.ts';
-import { draft, recordingNode, streamOpts, until } from '../support/redis-stream.ts';
+import { draft, historyOf, recordingNode, roomStream, streamOpts, until } from '../support/redis-stream.ts';
 
 describe('RedisRoomStream append', () => {
   test('concurrent appends from three connections get offsets 1..900, published once each in order', async () => {
@@ -21,7 +19,7 @@ describe('RedisRoomStream append', () => {
     const room = `room-${randomUUID()}`;
     const node = await recordingNode(clients, [room]);
     try {
-      const streams = [clients, ...others].map((c) => new RedisRoomStream(c, systemRuntime));
+      const streams = [clients, ...others].map((c) => roomStream(c, systemRuntime));
       const results = await Promise.all(
         streams.map((s, w) =>
           Promise.all(Array.from({ length: 300 }, (_, i) => s.append(draft(room, `w${w}-${i}`), streamOpts))),
@@ -64,7 +62,7 @@ describe('RedisRoomStream append', () => {
     const room = `room-${randomUUID()}`;
     const node = await recordingNode(clients, [room]);
     try {
-      const stream = new RedisRoomStream(clients, systemRuntime);
+      const stream = roomStream(clients, systemRuntime);
       const first = await stream.append(draft(room, 'hello', { cid: 'c1' }), streamOpts);
       const again = await stream.append(draft(room, 'hello (resent)', { cid: 'c1' }), streamOpts);
       assert.equal(first.duplicate, false);
@@ -91,8 +89,8 @@ describe('RedisRoomStream append', () => {
     const room = `room:{odd}-${randomUUID()}`;
     const node = await recordingNode(clients, [room]);
     try {
-      const stream = new RedisRoomStream(clients, systemRuntime);
-      const history = new RedisHistoryStore(clients, systemRuntime);
+      const stream = roomStream(clients, systemRuntime);
+      const history = historyOf(clients, systemRuntime);
       const text = '1:2:{"t":"x"} 사랑해요 💜 \\ "quoted" \n line';
       const sent = await stream.append(draft(room, text), streamOpts);
       await until(() => node.got.length === 1, 'the publication');
@@ -110,7 +108,7 @@ describe('RedisRoomStream append', () => {
     const { clients, cleanup } = await testClients();
     const room = `room-${randomUUID()}`;
     try {
-      const stream = new RedisRoomStream(clients, systemRuntime);
+      const stream = roomStream(clients, systemRuntime);
       const small = { ...streamOpts, maxSize: 1 };
       const first = await stream.append(draft(room, 'one', { cid: 'c1' }), small);
       for (let i = 0; i < 300; i++) await stream.append(draft(room, `m${i}`), small);
@@ -134,8 +132,8 @@ describe('RedisRoomStream append', () => {
     const room = `room-${randomUUID()}`;
     const admin = new Redis(TEST_REDIS_URL);
     try {
-      const stream = new RedisRoomStream(clients, systemRuntime);
-      const history = new RedisHistoryStore(clients, systemRuntime);
+      const stream = roomStream(clients, systemRuntime);
+      const history = historyOf(clients, systemRuntime);
       for (let i = 0; i < 3; i++) await stream.append(draft(room, `m${i}`), streamOpts);
       const old = await history.top(room);
       assert.equal(old.offset, 3);
@@ -161,8 +159,8 @@ describe('RedisRoomStream append', () => {
     const { clients, cleanup } = await testClients();
     const room = `room-${randomUUID()}`;
     try {
-      const stream = new RedisRoomStream(clients, systemRuntime);
-      const history = new RedisHistoryStore(clients, systemRuntime);
+      const stream = roomStream(clients, systemRuntime);
+      const history = historyOf(clients, systemRuntime);
       const small = { ...streamOpts, maxSize: 3 };
       const sent = [];
       for (let i = 0; i < 8; i++) sent.push((await stream.append(draft(room, `m${i}`), small)).message);

@@ -8,7 +8,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { RoomView } from '@lightstick/protocol';
 import { startLightstick, type InProcess } from '../support/harness.ts';
-import { signedInUser, texts, until, type TestUser } from '../integration/client-support.ts';
+import { signedInUser, texts, until, type TestUser } from '../support/client-support.ts';
 
 describe('regression: a burst of sends from the SDK', () => {
   let srv: InProcess;
@@ -17,7 +17,8 @@ describe('regression: a burst of sends from the SDK', () => {
   const clients: TestUser[] = [];
 
   before(async () => {
-    srv = await startLightstick();
+    // A fan bucket of 10: the burst of twenty below runs into it (the default burst is 20).
+    srv = await startLightstick({ env: { LIGHTSTICK_SEND_RATE_FAN: '10/2s' } });
     owner = await signedInUser(srv.baseUrl, srv.wsUrl);
     clients.push(owner);
     const c = await owner.api.createCommunity({ slug: 'reg-burst', name: 'Burst' });

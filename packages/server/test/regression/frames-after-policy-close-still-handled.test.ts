@@ -8,7 +8,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startLightstick, type InProcess } from '../support/harness.ts';
 import type { WsTestClient } from '../support/ws-client.ts';
-import { join, nextId, received, until, world } from '../integration/ws-fixtures.ts';
+import { join, nextId, received, until, world } from '../support/ws-fixtures.ts';
 
 describe('regression: frames queued behind a closing decision', () => {
   let app: InProcess;

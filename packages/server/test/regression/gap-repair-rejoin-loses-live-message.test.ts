@@ -11,8 +11,8 @@ import assert from 'node:assert/strict';
 import type { AckFrame } from '@lightstick/protocol';
 import { startLightstick, type InProcess } from '../support/harness.ts';
 import type { WsTestClient } from '../support/ws-client.ts';
-import { nextId, received, until, world } from '../integration/ws-fixtures.ts';
-import { FlakyNet, offsets, texts } from '../integration/client-support.ts';
+import { nextId, received, until, world } from '../support/ws-fixtures.ts';
+import { FlakyNet, offsets, texts } from '../support/client-support.ts';
 import { RealtimeClient } from '@lightstick/client';
 
 describe('regression: live messages during a gap-repair re-join', () => {
@@ -49,10 +49,10 @@ describe('regression: live messages during a gap-repair re-join', () => {
     await rt.join(room.id.toString());
 
     // The history read of the re-join: while it is "on the wire", the room gets one more message.
-    const history = app.services.history;
-    const read = history.read.bind(history);
+    const broker = app.services.broker;
+    const read = broker.history.bind(broker);
     let slowRead = false;
-    history.read = async (channel, opts) => {
+    broker.history = async (channel, opts) => {
       const result = await read(channel, opts);
       if (slowRead && opts.since !== undefined) {
         slowRead = false;

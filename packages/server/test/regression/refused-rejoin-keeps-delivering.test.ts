@@ -6,7 +6,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ErrorFrame } from '@lightstick/protocol';
 import { startLightstick, type InProcess } from '../support/harness.ts';
-import { join, nextId, received, until, world } from '../integration/ws-fixtures.ts';
+import { join, nextId, received, until, world } from '../support/ws-fixtures.ts';
 
 let app: InProcess;
 before(async () => {

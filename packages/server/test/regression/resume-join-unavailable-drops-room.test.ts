@@ -10,8 +10,8 @@ import type { AckFrame } from '@lightstick/protocol';
 import { RealtimeClient } from '@lightstick/client';
 import { startLightstick, type InProcess } from '../support/harness.ts';
 import type { WsTestClient } from '../support/ws-client.ts';
-import { nextId, received, until, world } from '../integration/ws-fixtures.ts';
-import { FlakyNet, texts } from '../integration/client-support.ts';
+import { nextId, received, until, world } from '../support/ws-fixtures.ts';
+import { FlakyNet, texts } from '../support/client-support.ts';
 import { AppError } from '../../src/errors.ts';
 
 describe('regression: a resume join refused with unavailable', () => {
@@ -49,10 +49,10 @@ describe('regression: a resume join refused with unavailable', () => {
     await rt.join(room.id);
 
     // The next two resume reads fail as if the history store were briefly unreachable.
-    const history = app.services.history;
-    const read = history.read.bind(history);
+    const broker = app.services.broker;
+    const read = broker.history.bind(broker);
     let failures = 2;
-    history.read = async (channel, opts) => {
+    broker.history = async (channel, opts) => {
       if (opts.since !== undefined && failures > 0) {
         failures--;
         throw new AppError('unavailable', 'history briefly unreachable');

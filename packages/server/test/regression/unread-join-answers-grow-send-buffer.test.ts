@@ -7,7 +7,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { AckFrame } from '@lightstick/protocol';
 import { startLightstick, type InProcess } from '../support/harness.ts';
-import { join, nextId, world } from '../integration/ws-fixtures.ts';
+import { join, nextId, world } from '../support/ws-fixtures.ts';
 
 const HARD = 64 * 1024;
 
@@ -15,7 +15,12 @@ describe('regression: answers a client does not read', () => {
   let app: InProcess;
 
   before(async () => {
-    app = await startLightstick({ limits: { softBufferBytes: HARD / 2, hardBufferBytes: HARD } });
+    // Joins per connection are limited (20 per 10 s by default, refusals count toward 4029): this reader's
+    // repeated joins are what the test needs, so the limit is raised for it.
+    app = await startLightstick({
+      env: { LIGHTSTICK_JOIN_LIMIT: '100000' },
+      limits: { softBufferBytes: HARD / 2, hardBufferBytes: HARD },
+    });
   });
   after(async () => {
     await app.stop();

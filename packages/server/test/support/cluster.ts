@@ -3,14 +3,17 @@
  * real child processes sharing one Redis (a unique key prefix per cluster) and one PostgreSQL database (a
  * unique schema per cluster). `stop()` ends every process it started, drops the schema and deletes the keys.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { rm } from 'node:fs/promises';
 import { Redis } from 'ioredis';
-import pg from 'pg';
 import { freePort, spawnLightstick, tempDir, type Spawned } from './harness.ts';
 
 export const REDIS_URL = process.env.LIGHTSTICK_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
-export const PG_URL = process.env.LIGHTSTICK_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+import { PG_URL, dropSchema } from './archive-resources.ts';
+import { reap } from './reaper.ts';
+
+export { PG_URL, dropSchema };
 
 let seq = 0;
 /** A name unique to this test process and call: the Redis key prefix and the PostgreSQL schema. */
@@ -22,6 +25,10 @@ export interface ClusterOptions {
   redisUrl?: string;
   /** Environment for every process (after the cluster's own). */
   env?: Record<string, string>;
+  /** Run the compiled server (dist/server/main.js) instead of the TypeScript sources. */
+  compiled?: boolean;
+  /** Extra node flags for the gateway processes (the benchmark's --cpu-prof). */
+  gatewayNodeArgs?: string[];
 }
 
 export interface Cluster {
@@ -46,6 +53,8 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> 
     const node = `${role}${nodes++}`;
     const s = await spawnLightstick({
       args: ['--role', role],
+      ...(opts.compiled ? { compiled: true } : {}),
+      ...(role === 'gateway' && opts.gatewayNodeArgs ? { nodeArgs: opts.gatewayNodeArgs } : {}),
       ...(port !== undefined ? { port } : {}),
       env: {
         LIGHTSTICK_REDIS_URL: redisUrl,
@@ -96,16 +105,6 @@ export async function stopProcess(s: Spawned, ms = 10_000): Promise<void> {
   clearTimeout(timer);
 }
 
-export async function dropSchema(schema: string): Promise<void> {
-  const client = new pg.Client({ connectionString: PG_URL });
-  await client.connect();
-  try {
-    await client.query(`drop schema if exists "${schema}" cascade`);
-  } finally {
-    await client.end();
-  }
-}
-
 export async function deleteKeys(redisUrl: string, prefix: string): Promise<void> {
   const redis = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1 });
   try {
@@ -144,7 +143,7 @@ export async function eventually(check: () => Promise<boolean> | boolean, what: 
   for (;;) {
     if (await check()) return;
     if (Date.now() > deadline) throw new Error(`timed out waiting for: ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
+    await sleep(100);
   }
 }
 
@@ -167,7 +166,7 @@ export async function startRedisServer(): Promise<RedisServer> {
   const start = async () => {
     const args = ['--port', String(port), '--bind', '127.0.0.1', '--appendonly', 'yes'];
     args.push('--appendfsync', 'everysec', '--dir', dir, '--save', '');
-    const p = spawn('redis-server', args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    const p = reap(spawn('redis-server', args, { stdio: ['ignore', 'pipe', 'pipe'] }));
     proc = p;
     let out = '';
     await new Promise<void>((resolve, reject) => {

@@ -2,6 +2,7 @@
  * A private Redis Cluster for tests: three redis-server masters (no replicas) on spare ports with their config
  * files in a temp dir, joined with `redis-cli --cluster create`. Stop kills them and removes the dir.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -9,6 +10,13 @@ import { join } from 'node:path';
 import { createServer } from 'node:net';
 import { Redis } from 'ioredis';
 import { PrivateRedis } from './redis.ts';
+import { reap } from './reaper.ts';
+
+/**
+ * No test fails a node over (there are no replicas), so detection speed buys nothing; a short timeout let a
+ * starved node on a busy machine be marked failed, taking the cluster down (CLUSTERDOWN) under a test.
+ */
+const NODE_TIMEOUT_MS = 15_000;
 
 export class PrivateRedisCluster {
   private constructor(
@@ -30,7 +38,11 @@ export class PrivateRedisCluster {
         const port = await clusterPort();
         const args = ['--cluster-enabled', 'yes', '--cluster-config-file', `nodes-${port}.conf`];
         nodes.push(
-          await PrivateRedis.start({ port, cwd: dir, args: [...args, '--cluster-node-timeout', '2000'] }),
+          await PrivateRedis.start({
+            port,
+            cwd: dir,
+            args: [...args, '--cluster-node-timeout', String(NODE_TIMEOUT_MS)],
+          }),
         );
       }
       const addrs = nodes.map((n) => `127.0.0.1:${n.port}`);
@@ -58,7 +70,7 @@ export class PrivateRedisCluster {
           const info = await conn.cluster('INFO');
           if (info.includes('cluster_state:ok') && info.includes('cluster_slots_ok:16384')) break;
           if (Date.now() > deadline) throw new Error(`cluster node ${node.port} not healthy: ${info}`);
-          await new Promise((r) => setTimeout(r, 50));
+          await sleep(50);
         }
       } finally {
         conn.disconnect();
@@ -86,7 +98,7 @@ function isFree(port: number): Promise<boolean> {
 
 function run(cmd: string, args: string[]): Promise<void> {
   return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = reap(spawn(cmd, args, { stdio: ['ignore', 'ignore', 'pipe'] }));
     let stderr = '';
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     child.once('error', reject);

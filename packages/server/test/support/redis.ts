@@ -2,11 +2,13 @@
  * Redis for tests: the shared server at 127.0.0.1:6379 (LIGHTSTICK_TEST_REDIS_URL), a unique key prefix per test
  * with SCAN + DEL cleanup, and private redis-server processes on spare ports for outage tests (never the shared one).
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:net';
 import { Redis } from 'ioredis';
 import { createRedisClients, type RedisClients } from '../../src/broker/redis-clients.ts';
+import { reap } from './reaper.ts';
 
 export const TEST_REDIS_URL = process.env.LIGHTSTICK_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
@@ -86,10 +88,12 @@ export class PrivateRedis {
   async restart(): Promise<void> {
     if (this.child !== undefined) return;
     const args = ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'];
-    const child = spawn('redis-server', [...args, '--daemonize', 'no', ...this.extraArgs], {
-      stdio: 'ignore',
-      ...(this.cwd ? { cwd: this.cwd } : {}),
-    });
+    const child = reap(
+      spawn('redis-server', [...args, '--daemonize', 'no', ...this.extraArgs], {
+        stdio: 'ignore',
+        ...(this.cwd ? { cwd: this.cwd } : {}),
+      }),
+    );
     this.child = child;
     child.once('exit', () => {
       if (this.child === child) this.child = undefined;
@@ -108,7 +112,7 @@ export class PrivateRedis {
         return;
       } catch {
         if (Date.now() > deadline) throw new Error(`redis-server on ${this.port} did not start`);
-        await new Promise((r) => setTimeout(r, 50));
+        await sleep(50);
       } finally {
         probe.disconnect();
       }

@@ -27,6 +27,7 @@ export async function insertUser(
     ...user,
     nameKey: user.name,
     passwordHash: 'not-a-real-hash',
+    creator: false,
     createdAt: Date.now(),
   });
   return user;

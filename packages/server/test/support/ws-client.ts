@@ -2,6 +2,9 @@
 import WebSocket from 'ws';
 import type { ServerFrame } from '@lightstick/protocol';
 
+/** How long a test waits for a frame or a close that must come (not a timing assertion). */
+export const FRAME_DEADLINE_MS = 20_000;
+
 export class WsTestClient {
   readonly frames: ServerFrame[] = [];
   closed: { code: number; reason: string } | undefined;
@@ -46,8 +49,15 @@ export class WsTestClient {
     this.ws.send(typeof frame === 'string' ? frame : JSON.stringify(frame));
   }
 
-  /** The next frame (not yet taken by an earlier `next`) that matches, waiting up to `timeoutMs`. */
-  next<T extends ServerFrame = ServerFrame>(pred: (f: ServerFrame) => boolean, timeoutMs = 5000): Promise<T> {
+  /**
+   * The next frame (not yet taken by an earlier `next`) that matches, waiting up to `timeoutMs`: a deadline
+   * for a frame that must come, generous because a loaded machine (two test files, Redis and PostgreSQL on
+   * two cores) was seen to take over 5 s to answer a send across gateways.
+   */
+  next<T extends ServerFrame = ServerFrame>(
+    pred: (f: ServerFrame) => boolean,
+    timeoutMs = FRAME_DEADLINE_MS,
+  ): Promise<T> {
     for (let i = this.seen; i < this.frames.length; i++) {
       const f = this.frames[i] as ServerFrame;
       if (pred(f)) {
@@ -82,7 +92,7 @@ export class WsTestClient {
     return this.next<T>((f) => 'id' in f && f.id === frame.id);
   }
 
-  waitClose(timeoutMs = 5000): Promise<{ code: number; reason: string }> {
+  waitClose(timeoutMs = FRAME_DEADLINE_MS): Promise<{ code: number; reason: string }> {
     if (this.closed) return Promise.resolve(this.closed);
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`not closed in ${timeoutMs} ms`)), timeoutMs);

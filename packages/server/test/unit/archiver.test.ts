@@ -10,11 +10,11 @@ import { pino } from 'pino';
 import type { ChatMessage } from '@lightstick/protocol';
 import { AppError } from '../../src/errors.ts';
 import { createRedisClients } from '../../src/broker/redis-clients.ts';
-import { RedisRoomStream } from '../../src/history/redis-stream.ts';
 import { Archiver, type ArchiverDeps } from '../../src/chat/archiver.ts';
 import type { MessageDraft, MessagesRepo, Store } from '../../src/storage/repositories.ts';
-import { REDIS_URL, dropPrefix, uniquePrefix } from '../integration/archive-resources.ts';
+import { REDIS_URL, dropPrefix, uniquePrefix } from '../support/archive-resources.ts';
 import { clock, community, tempStore, testMetrics, user } from './chat-support.ts';
+import { roomStream } from '../support/redis-stream.ts';
 
 const appendOptions = { maxSize: 10_000, ttlMs: 3_600_000, maxBacklog: 100_000, dedupTtlMs: 60_000 };
 let n = 0;
@@ -64,7 +64,7 @@ describe('Archiver', () => {
   async function setup() {
     const prefix = uniquePrefix();
     const clients = await createRedisClients(REDIS_URL, { prefix });
-    const stream = new RedisRoomStream(clients, clock(), { backlogCacheMs: 0 });
+    const stream = roomStream(clients, clock(), { backlogCacheMs: 0 });
     const temp = await tempStore();
     cleanups.push(async () => {
       await clients.close();

@@ -4,12 +4,13 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { SignJWT, generateKeyPair, importJWK, type CryptoKey, type JWK } from 'jose';
+import { SignJWT, decodeProtectedHeader, generateKeyPair, importJWK, type CryptoKey, type JWK } from 'jose';
 import { openSqliteStore } from '../../src/storage/sqlite.ts';
 import type { Store } from '../../src/storage/repositories.ts';
 import type { Runtime } from '../../src/runtime.ts';
 import { AppError } from '../../src/errors.ts';
 import { TokenService } from '../../src/auth/tokens.ts';
+import { KeyVault } from '../../src/auth/key-vault.ts';
 
 const DAY = 86_400_000;
 const user = { id: 'u-1', name: '민지', displayName: 'Minji 🐰', admin: false };
@@ -190,3 +191,120 @@ describe('TokenService', () => {
     await rejectsWith(third.verify(old.token), 'token_expired');
   });
 });
+
+describe('signing keys at rest (issue 8)', () => {
+  let dir: string;
+  before(async () => {
+    dir = await mkdtemp(path.join(tmpdir(), 'ls-keys-'));
+  });
+  after(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+  const kek = () => randomBytes(32);
+
+  test('private keys are stored sealed; keys stored in clear before are sealed at start', async () => {
+    const store = await openSqliteStore(path.join(dir, `${randomUUID()}.db`));
+    try {
+      const rt = clock();
+      const opts = {
+        keys: store.signingKeys,
+        runtime: rt,
+        accessTtlSec: 900,
+        keyRotationDays: 30,
+        issuer: 'i',
+      };
+      // An older version stored its key in clear.
+      const old = new TokenService(opts);
+      await old.init();
+      const token = (await old.issue(user)).token;
+      const [clear] = await store.signingKeys.usable(0);
+      assert.match(clear!.privateJwk, /"d":/);
+
+      const k = kek();
+      const sealed = new TokenService({ ...opts, vault: new KeyVault(k) });
+      await sealed.init();
+      const [row] = await store.signingKeys.usable(0);
+      assert.match(row!.privateJwk, /^enc:v1:/);
+      assert.ok(!row!.privateJwk.includes('"d"'));
+      // The same key still signs and verifies.
+      assert.equal((await sealed.verify(token)).userId, user.id);
+      assert.equal((await sealed.verify((await sealed.issue(user)).token)).userId, user.id);
+      // A new key is sealed from the start.
+      await sealed.rotate();
+      for (const r of await store.signingKeys.usable(0)) assert.match(r.privateJwk, /^enc:v1:/);
+
+      // Without the KEK, the stored keys are useless: the start fails with a clear message.
+      await assert.rejects(
+        new TokenService({ ...opts, vault: new KeyVault(kek()) }).init(),
+        /not configured/,
+      );
+      // A KEK rotation: the old KEK opens, the new one re-seals at start.
+      const k2 = kek();
+      const rotated = new TokenService({ ...opts, vault: new KeyVault(k2, [k]) });
+      await rotated.init();
+      const onlyNew = new TokenService({ ...opts, vault: new KeyVault(k2) });
+      await onlyNew.init();
+      assert.equal((await onlyNew.verify((await onlyNew.issue(user)).token)).userId, user.id);
+    } finally {
+      await store.close();
+    }
+  });
+
+  test('a sealed key cannot be moved to another row', () => {
+    const v = new KeyVault(kek());
+    const sealed = v.seal('secret', 'kid-a');
+    assert.equal(v.open(sealed, 'kid-a'), 'secret');
+    assert.throws(() => v.open(sealed, 'kid-b'));
+  });
+
+  test('a key retired by another process stops verifying once the TTL has passed', async () => {
+    const store = await openSqliteStore(path.join(dir, `${randomUUID()}.db`));
+    try {
+      const rt = clock();
+      const opts = {
+        keys: store.signingKeys,
+        runtime: rt,
+        accessTtlSec: 60,
+        keyRotationDays: 30,
+        issuer: 'i',
+      };
+      const a = new TokenService(opts);
+      const b = new TokenService(opts);
+      await a.init();
+      await b.init();
+      const token = (await b.issue(user)).token;
+      await a.rotate(); // process A retires the key B signs with
+      rt.advance(59_000);
+      assert.equal((await b.verify(token)).userId, user.id);
+      // B reloads in the background at its next verify past the reload period, learning of the retirement.
+      rt.advance(30_000);
+      await b.verify((await a.issue(user)).token);
+      // A token with an unknown kid waits for the (single-flight) reload: after it, B knows of the retirement.
+      await rejectsWith(
+        b.verify(`${b64({ alg: 'EdDSA', kid: randomUUID() })}.${b64({})}.x`),
+        'token_invalid',
+      );
+      const fresh = await new SignJWT({ name: 'x', dn: 'x', adm: false })
+        .setProtectedHeader({ alg: 'EdDSA', kid: decodeProtectedHeader(token).kid!, typ: 'JWT' })
+        .setSubject(user.id)
+        .setIssuer('i')
+        .setAudience('lightstick')
+        .setIssuedAt(Math.floor(rt.now() / 1000))
+        .setExpirationTime(Math.floor(rt.now() / 1000) + 60)
+        .sign(await retiredPrivateKey(store, a));
+      await assert.rejects(
+        b.verify(fresh),
+        (e: unknown) => e instanceof AppError && e.code === 'token_invalid',
+      );
+    } finally {
+      await store.close();
+    }
+  });
+});
+
+/** The private key of the retired (older) signing key, read from the store (stored in clear: no vault). */
+async function retiredPrivateKey(store: Store, _a: TokenService): Promise<CryptoKey> {
+  const keys = await store.signingKeys.usable(0);
+  const retired = keys.find((k) => k.retiredAt !== null)!;
+  return (await importJWK(JSON.parse(retired.privateJwk) as JWK, 'EdDSA')) as CryptoKey;
+}

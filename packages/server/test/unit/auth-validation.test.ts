@@ -7,6 +7,8 @@ import {
   validatePassword,
   validateUsername,
 } from '../../src/auth/validation.ts';
+import { looksReserved, nameSkeleton } from '../../src/auth/look-alikes.ts';
+import { confusableMix } from '../../src/auth/mixed-scripts.ts';
 
 function failsOn(field: string, fn: () => unknown): void {
   assert.throws(fn, (e: unknown) => {
@@ -105,6 +107,124 @@ describe('display names', () => {
     failsOn('displayName', () => validateDisplayName('a\nb'));
     failsOn('displayName', () => validateDisplayName('evil\u202egnp.exe'));
     assert.equal(validateDisplayName('<b>x</b>'), '<b>x</b>');
+  });
+});
+
+describe('look-alike names (issue 8)', () => {
+  // Staff names, and what imitates them: Cyrillic, Greek and Cherokee letters, dotted capital I, digits for
+  // letters, rn for m, mathematical and full-width forms, accents, separators, the platform's own name.
+  const staffImitations = [
+    'аdmin', // Cyrillic а
+    'ADMİN', // capital I with dot above
+    'Admin',
+    'ADM1N',
+    'adm1n',
+    'Adrnin',
+    'ádmín',
+    '𝐚𝐝𝐦𝐢𝐧',
+    'ａｄｍｉｎ',
+    'ᎪDMIN', // Cherokee A
+    'Αdmin', // Greek Alpha
+    'M0derator',
+    'moderat0r',
+    'MODERATOR',
+    'ѕtaff', // Cyrillic ѕ
+    'Suppоrt', // Cyrillic о
+    'Sуstem', // Cyrillic у
+    'R00T',
+    'Lightstick_Official',
+    'lightstick.staff',
+    'LlGHTSTlCK',
+    '관리자',
+    '운영자',
+    'スタッフ',
+    '管理者',
+  ];
+
+  test("usernames that imitate staff names are refused, with the issue's examples", () => {
+    for (const name of staffImitations) {
+      failsOn('username', () => validateUsername(name));
+      assert.ok(looksReserved(name), name);
+    }
+  });
+
+  test('display names that imitate staff names are refused unless the account is a platform admin', () => {
+    for (const name of [
+      ...staffImitations,
+      'A d m i n',
+      '★Admin★',
+      'Lightstick Staff',
+      'Official Lightstick',
+      '운영 자',
+    ]) {
+      failsOn('displayName', () => validateDisplayName(name));
+    }
+    assert.equal(validateDisplayName('Admin', { allowReserved: true }), 'Admin');
+  });
+
+  test('names that merely contain a staff word stay allowed (equality, not containment)', () => {
+    for (const name of ['badminton', 'mina_mod', 'staffy', 'adminna', 'support_twice']) {
+      assert.equal(validateUsername(name), name);
+    }
+    for (const name of ['Badminton Queen', 'Mina (mod fan)', 'Lightstick lover']) {
+      assert.equal(validateDisplayName(name), name);
+    }
+  });
+
+  test('Latin mixed with Cyrillic or Greek, or with a script outside the common ones, is refused', () => {
+    for (const name of ['pаypal', 'mіna', 'Сhaeyoung', 'Μinji', 'jisоо', 'Ꭺmina', 'Маша_Masha', 'σтаy']) {
+      failsOn('username', () => validateUsername(name));
+      assert.ok(confusableMix(name), name);
+    }
+  });
+
+  test('ordinary Korean, Japanese and English names and the mixes fans write are accepted', () => {
+    for (const name of [
+      '민지_fan',
+      'yuna팬',
+      'アイリ2026',
+      '민지スキ',
+      '佐藤さくら',
+      'twice_トゥワイス',
+      '방탄소년단',
+      'Stray.Kids-8',
+      'stay🖤',
+      'IU',
+      'Łukasz',
+      'Маша', // Cyrillic alone
+      'Σοφία', // Greek alone
+      'ลิซ่า', // Thai alone
+      'lisa_ลิซ่า', // Latin with Thai
+      'क्षत्रिय',
+      'ᏣᎳᎩ', // Cherokee alone
+    ]) {
+      assert.equal(validateUsername(name), name.normalize('NFKC'), name);
+      assert.equal(validateDisplayName(name), name.normalize('NFC'), name);
+    }
+  });
+
+  test('the skeleton makes look-alikes one name and keeps different names apart', () => {
+    for (const [a, b] of [
+      ['mina', 'rnina'],
+      ['IU', 'lU'],
+      ['yuna0', 'yunaO'],
+      ['M0derator', 'moderator'],
+      ['cop', 'сор'], // all Cyrillic
+      ['アイリ', 'ア亻リ'],
+      ['ミーナ', 'ミ一ナ'],
+      ['ｍｉｎａ', 'MINA'.toLowerCase()],
+    ]) {
+      assert.equal(nameSkeleton(a!), nameSkeleton(b!), `${a} ~ ${b}`);
+    }
+    for (const [a, b] of [
+      ['José', 'Jose'],
+      ['がく', 'かく'],
+      ['민지', '민주'],
+      ['iu', 'lu'],
+      ['mina1', 'mina2'],
+    ]) {
+      assert.notEqual(nameSkeleton(a!), nameSkeleton(b!), `${a} vs ${b}`);
+    }
   });
 });
 

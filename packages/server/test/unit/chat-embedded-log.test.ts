@@ -4,8 +4,7 @@ import { randomUUID } from 'node:crypto';
 import type { ChatMessage } from '@lightstick/protocol';
 import { EmbeddedMessageLog, type EmbeddedMessageLogDeps } from '../../src/chat/embedded-log.ts';
 import { HistorySeeder } from '../../src/chat/history-seeder.ts';
-import { MemoryBroker } from '../../src/broker/memory.ts';
-import { MemoryHistoryStore } from '../../src/history/memory.ts';
+import { MemoryBroker, MemoryBus } from '../../src/broker/memory.ts';
 import type { MessageDraft, MessagesRepo } from '../../src/storage/repositories.ts';
 import type { Principal } from '../../src/auth/principal.ts';
 import {
@@ -57,13 +56,11 @@ describe('EmbeddedMessageLog', () => {
   let calls: number[];
   let broker: MemoryBroker;
   let delivered: ChatMessage[];
-  let history: MemoryHistoryStore;
   let metrics: ReturnType<typeof testMetrics>;
 
   const makeLog = (over: Partial<EmbeddedMessageLogDeps> = {}) =>
     new EmbeddedMessageLog({
       messages: recorded(ts.store.messages, calls),
-      history,
       broker,
       runtime: clock(),
       metrics,
@@ -71,6 +68,7 @@ describe('EmbeddedMessageLog', () => {
       groupCommitMs: 5,
       maxBacklog: 1000,
       historyOptions,
+      dedupTtlMs: 60_000,
       ...over,
     });
 
@@ -82,10 +80,14 @@ describe('EmbeddedMessageLog', () => {
     epoch = c.room.epoch;
     calls = [];
     delivered = [];
-    broker = new MemoryBroker();
-    await broker.start({ onPublication: (_c, p) => delivered.push(p.message), onControl: () => {} });
+    broker = new MemoryBroker({ bus: new MemoryBus(clock()) });
+    await broker.start({
+      onPublication: (_c, p) => {
+        if (p.kind === 'message') delivered.push(p.message);
+      },
+      onControl: () => {},
+    });
     await broker.subscribe([room]);
-    history = new MemoryHistoryStore(clock());
     metrics = testMetrics();
   });
   afterEach(async () => {
@@ -103,7 +105,7 @@ describe('EmbeddedMessageLog', () => {
       Array.from({ length: 20 }, (_, i) => i + 1),
     );
     assert.ok(results.every((r) => !r.duplicate && r.message.pos.epoch === epoch));
-    assert.deepEqual(await history.top(room), { epoch, offset: 20 });
+    assert.deepEqual((await broker.history(room, { limit: 0 })).top, { epoch, offset: 20 });
     await new Promise((r) => setImmediate(r));
     assert.deepEqual(
       delivered.map((m) => m.id),
@@ -135,7 +137,7 @@ describe('EmbeddedMessageLog', () => {
     assert.deepEqual(again.message.pos, first.message.pos);
     await new Promise((r) => setImmediate(r));
     assert.equal(delivered.length, 1);
-    assert.equal((await history.top(room)).offset, 1);
+    assert.equal((await broker.history(room, { limit: 0 })).top.offset, 1);
     await log.drain();
   });
 
@@ -171,22 +173,23 @@ describe('EmbeddedMessageLog', () => {
     for (let i = 0; i < 5; i++) await first.commit(draft(room, owner));
     await first.drain();
     // "Restart": empty hot history, the archive keeps everything.
-    history = new MemoryHistoryStore(clock());
-    const seeder = new HistorySeeder({ store: ts.store, history, historyOptions });
-    const second = makeLog({ seeder });
+    await broker.close();
+    broker = new MemoryBroker({ bus: new MemoryBus(clock()) });
+    const seeder = new HistorySeeder({ store: ts.store, history: broker, historyOptions });
+    const second = makeLog({ seeder, broker });
     const r = await second.commit(draft(room, owner));
     assert.deepEqual(r.message.pos, { epoch, offset: 6 });
-    const read = await history.read(room, { since: { epoch, offset: 2 }, limit: 100 });
+    const read = await broker.history(room, { since: { epoch, offset: 2 }, limit: 100 });
     assert.equal(read.recoverable, true);
     assert.deepEqual(read.recoverable && read.messages.map((m) => m.pos.offset), [3, 4, 5, 6]);
     await second.drain();
   });
   test('hot history out of step with the archive is re-seeded from it; the commit still succeeds', async () => {
     const log = makeLog();
-    await history.seed(room, epoch, [], 5); // claims offset 5 while the archive is empty
+    await broker.seed(room, epoch, [], 5); // claims offset 5 while the archive is empty
     const r = await log.commit(draft(room, owner));
     assert.deepEqual(r.message.pos, { epoch, offset: 1 });
-    assert.deepEqual(await history.top(room), { epoch, offset: 1 });
+    assert.deepEqual((await broker.history(room, { limit: 0 })).top, { epoch, offset: 1 });
     await new Promise((res) => setImmediate(res));
     assert.deepEqual(
       delivered.map((m) => m.id),

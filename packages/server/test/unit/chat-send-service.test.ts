@@ -4,9 +4,8 @@ import { Limits } from '@lightstick/protocol';
 import { AppError } from '../../src/errors.ts';
 import { SendService, type SendCheck, type SendContext } from '../../src/chat/send-service.ts';
 import { EmbeddedMessageLog } from '../../src/chat/embedded-log.ts';
-import { MemoryBroker } from '../../src/broker/memory.ts';
-import { MemoryHistoryStore } from '../../src/history/memory.ts';
-import { MemoryRateLimiter } from '../../src/ratelimit/memory.ts';
+import { MemoryBroker, MemoryBus } from '../../src/broker/memory.ts';
+import { loadConfig } from '../../src/config/load.ts';
 import type { Principal } from '../../src/auth/principal.ts';
 import type { RoomRecord } from '../../src/storage/repositories.ts';
 import {
@@ -22,12 +21,18 @@ import {
   type TempStore,
 } from './chat-support.ts';
 
+/** Fans 10 per 2 s, moderators 20, artists and owners unlimited, a room ceiling of 12 (above one fan's burst). */
+const sendRate = loadConfig({
+  LIGHTSTICK_SEND_RATE_FAN: '10/2s',
+  LIGHTSTICK_SEND_RATE_MODERATOR: '20/2s',
+  LIGHTSTICK_SEND_RATE_ROOM: '12/2s',
+}).sendRate;
+
 describe('SendService', () => {
   let ts: TempStore;
   let rt: Clock;
   let log: EmbeddedMessageLog;
   let broker: MemoryBroker;
-  let limiter: MemoryRateLimiter;
   let owner: Principal;
   let fan: Principal;
   let room: RoomRecord;
@@ -48,11 +53,9 @@ describe('SendService', () => {
   beforeEach(async () => {
     ts = await tempStore();
     rt = clock();
-    broker = new MemoryBroker();
-    const history = new MemoryHistoryStore(rt);
+    broker = new MemoryBroker({ bus: new MemoryBus(rt) });
     log = new EmbeddedMessageLog({
       messages: ts.store.messages,
-      history,
       broker,
       runtime: rt,
       metrics: testMetrics(),
@@ -60,8 +63,8 @@ describe('SendService', () => {
       groupCommitMs: 1,
       maxBacklog: 1000,
       historyOptions: { maxSize: 100, ttlMs: 60_000 },
+      dedupTtlMs: 60_000,
     });
-    limiter = new MemoryRateLimiter(rt);
     owner = await user(ts.store);
     fan = await user(ts.store);
     const c = await community(ts.store, owner);
@@ -69,12 +72,11 @@ describe('SendService', () => {
     communityId = c.communityId;
     await member(ts.store, communityId, fan, 'fan');
     checks = [];
-    svc = new SendService({ store: ts.store, rateLimiter: limiter, messageLog: log, runtime: rt, checks });
+    svc = new SendService({ store: ts.store, messageLog: log, runtime: rt, sendRate, checks });
   });
   afterEach(async () => {
     await log.drain();
     await broker.close();
-    await limiter.close();
     await ts.cleanup();
   });
 
@@ -154,19 +156,39 @@ describe('SendService', () => {
     assert.equal(adminMsg.message.priority, true);
   });
 
-  test('rate limit per user: burst, then rate_limited with retryAfterMs, then allowed again', async () => {
-    for (let i = 0; i < Limits.sendBurst; i++) await send(fan, `m${i}`);
+  test('rate limit per (user, room): burst, then rate_limited with retryAfterMs, then allowed again', async () => {
+    for (let i = 0; i < sendRate.fan!.burst; i++) await send(fan, `m${i}`);
     const err = await send(fan, 'one too many').catch((e: unknown) => e);
     assert.ok(err instanceof AppError);
     assert.equal(err.code, 'rate_limited');
     assert.ok(err.retryAfterMs !== undefined && err.retryAfterMs > 0);
     rt.advance(err.retryAfterMs);
     assert.equal((await send(fan, 'later')).duplicate, false);
+    // The bucket is per room: another room of the community is not affected.
+    const other = await addRoom(ts.store, communityId, 'public');
+    assert.equal((await send(fan, 'elsewhere', { room: other.id })).duplicate, false);
   });
 
-  test('priority roles get a much higher limit', async () => {
-    for (let i = 0; i < Limits.sendBurst * 3; i++) await send(owner, `m${i}`);
-    assert.equal(await ts.store.messages.count(room.id), Limits.sendBurst * 3);
+  test('rules by role: artists and owners unlimited, moderators a larger bucket, a ceiling per room for fans', async () => {
+    for (let i = 0; i < sendRate.fan!.burst * 3; i++) await send(owner, `m${i}`);
+    assert.equal(await ts.store.messages.count(room.id), sendRate.fan!.burst * 3);
+    const mod = await user(ts.store);
+    await member(ts.store, communityId, mod, 'moderator');
+    for (let i = 0; i < sendRate.fan!.burst + 1; i++) await send(mod, `mod${i}`);
+    // The room ceiling (here 12 per room) holds fans together, not one by one.
+    const fans = await Promise.all([1, 2].map(() => user(ts.store)));
+    for (const f of fans) await member(ts.store, communityId, f, 'fan');
+    let accepted = 0;
+    for (let i = 0; i < 8; i++) {
+      for (const f of [fan, ...fans]) {
+        const ok = await send(f, `f${i}`).then(
+          () => true,
+          () => false,
+        );
+        if (ok) accepted++;
+      }
+    }
+    assert.equal(accepted, sendRate.room!.burst);
   });
 
   test('a resent cid is not stored twice: same mid and pos, duplicate true', async () => {
@@ -178,7 +200,7 @@ describe('SendService', () => {
     assert.equal(await ts.store.messages.count(room.id), 1);
   });
 
-  test('moderation checks run in order after the guards and before the rate limit', async () => {
+  test('moderation checks run in order after the guards and before the send buckets', async () => {
     const seen: string[] = [];
     checks.push(
       { name: 'first', check: (i) => void seen.push(`first:${i.role}:${i.text}`) },
@@ -193,6 +215,6 @@ describe('SendService', () => {
     await assert.rejects(send(fan, 'badword'), { code: 'forbidden' });
     assert.deepEqual(seen, ['first:fan:badword', 'filter']);
     // Refused sends took no rate-limit tokens: the whole burst is still there.
-    for (let i = 0; i < Limits.sendBurst; i++) await send(fan, `ok${i}`);
+    for (let i = 0; i < sendRate.fan!.burst; i++) await send(fan, `ok${i}`);
   });
 });

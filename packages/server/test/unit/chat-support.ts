@@ -73,6 +73,8 @@ export async function community(store: Store, owner: Principal) {
       name: 'Community',
       description: '',
       createdBy: owner.userId,
+      fanMade: false,
+      official: false,
       createdAt: 0,
     },
     room,

@@ -1,7 +1,7 @@
 /**
  * deploy/Dockerfile and .dockerignore, read with a tiny instruction parser (Docker cannot run on the test
  * machine): multi-stage, a final stage without build tools running as a non-root user, the right entry point,
- * and a build stage that installs every workspace and keeps tsx.
+ * and a build stage that installs every workspace and compiles the server (no TypeScript loader at run time).
  */
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
+const ROOT = fileURLToPath(new URL('../../../..', import.meta.url));
 
 interface Instruction {
   op: string;
@@ -72,13 +72,13 @@ describe('deploy/Dockerfile', () => {
     );
   });
 
-  test('is multi-stage, both stages on Node 20 bookworm-slim', () => {
+  test('is multi-stage, both stages on the same supported Node LTS (20 or 22) bookworm-slim, pinned by minor', () => {
     assert.ok(all.length >= 2, `${all.length} FROM`);
     const arg = globals.find((i) => i.op === 'ARG' && i.args.startsWith('NODE_IMAGE='));
     const resolve = (image: string) => image.replace('${NODE_IMAGE}', arg?.args.split('=')[1] ?? '');
-    for (const stage of [build, final]) {
-      assert.equal(resolve((stage[0]?.args ?? '').split(/\s+/)[0] ?? ''), 'node:20-bookworm-slim');
-    }
+    const images = [build, final].map((stage) => resolve((stage[0]?.args ?? '').split(/\s+/)[0] ?? ''));
+    assert.match(images[0] ?? '', /^node:(20|22)\.\d+-bookworm-slim$/);
+    assert.equal(images[1], images[0]);
   });
 
   test('the build stage installs the build tools, every workspace, builds the web app and prunes dev deps', () => {
@@ -101,11 +101,20 @@ describe('deploy/Dockerfile', () => {
     }
   });
 
-  test('tsx survives `npm prune --omit=dev`: it is a runtime dependency of the server', () => {
+  test('the image runs the compiled server: dist is copied, no TypeScript sources, no tsx needed', () => {
+    const runs = build.filter((i) => i.op === 'RUN').map((i) => i.args);
+    assert.ok(runs.some((r) => r.includes('test -f packages/server/dist/server/main.js')));
+    assert.ok(runs.some((r) => /cp -a [^&]*packages\/server\/dist/.test(r)));
+    assert.ok(
+      !runs.some((r) => /packages\/\$p\/src|packages\/server\/src/.test(r)),
+      'no sources in the image',
+    );
     const server = JSON.parse(readFileSync(path.join(ROOT, 'packages/server/package.json'), 'utf8')) as {
       dependencies: Record<string, string>;
+      scripts: Record<string, string>;
     };
-    assert.ok(server.dependencies.tsx, 'tsx must be in @lightstick/server dependencies');
+    assert.equal(server.dependencies.tsx, undefined, 'tsx is for development only');
+    assert.equal(server.scripts.build, 'node build.mjs');
   });
 
   test('the final stage has no build tools, copies only from the build stage and runs as a non-root user', () => {

@@ -10,6 +10,8 @@ import type { Service } from 'kubernetes-models/v1/Service';
 import type { StatefulSet } from 'kubernetes-models/apps/v1/StatefulSet';
 import type { Ingress } from 'kubernetes-models/networking.k8s.io/v1/Ingress';
 import type { NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicy';
+import { ConfigError, loadConfig } from '../../src/config/load.ts';
+import { requireKeyEncryption } from '../../src/config/key-encryption.ts';
 import {
   K8S,
   MODELS,
@@ -33,6 +35,8 @@ import {
 
 const base = render(K8S);
 const external = render(path.join(K8S, 'external'));
+// Rendered here so the file check below sees them; deploy-monitoring.test.ts checks their content.
+render(path.join(K8S, 'monitoring'));
 
 describe('deploy/k8s manifests', () => {
   test('every YAML file under deploy/k8s is part of a kustomization, so none escapes these checks', () => {
@@ -198,6 +202,29 @@ describe('deploy/k8s manifests', () => {
         }
       });
 
+      test('every Lightstick server reads the key-encryption key from the Secret, whose placeholder the loader refuses', () => {
+        const servers = set.filter((o) =>
+          containersOf(o).some((c) => isLightstick(c) && c.args?.[0] === 'serve'),
+        );
+        assert.equal(servers.length, 3, 'api, gateway and media');
+        for (const d of servers) {
+          const c = containersOf(d).find(isLightstick) ?? assert.fail('no Lightstick container');
+          const ref = (name: string) => c.env?.find((e) => e.name === name)?.valueFrom?.secretKeyRef;
+          assert.ok(ref('LIGHTSTICK_DATABASE_URL'), `${d.metadata.name} runs on PostgreSQL`);
+          const kek = ref('LIGHTSTICK_KEY_ENCRYPTION_KEY') ?? assert.fail(`${d.metadata.name}: no KEK`);
+          const value =
+            secretValues(find(set, 'Secret', kek.name ?? '') as Doc)[kek.key] ?? assert.fail('no value');
+          // PostgreSQL mode without it does not start; with the placeholder it does not start either.
+          const withoutKek = loadConfig({ LIGHTSTICK_DATABASE_URL: 'postgres://x@postgres/lightstick' });
+          assert.throws(() => requireKeyEncryption(withoutKek), ConfigError);
+          assert.throws(
+            () => loadConfig({ LIGHTSTICK_KEY_ENCRYPTION_KEY: value }),
+            (e: unknown) => e instanceof ConfigError && /is a placeholder/.test(e.message),
+            `${d.metadata.name}: the shipped placeholder must be refused`,
+          );
+        }
+      });
+
       test('every pod runs non-root under the restricted Pod Security profile, with resources set', () => {
         for (const o of set.filter((x) => podTemplate(x))) {
           const pod = podTemplate(o)?.spec;
@@ -225,6 +252,55 @@ describe('deploy/k8s manifests', () => {
             assert.equal(sc.readOnlyRootFilesystem, true, `${where} read-only root`);
             const tmp = c.volumeMounts?.find((m) => m.mountPath === '/tmp');
             assert.ok(pod?.volumes?.find((v) => v.name === tmp?.name)?.emptyDir, `${where} /tmp emptyDir`);
+          }
+        }
+      });
+
+      test('/metrics is on the metrics port everywhere (config, containers, Services, annotations) and the Ingress never reaches it', () => {
+        const config = (find(set, 'ConfigMap', 'lightstick-config')?.data ?? {}) as Record<string, string>;
+        const listen = Number(config.PORT ?? 8080);
+        const metrics = loadConfig(config).metrics.port ?? assert.fail('LIGHTSTICK_METRICS_PORT not set');
+        assert.notEqual(metrics, listen);
+        // The container port a Service port leads to (named or numbered target).
+        const containerPortOf = (svc: Service, portName: string | undefined, portNumber?: number) => {
+          const sp = (svc.spec?.ports ?? []).find((p) => p.name === portName || p.port === portNumber);
+          const t = sp?.targetPort ?? sp?.port;
+          const pod = workloadsSelectedBy(set, svc.spec?.selector)[0] ?? assert.fail('no workload');
+          const ports = containersOf(pod).flatMap((c) => c.ports ?? []);
+          return typeof t === 'string' ? ports.find((cp) => cp.name === t)?.containerPort : t;
+        };
+        for (const d of set.filter((o) => o.kind === 'Deployment' && containersOf(o).some(isLightstick))) {
+          const c = containersOf(d).find(isLightstick) ?? assert.fail('no Lightstick container');
+          assert.equal(c.args?.[0], 'serve', d.metadata.name);
+          const port = (name: string) => c.ports?.find((p) => p.name === name)?.containerPort;
+          assert.equal(port('metrics'), metrics, `${d.metadata.name}: container port "metrics"`);
+          assert.equal(port('http'), listen, `${d.metadata.name}: container port "http"`);
+          const notes = podTemplate(d)?.metadata?.annotations ?? {};
+          assert.equal(notes['prometheus.io/scrape'], 'true', d.metadata.name);
+          assert.equal(
+            notes['prometheus.io/port'],
+            String(metrics),
+            `${d.metadata.name}: prometheus.io/port`,
+          );
+          assert.equal(notes['prometheus.io/path'], '/metrics', d.metadata.name);
+        }
+        const scraped = (set.filter((x) => x.kind === 'Service') as unknown as Service[]).filter(
+          (s) => s.metadata?.labels?.['lightstick.io/metrics'] === 'true',
+        );
+        assert.equal(scraped.length, 3, 'api, gateway and media Services are scraped');
+        for (const svc of scraped) {
+          assert.equal(
+            containerPortOf(svc, 'metrics'),
+            metrics,
+            `Service/${svc.metadata?.name} port "metrics"`,
+          );
+        }
+        for (const ing of set.filter((x) => x.kind === 'Ingress') as unknown as Ingress[]) {
+          for (const p of (ing.spec?.rules ?? []).flatMap((r) => r.http?.paths ?? [])) {
+            const b = p.backend.service;
+            const svc = find(set, 'Service', b?.name ?? '') as unknown as Service;
+            const target = containerPortOf(svc, b?.port?.name, b?.port?.number);
+            assert.equal(target, listen, `Ingress path ${p.path} reaches port ${target}, not the public one`);
           }
         }
       });

@@ -2,6 +2,8 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { decodeFrame } from '../../src/gateway/decode.ts';
 
+// The decoder compiles the protocol's schemas (packages/protocol/src/*-frames.ts) with Ajv.
+
 const decode = (v: unknown) => decodeFrame(Buffer.from(typeof v === 'string' ? v : JSON.stringify(v)), false);
 
 describe('decodeFrame', () => {
@@ -92,5 +94,39 @@ describe('decodeFrame', () => {
     }
     const opType = decode({ op: 3, id: 2 });
     assert.equal(!opType.ok && opType.code, 'validation_failed');
+    assert.equal(!opType.ok && opType.id, 2);
+  });
+
+  test('a validation_failed message names the field', () => {
+    const cases: [unknown, RegExp][] = [
+      [{ op: 3 }, /^op /],
+      [{ op: 'ping', id: -1 }, /^id /],
+      [{ op: 'join', room: 'r' }, /^id is required$/],
+      [{ op: 'join', id: 1, room: 7 }, /^room /],
+      [{ op: 'join', id: 1, room: 'r', since: { epoch: 'e', offset: -1 } }, /^since\.offset /],
+      [{ op: 'join', id: 1, room: 'r', since: { offset: 1 } }, /^since\.epoch is required$/],
+      [{ op: 'auth', token: 5 }, /^token /],
+      [{ op: 'send', id: 1, room: 'r', cid: 'c' }, /^text is required$/],
+    ];
+    for (const [frame, message] of cases) {
+      const r = decode(frame);
+      assert.equal(!r.ok && r.code, 'validation_failed', JSON.stringify(frame));
+      assert.match(!r.ok ? r.message : '', message, JSON.stringify(frame));
+    }
+  });
+
+  test('op names of Object.prototype are unknown ops; __proto__ keys do not travel', () => {
+    for (const op of ['constructor', '__proto__', 'toString', 'hasOwnProperty']) {
+      const r = decode({ op, id: 3 });
+      assert.deepEqual(!r.ok && [r.code, r.id], ['unknown_op', 3], op);
+    }
+    const r = decode(
+      '{"op":"join","id":1,"room":"r","__proto__":{"admin":true},"since":{"epoch":"e","offset":1,"__proto__":{"x":1}}}',
+    );
+    assert.deepEqual(r, {
+      ok: true,
+      frame: { op: 'join', id: 1, room: 'r', since: { epoch: 'e', offset: 1 } },
+    });
+    assert.ok(r.ok && !Object.hasOwn(r.frame, '__proto__'));
   });
 });

@@ -5,7 +5,7 @@ import { Hub } from '../../src/gateway/hub.ts';
 import type { Connection, PreparedFrame } from '../../src/gateway/connection.ts';
 import type { Subscriber } from '../../src/gateway/outbox.ts';
 import { MemoryBroker } from '../../src/broker/memory.ts';
-import type { Broker, Publication } from '../../src/broker/broker.ts';
+import type { Publication } from '../../src/broker/broker.ts';
 import { silentLogger, testMetrics } from './chat-support.ts';
 
 class Sink implements Connection, Subscriber {
@@ -43,7 +43,7 @@ const msg = (room: string, offset: number): ChatMessage => ({
 });
 
 /** A real memory broker whose subscribe/unsubscribe calls are recorded. */
-function recordingBroker(calls: string[]): Broker {
+function recordingBroker(calls: string[]): MemoryBroker {
   const b = new MemoryBroker();
   return new Proxy(b, {
     get(target, key) {
@@ -80,6 +80,7 @@ async function setup() {
 }
 
 const tick = () => new Promise((r) => setImmediate(r));
+const at = { history: { maxSize: 100, ttlMs: 60_000 }, dedupTtlMs: 60_000 };
 
 describe('Hub', () => {
   test('subscribes the broker on the first local member and unsubscribes on the last', async () => {
@@ -107,7 +108,7 @@ describe('Hub', () => {
     await hub.add('room', a);
     await hub.add('room', b);
     await hub.add('other', other);
-    for (let i = 1; i <= 5; i++) await broker.publish('room', { kind: 'message', message: msg('room', i) });
+    for (let i = 1; i <= 5; i++) await broker.publishAt(msg('room', i), at);
     await tick();
     assert.equal(a.written.length, 1);
     assert.equal(a.written[0], b.written[0]);
@@ -128,7 +129,7 @@ describe('Hub', () => {
     await hub.add('room', a);
     await hub.add('room', b);
     await hub.remove('room', a);
-    await broker.publish('room', { kind: 'message', message: msg('room', 1) });
+    await broker.publishAt(msg('room', 1), at);
     await tick();
     assert.equal(a.written.length, 0);
     assert.equal(b.written.length, 1);

@@ -7,14 +7,15 @@ import { afterEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { AppError } from '../../src/errors.ts';
 import { createRedisClients, type RedisClients } from '../../src/broker/redis-clients.ts';
-import { RedisRoomStream } from '../../src/history/redis-stream.ts';
 import { StreamMessageLog } from '../../src/chat/stream-log.ts';
 import type { MessageDraft } from '../../src/storage/repositories.ts';
 import { startTcpProxy, type TcpProxy } from '../support/tcp-proxy.ts';
-import { REDIS_URL, dropPrefix, uniquePrefix } from '../integration/archive-resources.ts';
+import { REDIS_URL, dropPrefix, uniquePrefix } from '../support/archive-resources.ts';
 import { clock, silentLogger, testMetrics } from './chat-support.ts';
+import { RedisBroker } from '../../src/broker/redis.ts';
+import { RedisRoomStream } from '../../src/history/redis-stream.ts';
 
-const options = { maxSize: 100, ttlMs: 3_600_000, maxBacklog: 3, dedupTtlMs: 60_000 };
+const options = { history: { maxSize: 100, ttlMs: 3_600_000 }, maxBacklog: 3, dedupTtlMs: 60_000 };
 let n = 0;
 const draft = (room: string, cid = `c${++n}`): MessageDraft => ({
   id: `m-${process.pid}-${++n}`,
@@ -42,8 +43,11 @@ describe('StreamMessageLog', () => {
       commandTimeoutMs: 1000,
     });
     const metrics = testMetrics();
-    const stream = new RedisRoomStream(clients, clock(), { backlogCacheMs: 0 });
+    const runtime = clock();
+    const stream = new RedisRoomStream(clients, runtime, { backlogCacheMs: 0 });
+    const broker = new RedisBroker(clients, { nodeId: 'n1', runtime, pendingFlushMs: 1 });
     const log = new StreamMessageLog({
+      broker,
       stream,
       metrics,
       logger: silentLogger(),
@@ -55,7 +59,7 @@ describe('StreamMessageLog', () => {
       await clients.close();
       await dropPrefix(prefix);
     });
-    return { log, stream, metrics };
+    return { log, stream, metrics, broker };
   }
 
   test('acknowledges from the stream with consecutive positions; a resend gets the original', async () => {
@@ -76,11 +80,12 @@ describe('StreamMessageLog', () => {
   });
 
   test('refuses with unavailable once the room holds maxBacklog unarchived messages', async () => {
-    const { log } = await setup();
+    const { log, broker } = await setup();
     for (let i = 0; i < options.maxBacklog; i++) await log.commit(draft('room-b'));
     await assert.rejects(log.commit(draft('room-b')), unavailable);
-    // Other rooms have their own bound; the backlog counts every room.
+    // Other rooms have their own bound; the backlog counts every room (once the pending marks are written).
     await log.commit(draft('room-c'));
+    await broker.flushPendingMarks();
     assert.equal(await log.refreshBacklog(), options.maxBacklog + 1);
     assert.equal(log.backlog(), options.maxBacklog + 1);
   });
@@ -100,8 +105,9 @@ describe('StreamMessageLog', () => {
   test('a lost Redis connection refuses the send with unavailable and keeps the last backlog', async () => {
     const proxy = await startTcpProxy({ host: '127.0.0.1', port: Number(new URL(REDIS_URL).port || 6379) });
     cleanups.push(() => proxy.close());
-    const { log } = await setup(proxy);
+    const { log, broker } = await setup(proxy);
     await log.commit(draft('room-e'));
+    await broker.flushPendingMarks();
     assert.equal(await log.refreshBacklog(), 1);
     proxy.cut();
     await assert.rejects(log.commit(draft('room-e')), unavailable);

@@ -1,25 +1,24 @@
 /** Accounts: register, login, refresh, logout, me. Public except /api/me. */
 import type { FastifyInstance } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
+import {
+  AuthResponse,
+  ChangePasswordBody,
+  LoginBody,
+  RefreshBody,
+  RegisterBody,
+  SessionsEnded,
+  UserView,
+} from '@lightstick/protocol';
 import type { AuthService } from '../../auth/auth-service.ts';
 import { principalOf } from '../auth-plugin.ts';
-import { authResponse, bearer, commonErrors, errorBody, userView } from '../schemas.ts';
+import { bearer, commonErrors, publicErrors } from '../schemas.ts';
+import { clearRefreshCookie, refreshTokenOf, withRefreshCookie } from '../refresh-cookie.ts';
 
-const publicErrors = {
-  400: errorBody,
-  401: errorBody,
-  409: errorBody,
-  429: errorBody,
-  500: errorBody,
-  503: errorBody,
-};
-const refreshBody = {
-  type: 'object',
-  required: ['refreshToken'],
-  properties: { refreshToken: { type: 'string', minLength: 1, maxLength: 256 } },
-} as const;
-
-export function authRoutes(app: FastifyInstance, auth: AuthService): void {
-  app.post<{ Body: { username: string; password: string; displayName?: string } }>(
+export function authRoutes(fastify: FastifyInstance, auth: AuthService): void {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
+  app.post(
     '/api/auth/register',
     {
       config: { auth: false },
@@ -28,22 +27,17 @@ export function authRoutes(app: FastifyInstance, auth: AuthService): void {
         summary: 'Create an account and sign in',
         description:
           'Rate-limited per address. Username: 2-24 characters (letters of any script, digits, emoji, _ . -).',
-        body: {
-          type: 'object',
-          required: ['username', 'password'],
-          properties: {
-            username: { type: 'string', maxLength: 256 },
-            password: { type: 'string', maxLength: 1024 },
-            displayName: { type: 'string', maxLength: 512 },
-          },
-        },
-        response: { 201: authResponse, ...publicErrors },
+        body: RegisterBody,
+        response: { 201: AuthResponse, ...publicErrors },
       },
     },
-    async (request, reply) => reply.code(201).send(await auth.register(request.body, request.ip)),
+    async (request, reply) => {
+      const answer = await auth.register(request.body, request.ip);
+      return reply.code(201).send(withRefreshCookie(request, reply, answer, auth.refreshTtlSec));
+    },
   );
 
-  app.post<{ Body: { username: string; password: string } }>(
+  app.post(
     '/api/auth/login',
     {
       config: { auth: false },
@@ -52,21 +46,17 @@ export function authRoutes(app: FastifyInstance, auth: AuthService): void {
         summary: 'Sign in with username and password',
         description:
           'Rate-limited per account and per address; a wrong password and an unknown user answer alike.',
-        body: {
-          type: 'object',
-          required: ['username', 'password'],
-          properties: {
-            username: { type: 'string', maxLength: 256 },
-            password: { type: 'string', maxLength: 1024 },
-          },
-        },
-        response: { 200: authResponse, ...publicErrors },
+        body: LoginBody,
+        response: { 200: AuthResponse, ...publicErrors },
       },
     },
-    async (request) => auth.login(request.body, request.ip),
+    async (request, reply) => {
+      const answer = await auth.login(request.body, request.ip);
+      return withRefreshCookie(request, reply, answer, auth.refreshTtlSec);
+    },
   );
 
-  app.post<{ Body: { refreshToken: string } }>(
+  app.post(
     '/api/auth/refresh',
     {
       config: { auth: false },
@@ -74,28 +64,68 @@ export function authRoutes(app: FastifyInstance, auth: AuthService): void {
         tags: ['auth'],
         summary: 'Trade a refresh token for a new token pair',
         description: 'Each refresh token works once; using one twice revokes every token of that sign-in.',
-        body: refreshBody,
-        response: { 200: authResponse, ...publicErrors },
+        body: RefreshBody,
+        response: { 200: AuthResponse, ...publicErrors },
       },
     },
-    async (request) => auth.refresh(request.body.refreshToken),
+    async (request, reply) => {
+      const answer = await auth.refresh(refreshTokenOf(request, request.body));
+      return withRefreshCookie(request, reply, answer, auth.refreshTtlSec);
+    },
   );
 
-  app.post<{ Body: { refreshToken: string } }>(
+  app.post(
     '/api/auth/logout',
     {
       config: { auth: false },
       schema: {
         tags: ['auth'],
-        summary: 'Revoke the sign-in behind a refresh token',
-        description: 'Idempotent: an unknown or already revoked token also answers 204.',
-        body: refreshBody,
-        response: { 204: { type: 'null', description: 'Signed out' }, ...publicErrors },
+        summary: 'End the sign-in behind a refresh token',
+        description:
+          'Its refresh tokens and access tokens stop working and its WebSocket connections close (4003) on ' +
+          'every gateway at once. Idempotent: an unknown or already revoked token also answers 204.',
+        body: RefreshBody,
+        response: { 204: Type.Null({ description: 'Signed out' }), ...publicErrors },
       },
     },
     async (request, reply) => {
-      await auth.logout(request.body.refreshToken);
-      return reply.code(204).send();
+      await auth.logout(refreshTokenOf(request, request.body));
+      clearRefreshCookie(reply);
+      return reply.code(204).send(null);
+    },
+  );
+
+  app.post(
+    '/api/auth/logout-all',
+    {
+      schema: {
+        tags: ['auth'],
+        summary: 'End every sign-in of the caller, this one included',
+        description: 'Every refresh and access token of the account stops working; its sockets close (4003).',
+        security: bearer,
+        response: { 200: SessionsEnded, ...commonErrors },
+      },
+    },
+    async (request) => ({ ended: await auth.logoutAll(principalOf(request)) }),
+  );
+
+  app.put(
+    '/api/me/password',
+    {
+      schema: {
+        tags: ['auth'],
+        summary: 'Change the password',
+        description:
+          'Needs the current password (`invalid_credentials` when wrong; 5 tries per 15 minutes per account). ' +
+          'Every other sign-in of the account ends; this one stays.',
+        security: bearer,
+        body: ChangePasswordBody,
+        response: { 204: Type.Null({ description: 'Changed' }), ...commonErrors },
+      },
+    },
+    async (request, reply) => {
+      await auth.changePassword(principalOf(request), request.body, request.ip);
+      return reply.code(204).send(null);
     },
   );
 
@@ -106,7 +136,7 @@ export function authRoutes(app: FastifyInstance, auth: AuthService): void {
         tags: ['auth'],
         summary: 'The signed-in user',
         security: bearer,
-        response: { 200: userView, ...commonErrors },
+        response: { 200: UserView, ...commonErrors },
       },
     },
     async (request) => auth.me(principalOf(request)),

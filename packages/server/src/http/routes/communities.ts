@@ -1,149 +1,124 @@
 /** Communities, memberships and a community's rooms. Any signed-in user may create a community. */
 import type { FastifyInstance } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import {
+  CommunityList,
+  CommunityView,
+  CreateCommunityBody,
+  CreateRoomBody,
+  IdParams,
+  MemberList,
+  MemberParams,
+  MemberView,
+  PageLimits,
+  MembersQuery,
+  PageQuery,
+  RoomList,
+  RoomView,
+  SetRoleBody,
+} from '@lightstick/protocol';
 import type { CommunityService } from '../../chat/communities.ts';
 import { principalOf } from '../auth-plugin.ts';
-import {
-  bearer,
-  commonErrors,
-  communityView,
-  idParams,
-  memberView,
-  pageQuery,
-  roomView,
-} from '../schemas.ts';
+import { bearer, commonErrors } from '../schemas.ts';
 
-type Id = { Params: { id: string } };
-type Page = { Querystring: { limit: number; after?: string } };
+/** Ajv has filled in the default limit; the type cannot know that. */
+const page = <Q extends PageQuery>(q: Q) => ({ ...q, limit: q.limit ?? PageLimits.listDefault });
 
-const nextCursor = {
-  anyOf: [{ type: 'string' }, { type: 'null' }],
-  description: 'Pass as `after` for the next page',
-};
-
-export function communityRoutes(app: FastifyInstance, communities: CommunityService): void {
+export function communityRoutes(fastify: FastifyInstance, communities: CommunityService): void {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   const base = { tags: ['communities'], security: bearer };
 
-  app.get<Page>(
+  app.get(
     '/api/communities',
     {
       schema: {
         ...base,
         summary: 'List communities with the caller’s role in each',
-        querystring: pageQuery,
-        response: {
-          200: {
-            type: 'object',
-            required: ['communities', 'next'],
-            properties: { communities: { type: 'array', items: communityView }, next: nextCursor },
-          },
-          ...commonErrors,
-        },
+        querystring: PageQuery,
+        response: { 200: CommunityList, ...commonErrors },
       },
     },
     async (request) => {
-      const page = await communities.list(principalOf(request), request.query);
-      return { communities: page.items, next: page.next };
+      const found = await communities.list(principalOf(request), page(request.query));
+      return { communities: found.items, next: found.next };
     },
   );
 
-  app.post<{ Body: { slug: string; name: string; description?: string } }>(
+  app.post(
     '/api/communities',
     {
       schema: {
         ...base,
         summary: 'Create a community (the caller becomes its owner) with its always-on community room',
-        body: {
-          type: 'object',
-          required: ['slug', 'name'],
-          properties: {
-            slug: { type: 'string', maxLength: 64, description: '2-40 of a-z, 0-9 and -' },
-            name: { type: 'string', maxLength: 1024, description: '1-60 characters, any script' },
-            description: { type: 'string', maxLength: 8192, description: 'At most 500 characters' },
-          },
-        },
-        response: { 201: communityView, ...commonErrors },
+        body: CreateCommunityBody,
+        response: { 201: CommunityView, ...commonErrors },
       },
     },
     async (request, reply) =>
       reply.code(201).send(await communities.create(principalOf(request), request.body)),
   );
 
-  app.get<Id>(
+  app.get(
     '/api/communities/:id',
     {
       schema: {
         ...base,
         summary: 'One community',
-        params: idParams,
-        response: { 200: communityView, ...commonErrors },
+        params: IdParams,
+        response: { 200: CommunityView, ...commonErrors },
       },
     },
     async (request) => communities.get(principalOf(request), request.params.id),
   );
 
-  app.post<Id>(
+  app.post(
     '/api/communities/:id/join',
     {
       schema: {
         ...base,
         summary: 'Join as a fan (joining again keeps the current role)',
-        params: idParams,
-        response: { 200: communityView, ...commonErrors },
+        params: IdParams,
+        response: { 200: CommunityView, ...commonErrors },
       },
     },
     async (request) => communities.join(principalOf(request), request.params.id),
   );
 
-  app.post<Id>(
+  app.post(
     '/api/communities/:id/leave',
     {
       schema: {
         ...base,
         summary: 'Leave the community (the owner cannot)',
-        params: idParams,
-        response: { 200: communityView, ...commonErrors },
+        params: IdParams,
+        response: { 200: CommunityView, ...commonErrors },
       },
     },
     async (request) => communities.leave(principalOf(request), request.params.id),
   );
 
-  app.get<Id>(
+  app.get(
     '/api/communities/:id/rooms',
     {
       schema: {
         ...base,
         summary: 'Rooms of a community, the community room first',
-        params: idParams,
-        response: {
-          200: {
-            type: 'object',
-            required: ['rooms'],
-            properties: { rooms: { type: 'array', items: roomView } },
-          },
-          ...commonErrors,
-        },
+        params: IdParams,
+        response: { 200: RoomList, ...commonErrors },
       },
     },
     async (request) => ({ rooms: await communities.listRooms(principalOf(request), request.params.id) }),
   );
 
-  app.post<Id & { Body: { name: string; kind?: string; access?: string } }>(
+  app.post(
     '/api/communities/:id/rooms',
     {
       schema: {
         ...base,
         summary: 'Create a room (moderators, artists, owners, admins)',
-        params: idParams,
-        body: {
-          type: 'object',
-          required: ['name'],
-          properties: {
-            name: { type: 'string', maxLength: 1024, description: '1-60 characters' },
-            kind: { type: 'string', enum: ['live', 'community'], default: 'live' },
-            access: { type: 'string', enum: ['public', 'members'], default: 'public' },
-          },
-        },
-        response: { 201: roomView, ...commonErrors },
+        params: IdParams,
+        body: CreateRoomBody,
+        response: { 201: RoomView, ...commonErrors },
       },
     },
     async (request, reply) =>
@@ -152,48 +127,37 @@ export function communityRoutes(app: FastifyInstance, communities: CommunityServ
         .send(await communities.createRoom(principalOf(request), request.params.id, request.body)),
   );
 
-  app.get<Id & Page>(
+  app.get(
     '/api/communities/:id/members',
     {
       schema: {
         ...base,
-        summary: 'Members and their roles (moderators and up)',
-        params: idParams,
-        querystring: pageQuery,
-        response: {
-          200: {
-            type: 'object',
-            required: ['members', 'next'],
-            properties: { members: { type: 'array', items: memberView }, next: nextCursor },
-          },
-          ...commonErrors,
-        },
+        summary: 'Members and their roles (moderators and up), all or by username prefix (`q`)',
+        params: IdParams,
+        querystring: MembersQuery,
+        response: { 200: MemberList, ...commonErrors },
       },
     },
     async (request) => {
-      const page = await communities.listMembers(principalOf(request), request.params.id, request.query);
-      return { members: page.items, next: page.next };
+      const found = await communities.listMembers(
+        principalOf(request),
+        request.params.id,
+        page(request.query),
+      );
+      return { members: found.items, next: found.next };
     },
   );
 
-  app.put<{ Params: { id: string; userId: string }; Body: { role: string } }>(
+  app.put(
     '/api/communities/:id/members/:userId',
     {
       schema: {
         ...base,
         summary: 'Set a member’s role (owner or admin; only an admin makes or unmakes an owner)',
         description: '`member` is the paid membership that members-only rooms require.',
-        params: {
-          type: 'object',
-          required: ['id', 'userId'],
-          properties: { id: idParams.properties.id, userId: idParams.properties.id },
-        },
-        body: {
-          type: 'object',
-          required: ['role'],
-          properties: { role: { type: 'string', enum: ['owner', 'artist', 'moderator', 'member', 'fan'] } },
-        },
-        response: { 200: memberView, ...commonErrors },
+        params: MemberParams,
+        body: SetRoleBody,
+        response: { 200: MemberView, ...commonErrors },
       },
     },
     async (request) =>

@@ -1,15 +1,24 @@
-/** Liveness, readiness and Prometheus metrics. Public: keep them off the public internet at the proxy. */
+/**
+ * Liveness, readiness and Prometheus metrics on the public port. With a metrics port configured
+ * (LIGHTSTICK_METRICS_PORT, http/metrics-listener.ts) `/metrics` answers here as a route that does not exist,
+ * 404 `not_found`: registered rather than left out, so the web app's fallback never answers it with the page.
+ */
 import type { FastifyInstance } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Registry } from 'prom-client';
-import { errorBody } from '../schemas.ts';
+import { Health, HttpError, MetricsText, Readiness } from '@lightstick/protocol';
+import { AppError } from '../../errors.ts';
 
 export function healthRoutes(
-  app: FastifyInstance,
+  fastify: FastifyInstance,
   deps: {
     registry: Registry;
     readiness: () => Promise<{ ready: boolean; checks: Record<string, boolean> }>;
+    /** `/metrics` is served on a port of its own: here it is not found. */
+    metricsElsewhere?: boolean;
   },
 ): void {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   const base = { tags: ['operations'] };
 
   app.get(
@@ -19,26 +28,12 @@ export function healthRoutes(
       schema: {
         ...base,
         summary: 'Liveness: 200 while the process runs',
-        response: {
-          200: {
-            type: 'object',
-            required: ['status'],
-            properties: { status: { type: 'string', enum: ['ok'] } },
-          },
-        },
+        response: { 200: Health },
       },
     },
-    async () => ({ status: 'ok' }),
+    async () => ({ status: 'ok' as const }),
   );
 
-  const readyBody = {
-    type: 'object',
-    required: ['ready', 'checks'],
-    properties: {
-      ready: { type: 'boolean' },
-      checks: { type: 'object', additionalProperties: { type: 'boolean' } },
-    },
-  } as const;
   app.get(
     '/readyz',
     {
@@ -46,7 +41,7 @@ export function healthRoutes(
       schema: {
         ...base,
         summary: 'Readiness: 200 when the store, broker and archive can take traffic, else 503',
-        response: { 200: readyBody, 503: readyBody, 500: errorBody },
+        response: { 200: Readiness, 503: Readiness, 500: HttpError },
       },
     },
     async (_request, reply) => {
@@ -54,6 +49,14 @@ export function healthRoutes(
       return reply.code(r.ready ? 200 : 503).send(r);
     },
   );
+
+  if (deps.metricsElsewhere) {
+    app.get('/metrics', { config: { auth: false }, schema: { hide: true } }, async (request) => {
+      // The same answer as any unknown route: the public port does not tell that metrics exist elsewhere.
+      throw new AppError('not_found', `No route for ${request.method} /metrics`);
+    });
+    return;
+  }
 
   app.get(
     '/metrics',
@@ -63,7 +66,7 @@ export function healthRoutes(
         ...base,
         summary: 'Prometheus metrics (text exposition format)',
         produces: ['text/plain'],
-        response: { 200: { type: 'string', description: 'Prometheus text format' } },
+        response: { 200: MetricsText },
       },
     },
     async (_request, reply) => {

@@ -1,27 +1,30 @@
 /** One room and its archive, paged by `seq` (cursors come from the previous page). */
 import type { FastifyInstance } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { IdParams, MessagePage, MessagePageQuery, RoomView } from '@lightstick/protocol';
 import type { CommunityService } from '../../chat/communities.ts';
 import { PAGE_LIMIT } from '../../chat/community-messages.ts';
 import { principalOf } from '../auth-plugin.ts';
-import { bearer, commonErrors, idParams, messagePage, roomView } from '../schemas.ts';
+import { bearer, commonErrors } from '../schemas.ts';
 
-export function roomRoutes(app: FastifyInstance, communities: CommunityService): void {
+export function roomRoutes(fastify: FastifyInstance, communities: CommunityService): void {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   const base = { tags: ['rooms'], security: bearer };
 
-  app.get<{ Params: { id: string } }>(
+  app.get(
     '/api/rooms/:id',
     {
       schema: {
         ...base,
         summary: 'One room',
-        params: idParams,
-        response: { 200: roomView, ...commonErrors },
+        params: IdParams,
+        response: { 200: RoomView, ...commonErrors },
       },
     },
     async (request) => communities.getRoom(principalOf(request), request.params.id),
   );
 
-  app.get<{ Params: { id: string }; Querystring: { before?: number; after?: number; limit: number } }>(
+  app.get(
     '/api/rooms/:id/messages',
     {
       schema: {
@@ -30,20 +33,14 @@ export function roomRoutes(app: FastifyInstance, communities: CommunityService):
         description:
           'Without cursors: the newest page. `before`: the page older than that seq (a `prevCursor`); ' +
           '`after`: the page newer than that seq (a `nextCursor`). Needs the right to join the room.',
-        params: idParams,
-        querystring: {
-          type: 'object',
-          properties: {
-            before: { type: 'integer', minimum: 0 },
-            after: { type: 'integer', minimum: 0 },
-            limit: { type: 'integer', minimum: 1, maximum: PAGE_LIMIT.max, default: PAGE_LIMIT.default },
-          },
-        },
-        response: { 200: messagePage, ...commonErrors },
+        params: IdParams,
+        querystring: MessagePageQuery,
+        response: { 200: MessagePage, ...commonErrors },
       },
     },
     async (request) => {
-      const { before, after, limit } = request.query;
+      // Ajv has filled in the default limit; the type cannot know that.
+      const { before, after, limit = PAGE_LIMIT.default } = request.query;
       return communities.messages(principalOf(request), request.params.id, {
         limit,
         ...(before !== undefined ? { before } : {}),

@@ -7,10 +7,22 @@ import { AppError } from '../../errors.ts';
 import { toAppError } from '../db-errors.ts';
 import type { SqlDialect } from '../schema.ts';
 import { init } from './0001-init.ts';
+import { lives } from './0003-lives.ts';
+import { moderation } from './0004-moderation.ts';
+import { replies } from './0005-replies.ts';
+import { security } from './0006-security.ts';
+import { nameSkeletons } from './0007-name-skeletons.ts';
+import { streamKeyHashes } from './0008-stream-key-hashes.ts';
 
 export function migrations(dialect: SqlDialect): Record<string, Migration> {
   return {
     '0001-init': init(dialect),
+    '0003-lives': lives(dialect),
+    '0004-moderation': moderation(dialect),
+    '0005-replies': replies(dialect),
+    '0006-security': security(dialect),
+    '0007-name-skeletons': nameSkeletons(dialect),
+    '0008-stream-key-hashes': streamKeyHashes(),
   };
 }
 
@@ -41,12 +53,23 @@ export async function migrateToLatest(db: Kysely<any>, dialect: SqlDialect): Pro
     throw failure('', e);
   }
   const migrator = new Migrator({ db, provider: new InCodeProvider(dialect), migrationTableSchema });
-  const { error, results } = await migrator.migrateToLatest();
+  let { error, results } = await migrator.migrateToLatest();
+  // Kysely's introspection lists the tables of every schema before it migrates ours: another schema dropped
+  // meanwhile (another tenant, a test cleaning up) fails it with invalid_schema_name. Nothing of ours was
+  // touched then; try again, a bounded number of times.
+  for (let retry = 0; retry < 3 && error && otherSchemaDropped(error, migrationTableSchema); retry++)
+    ({ error, results } = await migrator.migrateToLatest());
   if (error) {
     const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? '';
     throw failure(failed, error);
   }
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}
+
+function otherSchemaDropped(err: unknown, ours: string | undefined): boolean {
+  const e = err as { code?: unknown; message?: unknown };
+  if (e?.code !== '3F000' || typeof e.message !== 'string') return false;
+  return ours === undefined || !e.message.includes(`"${ours}"`);
 }
 
 function failure(name: string, cause: unknown): Error {

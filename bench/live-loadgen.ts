@@ -1,0 +1,350 @@
+/**
+ * A load-generator process for the `idle`, `live`, `broadcast` and `storm` scenarios (forked by
+ * bench/live.ts, driven over IPC), for either engine: Lightstick (raw WebSocket, the wire protocol) or the
+ * Socket.IO peer (socket.io-client over WebSocket). Sockets are spread over loopback source addresses.
+ * Every message carries its send time and kind (`F` fan, `A` artist) in its text, so each receiving client
+ * records the send-to-receive latency of every message it gets (log histograms, overall and per second of
+ * send time), and loss is counted per message per client. Clients whose gateway dies reconnect to the next
+ * URL of their list (Lightstick resumes from the last position it holds; Socket.IO has no resume).
+ */
+import { WebSocket } from 'ws';
+import { io, type Socket } from 'socket.io-client';
+import { BUCKETS, bucketOf, newHist } from './hist.ts';
+
+export type Engine = 'lightstick' | 'socketio';
+
+export interface LiveClientSpec {
+  /** Gateway URLs, its own first (ws://.../ws for Lightstick, http://... for Socket.IO). */
+  urls: string[];
+  token: string;
+  room: string;
+  /** 'fan' and 'artist' send during `run`; every client receives. */
+  role: 'viewer' | 'fan' | 'artist';
+}
+
+export type ToLive =
+  | {
+      type: 'connect';
+      engine: Engine;
+      clients: LiveClientSpec[];
+      localAddresses: string[];
+      concurrency: number;
+    }
+  | { type: 'reset' }
+  | { type: 'run'; durationMs: number; fanRate: number; artistEveryMs: number; t0: number }
+  | { type: 'one'; t0: number }
+  | { type: 'stats' }
+  | { type: 'stop' };
+
+export interface LiveStats {
+  open: number;
+  failed: number;
+  connectMs: number;
+  sent: number;
+  acked: number;
+  errors: Record<string, number>;
+  received: { fan: number; artist: number };
+  hist: { ack: number[]; fan: number[]; artist: number[] };
+  /** [second of send time since t0, fan histogram, artist histogram], sparse. */
+  series: [number, number[], number[]][];
+  /** Clients that lost their connection, and of those how many are back in their room. */
+  dropped: number;
+  back: number;
+  /** Latest time (Date.now()) a dropped client was back in its room. */
+  lastBackAt: number;
+  /** Distinct messages received by any client of this process. */
+  ids: string[];
+}
+
+export type FromLive = { type: 'ok' } | { type: 'stats'; stats: LiveStats };
+
+interface Client {
+  spec: LiveClientSpec;
+  send(text: string, onAck: (ok: boolean, code?: string) => void): boolean;
+  close(): void;
+}
+
+let engine: Engine = 'lightstick';
+let localAddresses: string[] = ['127.0.0.2'];
+const clients: Client[] = [];
+let st = fresh();
+let t0 = Date.now();
+let stopping = false;
+const series = new Map<number, [number[], number[]]>();
+
+function fresh() {
+  return {
+    sent: 0,
+    acked: 0,
+    errors: {} as Record<string, number>,
+    received: { fan: 0, artist: 0 },
+    hist: { ack: newHist(), fan: newHist(), artist: newHist() },
+    dropped: 0,
+    back: 0,
+    lastBackAt: 0,
+    /** Distinct messages seen by any client of this process (the loss denominator). */
+    ids: new Set<string>(),
+  };
+}
+
+/** One message arrived at one client. */
+function onText(text: string): void {
+  const kind = text.charCodeAt(0) === 65 ? 'artist' : text.charCodeAt(0) === 70 ? 'fan' : undefined;
+  if (!kind) return;
+  const sentAt = Number(text.slice(2, text.indexOf('|', 2)));
+  const ms = Date.now() - sentAt;
+  const b = bucketOf(ms);
+  st.received[kind]++;
+  st.ids.add(text.slice(text.indexOf('|', 2) + 1));
+  st.hist[kind][b]!++;
+  const sec = Math.floor((sentAt - t0) / 1000);
+  let s = series.get(sec);
+  if (!s) series.set(sec, (s = [newHist(), newHist()]));
+  s[kind === 'fan' ? 0 : 1][b]!++;
+}
+
+const addr = (i: number) => localAddresses[i % localAddresses.length] as string;
+
+/** A Lightstick client: hello, auth, join (with `since` after a reconnect), then msgs frames. */
+function lightstick(spec: LiveClientSpec, index: number): Promise<Client> {
+  let ws: WebSocket;
+  let ids = 1;
+  let since: unknown;
+  let urlIndex = 0;
+  let dropped = false;
+  const acks = new Map<number, (ok: boolean, code?: string) => void>();
+  return new Promise((resolve, reject) => {
+    let settled = false;
+    const client: Client = {
+      spec,
+      send(text, onAck) {
+        if (ws.readyState !== WebSocket.OPEN) return false;
+        const id = ids++;
+        acks.set(id, onAck);
+        ws.send(JSON.stringify({ op: 'send', id, room: spec.room, cid: `c${index}x${id}`, text }));
+        return true;
+      },
+      close() {
+        ws.terminate();
+      },
+    };
+    const open = () => {
+      ws = new WebSocket(spec.urls[urlIndex % spec.urls.length] as string, {
+        localAddress: addr(index),
+        perMessageDeflate: false,
+      });
+      const timer = setTimeout(() => ws.terminate(), 60_000);
+      ws.on('error', () => undefined);
+      ws.on('close', () => {
+        clearTimeout(timer);
+        for (const cb of acks.values()) cb(false, 'closed');
+        acks.clear();
+        if (stopping) return;
+        if (!settled) {
+          settled = true;
+          return reject(new Error('closed before joining'));
+        }
+        if (!dropped) st.dropped++;
+        dropped = true;
+        urlIndex++;
+        setTimeout(open, 200 + Math.random() * 1000);
+      });
+      ws.on('message', (data) => {
+        const f = JSON.parse(String(data)) as {
+          t: string;
+          id?: number;
+          code?: string;
+          msgs?: { text: string }[];
+          missed?: { text: string }[];
+          upto?: unknown;
+          pos?: unknown;
+        };
+        if (f.t === 'msgs') {
+          for (const m of f.msgs ?? []) onText(m.text);
+          since = f.upto;
+        } else if (f.t === 'ack' || (f.t === 'error' && f.id !== undefined && acks.has(f.id))) {
+          const cb = acks.get(f.id as number);
+          acks.delete(f.id as number);
+          cb?.(f.t === 'ack', f.code);
+        } else if (f.t === 'hello') ws.send(JSON.stringify({ op: 'auth', id: ids++, token: spec.token }));
+        else if (f.t === 'authed')
+          ws.send(JSON.stringify({ op: 'join', id: ids++, room: spec.room, ...(since ? { since } : {}) }));
+        else if (f.t === 'joined') {
+          clearTimeout(timer);
+          for (const m of f.missed ?? []) onText(m.text);
+          since = f.pos;
+          if (!settled) {
+            settled = true;
+            resolve(client);
+          } else if (dropped) {
+            dropped = false;
+            st.back++;
+            st.lastBackAt = Date.now();
+          }
+        } else if (f.t === 'error' && !settled) {
+          settled = true;
+          ws.terminate();
+          reject(new Error(`refused: ${f.code}`));
+        } else if (f.t === 'ping') ws.send('{"op":"pong"}');
+      });
+    };
+    open();
+  });
+}
+
+/** A Socket.IO client: connect over WebSocket, `join` with an ack, `msg` events. */
+function socketio(spec: LiveClientSpec, index: number): Promise<Client> {
+  let sock: Socket;
+  let urlIndex = 0;
+  let dropped = false;
+  return new Promise((resolve, reject) => {
+    let settled = false;
+    const client: Client = {
+      spec,
+      send(text, onAck) {
+        if (!sock.connected) return false;
+        sock
+          .timeout(60_000)
+          .emit('send', spec.room, text, (err: unknown) => onAck(!err, err ? 'timeout' : undefined));
+        return true;
+      },
+      close() {
+        sock.disconnect();
+      },
+    };
+    const open = () => {
+      sock = io(
+        spec.urls[urlIndex % spec.urls.length] as string,
+        {
+          transports: ['websocket'],
+          forceNew: true,
+          reconnection: false,
+          timeout: 60_000,
+          localAddress: addr(index),
+        } as Parameters<typeof io>[1],
+      );
+      sock.on('msg', (m: { text: string }) => onText(m.text));
+      sock.on('connect', () => {
+        sock.emit('join', spec.room, () => {
+          if (!settled) {
+            settled = true;
+            resolve(client);
+          } else if (dropped) {
+            dropped = false;
+            st.back++;
+            st.lastBackAt = Date.now();
+          }
+        });
+      });
+      const lost = () => {
+        if (stopping) return;
+        if (!settled) {
+          settled = true;
+          return reject(new Error('connect failed'));
+        }
+        if (!dropped) st.dropped++;
+        dropped = true;
+        urlIndex++;
+        sock.removeAllListeners();
+        setTimeout(open, 200 + Math.random() * 1000);
+      };
+      sock.on('connect_error', lost);
+      sock.on('disconnect', lost);
+    };
+    open();
+  });
+}
+
+async function connectAll(msg: Extract<ToLive, { type: 'connect' }>): Promise<LiveStats> {
+  engine = msg.engine;
+  localAddresses = msg.localAddresses;
+  const start = performance.now();
+  let failed = 0;
+  let next = 0;
+  const worker = async () => {
+    while (next < msg.clients.length) {
+      const i = next++;
+      const spec = msg.clients[i] as LiveClientSpec;
+      try {
+        clients.push(await (engine === 'lightstick' ? lightstick(spec, i) : socketio(spec, i)));
+      } catch {
+        failed++;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: msg.concurrency }, worker));
+  return { ...stats(), failed, connectMs: Math.round(performance.now() - start) };
+}
+
+function sendOne(c: Client, kind: 'A' | 'F'): void {
+  const at = Date.now();
+  const ok = c.send(`${kind}|${at}|${process.pid}.${st.sent}`, (acked, code) => {
+    if (acked) {
+      st.acked++;
+      st.hist.ack[bucketOf(Date.now() - at)]!++;
+    } else st.errors[code ?? '?'] = (st.errors[code ?? '?'] ?? 0) + 1;
+  });
+  if (ok) st.sent++;
+}
+
+/** Paced by the clock: each fan sender at `fanRate`/s, the artist every `artistEveryMs`. */
+async function run(msg: Extract<ToLive, { type: 'run' }>): Promise<void> {
+  t0 = msg.t0;
+  const fans = clients.filter((c) => c.spec.role === 'fan');
+  const artists = clients.filter((c) => c.spec.role === 'artist');
+  const start = Date.now();
+  const sentBy = new Map<Client, number>();
+  let artistSent = 0;
+  while (Date.now() - start < msg.durationMs) {
+    const elapsed = Date.now() - start;
+    for (const [k, c] of fans.entries()) {
+      // Senders are spread over the second, not all on the same tick.
+      const due = Math.floor((msg.fanRate * elapsed) / 1000 + k / fans.length);
+      let n = sentBy.get(c) ?? 0;
+      for (; n < due; n++) sendOne(c, 'F');
+      sentBy.set(c, n);
+    }
+    if (msg.artistEveryMs > 0) {
+      const due = Math.floor(elapsed / msg.artistEveryMs);
+      for (; artistSent < due; artistSent++) for (const a of artists) sendOne(a, 'A');
+    }
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
+
+function stats(): LiveStats {
+  const sparse = (h: number[]) => h;
+  return {
+    open: clients.length,
+    failed: 0,
+    connectMs: 0,
+    ...st,
+    ids: [...st.ids],
+    hist: { ack: sparse(st.hist.ack), fan: st.hist.fan, artist: st.hist.artist },
+    series: [...series.entries()].map(([s, [f, a]]) => [s, f, a]),
+  };
+}
+
+process.on('message', (msg: ToLive) => {
+  const reply = (m: FromLive) => process.send?.(m);
+  if (msg.type === 'connect') void connectAll(msg).then((stats) => reply({ type: 'stats', stats }));
+  else if (msg.type === 'reset') {
+    st = fresh();
+    series.clear();
+    reply({ type: 'ok' });
+  } else if (msg.type === 'run') {
+    reply({ type: 'ok' });
+    void run(msg);
+  } else if (msg.type === 'one') {
+    t0 = msg.t0;
+    for (const a of clients.filter((c) => c.spec.role === 'artist')) sendOne(a, 'A');
+    reply({ type: 'ok' });
+  } else if (msg.type === 'stats') reply({ type: 'stats', stats: stats() });
+  else {
+    stopping = true;
+    for (const c of clients) c.close();
+    process.exit(0);
+  }
+});
+process.on('disconnect', () => process.exit(0)); // the parent went away: never outlive it
+void BUCKETS;

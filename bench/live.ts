@@ -1,0 +1,380 @@
+/**
+ * The fan-out scenarios of issue 6, run against Lightstick (the compiled server: an api process and
+ * `--gateways` gateway processes in scale-out mode) and then against the peer (Socket.IO 4 with
+ * @socket.io/redis-adapter, as many processes on the same Redis) with the same load in the same run:
+ *   idle       N connections in one room: server RSS per connection, connect rate
+ *   live       N viewers, `--senders` fans sending `--rate` msgs/s in all plus the artist every
+ *              `--artist-every` ms: fan and artist latency (p50/p99), loss per message per client,
+ *              send-to-ack p99, server CPU per delivered message (/proc)
+ *   broadcast  one artist message to all N: time until the last client has it
+ *   storm      live load; SIGKILL the last gateway a third of the way in: time until its clients are back in the
+ *              room on the others (Lightstick resumes from its position; Socket.IO has none), loss
+ * Prints a table and one JSON line per run, writes an SVG of latency over time under bench/out/, and with
+ * `--profile 1` runs the gateways under `node --cpu-prof` into bench/profiles/ (gitignored).
+ */
+import { fork, type ChildProcess } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { startCluster, type Cluster } from '../packages/server/test/support/cluster.ts';
+import { joinCommunity, ownRoom, registerUsers, sourceAddresses } from './http.ts';
+import { track } from './cleanup.ts';
+import { count, maxOf, mergeInto, newHist, pct } from './hist.ts';
+import type { Engine, FromLive, LiveClientSpec, LiveStats, ToLive } from './live-loadgen.ts';
+import { cpuMs, rssBytes } from './proc.ts';
+import { startPeerCluster, type PeerCluster } from './peer/cluster.ts';
+import { writeChart } from './chart.ts';
+
+const LOADGEN = fileURLToPath(new URL('./live-loadgen.ts', import.meta.url));
+const OUT = fileURLToPath(new URL('./out/', import.meta.url));
+const PROFILES = fileURLToPath(new URL('./profiles/', import.meta.url));
+
+export type Scenario = 'idle' | 'live' | 'broadcast' | 'storm';
+
+export interface LiveOptions {
+  scenario: Scenario;
+  engines: Engine[];
+  gateways: number;
+  loadGens: number;
+  connections: number;
+  users: number;
+  senders: number;
+  /** Fan messages per second into the room, in all. */
+  rate: number;
+  artistEveryMs: number;
+  durationMs: number;
+  settleMs: number;
+  holdMs: number;
+  profile: boolean;
+}
+
+class Gen {
+  private readonly child: ChildProcess;
+  private waiting: ((m: FromLive) => void) | undefined;
+  constructor() {
+    this.child = fork(LOADGEN, [], {
+      execArgv: ['--import', 'tsx', '--conditions=@lightstick/source', '--max-old-space-size=4096'],
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
+    this.child.on('message', (m: FromLive) => {
+      const w = this.waiting;
+      this.waiting = undefined;
+      w?.(m);
+    });
+  }
+  ask(msg: ToLive): Promise<FromLive> {
+    return new Promise((resolve) => {
+      this.waiting = resolve;
+      this.child.send(msg);
+    });
+  }
+  async stats(): Promise<LiveStats> {
+    const m = await this.ask({ type: 'stats' });
+    if (m.type !== 'stats') throw new Error('expected stats');
+    return m.stats;
+  }
+  stop(): Promise<void> {
+    return new Promise((resolve) => {
+      if (this.child.exitCode !== null) return resolve();
+      const t = setTimeout(() => this.child.kill('SIGKILL'), 5000);
+      this.child.once('exit', () => (clearTimeout(t), resolve()));
+      if (this.child.connected) this.child.send({ type: 'stop' });
+      else this.child.kill('SIGKILL');
+    });
+  }
+}
+
+function merge(all: LiveStats[]) {
+  const out = {
+    sent: 0,
+    acked: 0,
+    errors: {} as Record<string, number>,
+    received: { fan: 0, artist: 0 },
+    hist: { ack: newHist(), fan: newHist(), artist: newHist() },
+    series: new Map<number, [number[], number[]]>(),
+    dropped: 0,
+    back: 0,
+    lastBackAt: 0,
+    ids: new Set<string>(),
+  };
+  for (const s of all) {
+    for (const id of s.ids) out.ids.add(id);
+    out.sent += s.sent;
+    out.acked += s.acked;
+    for (const [k, v] of Object.entries(s.errors)) out.errors[k] = (out.errors[k] ?? 0) + v;
+    out.received.fan += s.received.fan;
+    out.received.artist += s.received.artist;
+    mergeInto(out.hist.ack, s.hist.ack);
+    mergeInto(out.hist.fan, s.hist.fan);
+    mergeInto(out.hist.artist, s.hist.artist);
+    for (const [sec, f, a] of s.series) {
+      const cur = out.series.get(sec) ?? [newHist(), newHist()];
+      mergeInto(cur[0], f);
+      mergeInto(cur[1], a);
+      out.series.set(sec, cur);
+    }
+    out.dropped += s.dropped;
+    out.back += s.back;
+    out.lastBackAt = Math.max(out.lastBackAt, s.lastBackAt);
+  }
+  return out;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const round = (x: number, d = 1) => (Number.isFinite(x) ? +x.toFixed(d) : null);
+
+interface Servers {
+  pids: () => number[];
+  urls: string[];
+  /** SIGKILL the last gateway (the artist, client 0, is on the first). */
+  killLast(): void;
+  stop(): Promise<void>;
+  specs(o: LiveOptions): Promise<LiveClientSpec[]>;
+}
+
+async function lightstickServers(o: LiveOptions, profileDir: string | undefined): Promise<Servers> {
+  const cluster: Cluster = await startCluster({
+    gateways: o.gateways,
+    compiled: true,
+    env: {
+      LIGHTSTICK_LOG_LEVEL: 'info', // the harness waits for the "listening" line
+      // The benchmark's fans send faster than a fan may (20/30s): the load is the point, not the limit.
+      LIGHTSTICK_SEND_RATE_FAN: 'off',
+      LIGHTSTICK_SEND_RATE_ROOM: 'off',
+      // Thousands of clients come from a handful of loopback addresses (the peer has no such limits).
+      LIGHTSTICK_ADDRESS_CONNECT_LIMIT: '1000000',
+      LIGHTSTICK_ADDRESS_JOIN_LIMIT: '1000000',
+    },
+    ...(profileDir ? { gatewayNodeArgs: ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] } : {}),
+  });
+  const gws = cluster.gateways;
+  return {
+    pids: () => gws.map((g) => g.pid),
+    urls: cluster.wsUrls,
+    killLast: () => void gws.at(-1)?.kill('SIGKILL'),
+    stop: () => cluster.stop(),
+    async specs(o) {
+      const api = cluster.api.baseUrl;
+      const tag = Math.random().toString(36).slice(2, 7);
+      const users = Math.max(o.users, o.senders + 2);
+      const tokens = await registerUsers(api, users, tag);
+      const room = await ownRoom(api, tokens[0]!, `bl${tag}`);
+      for (const t of tokens.slice(1)) await joinCommunity(api, t, room.communityId);
+      return specsFor(o, cluster.wsUrls, room.id, (i) =>
+        i === 0 ? tokens[0]! : tokens[1 + (i % (users - 1))]!,
+      );
+    },
+  };
+}
+
+async function peerServers(o: LiveOptions, profileDir: string | undefined): Promise<Servers> {
+  const peer: PeerCluster = await startPeerCluster(
+    o.gateways,
+    profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [],
+  );
+  const urls = peer.gateways.map((g) => g.url);
+  return {
+    pids: () => peer.gateways.map((g) => g.pid),
+    urls,
+    killLast: () => peer.kill(peer.gateways.length - 1),
+    stop: () => peer.stop(),
+    specs: (o) => Promise.resolve(specsFor(o, urls, 'live', () => '')),
+  };
+}
+
+/** Client 0 is the artist, clients 1..senders the fan senders, the rest viewers; spread over the gateways. */
+function specsFor(
+  o: LiveOptions,
+  urls: string[],
+  room: string,
+  token: (i: number) => string,
+): LiveClientSpec[] {
+  return Array.from({ length: o.connections }, (_, i) => {
+    const g = i % urls.length;
+    return {
+      urls: [...urls.slice(g), ...urls.slice(0, g)],
+      token: token(i),
+      room,
+      role: i === 0 ? 'artist' : i <= o.senders && o.scenario !== 'idle' ? 'fan' : 'viewer',
+    };
+  });
+}
+
+async function runEngine(o: LiveOptions, engine: Engine, stamp: string) {
+  const profileDir = o.profile ? `${PROFILES}${stamp}-${o.scenario}-${engine}` : undefined;
+  if (profileDir) mkdirSync(profileDir, { recursive: true });
+  const servers =
+    engine === 'lightstick' ? await lightstickServers(o, profileDir) : await peerServers(o, profileDir);
+  const gens = Array.from({ length: o.loadGens }, () => new Gen());
+  const stop = track(async () => {
+    await Promise.all(gens.map((g) => g.stop()));
+    await servers.stop();
+  });
+  try {
+    const specs = await servers.specs(o);
+    const pids = servers.pids();
+    const rss0 = pids.map(rssBytes);
+    const addrs = sourceAddresses(o.loadGens * 2);
+    const conn = await Promise.all(
+      gens.map(async (g, k) => {
+        const m = await g.ask({
+          type: 'connect',
+          engine,
+          clients: specs.filter((_, i) => i % o.loadGens === k),
+          localAddresses: addrs.slice(k * 2, k * 2 + 2),
+          concurrency: 100,
+        });
+        if (m.type !== 'stats') throw new Error('expected stats');
+        return m.stats;
+      }),
+    );
+    const open = conn.reduce((n, s) => n + s.open, 0);
+    const failed = conn.reduce((n, s) => n + s.failed, 0);
+    const connectMs = Math.max(...conn.map((s) => s.connectMs));
+    await sleep(o.holdMs);
+    const rss1 = pids.map(rssBytes);
+    const rssPerConnKiB = (rss1.reduce((a, b) => a + b, 0) - rss0.reduce((a, b) => a + b, 0)) / open / 1024;
+    const base = {
+      engine,
+      scenario: o.scenario,
+      gateways: o.gateways,
+      connections: open,
+      failed,
+      connectMs,
+      connectsPerSec: Math.round(open / (connectMs / 1000)),
+      gatewayRssMiB: rss1.map((r) => round(r / 2 ** 20)),
+      idleRssMiB: rss0.map((r) => round(r / 2 ** 20)),
+      rssPerConnKiB: round(rssPerConnKiB, 2),
+    };
+    if (o.scenario === 'idle') return { ...base, series: new Map() };
+
+    // Warm-up: one artist message reaches everyone first (JIT, caches, lazily loaded modules such as the
+    // language detector), then the counters start from zero.
+    await gens[0]!.ask({ type: 'one', t0: Date.now() });
+    for (const deadline = Date.now() + 60_000; Date.now() < deadline;) {
+      await sleep(250);
+      const got = (await Promise.all(gens.map((g) => g.stats()))).reduce((n, s) => n + s.received.artist, 0);
+      if (got >= open) break;
+    }
+    for (const g of gens) await g.ask({ type: 'reset' });
+    const cpu0 = pids.map(cpuMs);
+    const t0 = Date.now();
+    let killAt = 0;
+    if (o.scenario === 'broadcast') {
+      await gens[0]!.ask({ type: 'one', t0 });
+      const deadline = Date.now() + 30_000;
+      while (Date.now() < deadline) {
+        await sleep(200);
+        const got = (await Promise.all(gens.map((g) => g.stats()))).reduce(
+          (n, s) => n + s.received.artist,
+          0,
+        );
+        if (got >= open) break;
+      }
+    } else {
+      for (const g of gens)
+        await g.ask({
+          type: 'run',
+          durationMs: o.durationMs,
+          fanRate: o.rate / Math.max(1, o.senders),
+          artistEveryMs: o.artistEveryMs,
+          t0,
+        });
+      if (o.scenario === 'storm') {
+        await sleep(o.durationMs / 3);
+        killAt = Date.now();
+        servers.killLast();
+      }
+      await sleep(o.durationMs - (Date.now() - t0) + o.settleMs);
+    }
+    const all = merge(await Promise.all(gens.map((g) => g.stats())));
+    const cpu1 = pids.map(cpuMs);
+    const cpuTotal = cpu1.reduce((a, b, i) => a + (b > 0 ? b - cpu0[i]! : 0), 0);
+    const delivered = all.received.fan + all.received.artist;
+    // Every client is in the room: each message that reached anyone (stored, even if its ack was lost with a
+    // killed gateway) is owed to every client.
+    const expected = all.ids.size * open;
+    return {
+      ...base,
+      sent: all.sent,
+      acked: all.acked,
+      errors: all.errors,
+      delivered,
+      lossPct: round(expected > 0 ? (100 * (expected - delivered)) / expected : 0, 3),
+      fanP50: pct(all.hist.fan, 50),
+      fanP99: pct(all.hist.fan, 99),
+      artistP50: pct(all.hist.artist, 50),
+      artistP99: pct(all.hist.artist, 99),
+      messages: all.ids.size,
+      lastMs: o.scenario === 'broadcast' ? maxOf(all.hist.artist) : undefined,
+      ackP50: pct(all.hist.ack, 50),
+      ackP99: pct(all.hist.ack, 99),
+      cpuUsPerDelivery: round((cpuTotal * 1000) / Math.max(1, delivered), 2),
+      ...(o.scenario === 'storm'
+        ? {
+            dropped: all.dropped,
+            back: all.back,
+            allBackMs: all.back >= all.dropped && all.lastBackAt > 0 ? all.lastBackAt - killAt : null,
+          }
+        : {}),
+      counted: count(all.hist.fan) + count(all.hist.artist),
+      series: all.series,
+    };
+  } finally {
+    await stop();
+  }
+}
+
+const RATIO_KEYS = [
+  'fanP50',
+  'fanP99',
+  'artistP50',
+  'artistP99',
+  'lastMs',
+  'lossPct',
+  'ackP99',
+  'cpuUsPerDelivery',
+  'rssPerConnKiB',
+  'connectsPerSec',
+  'allBackMs',
+] as const;
+
+export async function live(o: LiveOptions): Promise<void> {
+  const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+  const results: Record<string, Record<string, unknown>> = {};
+  const charts: { engine: string; series: Map<number, [number[], number[]]> }[] = [];
+  for (const engine of o.engines) {
+    const { series, ...r } = await runEngine(o, engine, stamp);
+    results[engine] = r;
+    charts.push({ engine, series });
+    console.log(JSON.stringify(r));
+  }
+  const l = results.lightstick;
+  const p = results.socketio;
+  const ratios: Record<string, number | null> = {};
+  if (l && p)
+    for (const k of RATIO_KEYS) {
+      const a = l[k];
+      const b = p[k];
+      if (typeof a === 'number' && typeof b === 'number' && b !== 0) ratios[k] = round(a / b, 3);
+    }
+  const keys = [...new Set(Object.values(results).flatMap((r) => Object.keys(r)))].filter(
+    (k) => !['engine', 'scenario', 'errors'].includes(k),
+  );
+  console.log(`\n${o.scenario}: ${o.connections} connections, ${o.gateways} gateways per engine`);
+  console.log(['', ...o.engines, ...(l && p ? ['lightstick/socketio'] : [])].join('\t'));
+  for (const k of keys)
+    console.log(
+      [
+        k,
+        ...o.engines.map((e) => JSON.stringify(results[e]?.[k] ?? '')),
+        ...(l && p ? [String(ratios[k] ?? '')] : []),
+      ].join('\t'),
+    );
+  console.log(JSON.stringify({ scenario: o.scenario, options: o, results, ratios }));
+  if (o.scenario !== 'idle') {
+    mkdirSync(OUT, { recursive: true });
+    const file = `${OUT}${stamp}-${o.scenario}.svg`;
+    writeFileSync(file, writeChart(`${o.scenario}: ${o.connections} connections, ${o.rate} msgs/s`, charts));
+    console.log(`chart: ${file}`);
+  }
+}

@@ -1,0 +1,62 @@
+/** Starts N Socket.IO peer processes (bench/peer/server.mjs) on one Redis under a unique key, like startCluster. */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { Redis } from 'ioredis';
+import { REDIS_URL } from '../../packages/server/test/support/cluster.ts';
+
+const SERVER = fileURLToPath(new URL('./server.mjs', import.meta.url));
+
+export interface PeerProcess {
+  pid: number;
+  port: number;
+  url: string;
+  proc: ChildProcess;
+}
+
+export interface PeerCluster {
+  gateways: PeerProcess[];
+  /** Kills one process with SIGKILL (the storm scenario). */
+  kill(i: number): void;
+  stop(): Promise<void>;
+}
+
+function startOne(key: string, nodeArgs: string[]): Promise<PeerProcess> {
+  const proc = spawn(process.execPath, [...nodeArgs, SERVER], {
+    env: { ...process.env, PORT: '0', PEER_REDIS_URL: REDIS_URL, PEER_REDIS_KEY: key },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  return new Promise((resolve, reject) => {
+    let out = '';
+    proc.stdout?.on('data', (c: Buffer) => {
+      out += c.toString();
+      const m = /"port":(\d+)/.exec(out);
+      if (m) {
+        const port = Number(m[1]);
+        resolve({ pid: proc.pid ?? -1, port, url: `http://127.0.0.1:${port}`, proc });
+      }
+    });
+    proc.once('exit', (code) => reject(new Error(`peer exited (${code}) before listening: ${out}`)));
+  });
+}
+
+export async function startPeerCluster(n: number, nodeArgs: string[] = []): Promise<PeerCluster> {
+  const key = `bench_sio_${process.pid}_${Math.random().toString(36).slice(2, 7)}`;
+  const gateways = await Promise.all(Array.from({ length: n }, () => startOne(key, nodeArgs)));
+  const stopOne = (g: PeerProcess) =>
+    new Promise<void>((resolve) => {
+      if (g.proc.exitCode !== null || g.proc.signalCode !== null) return resolve();
+      const t = setTimeout(() => g.proc.kill('SIGKILL'), 5000);
+      g.proc.once('exit', () => (clearTimeout(t), resolve()));
+      g.proc.kill('SIGTERM');
+    });
+  return {
+    gateways,
+    kill: (i) => gateways[i]?.proc.kill('SIGKILL'),
+    stop: async () => {
+      await Promise.all(gateways.map(stopOne));
+      const redis = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1 });
+      await redis.connect().catch(() => undefined);
+      redis.disconnect();
+    },
+  };
+}

@@ -1,0 +1,87 @@
+/**
+ * Writes flushes to sockets in slices, so sends never wait behind fan-out: after `sliceSockets` socket writes
+ * the writer yields to the event loop (setImmediate runs after the poll phase), and the reads, acks and
+ * heartbeats waiting in the kernel are served before the next slice. A 17,000-member room is then about 34
+ * slices of a few milliseconds each instead of one long stall.
+ *
+ * Jobs run first in, first out, and the Hub keeps at most one job per room in flight, so every socket gets
+ * a room's frames in order.
+ */
+import type { Scheduler } from './scheduler.ts';
+
+export interface WriteJob {
+  /** Writes to at most `budget` sockets; returns how many it wrote to (0 means the job is done). */
+  step(budget: number): number;
+  /** Called once, after the job's last socket. */
+  done(): void;
+}
+
+export class FanoutWriter {
+  private readonly jobs: WriteJob[] = [];
+  private head = 0;
+  private pumping = false;
+  private scheduled = false;
+
+  constructor(
+    private readonly scheduler: Scheduler,
+    private readonly sliceSockets: number,
+  ) {}
+
+  /** Jobs waiting or in progress. */
+  get pending(): number {
+    return this.jobs.length - this.head;
+  }
+
+  /** Queues a job; call pump() to start writing in this turn of the loop. */
+  add(job: WriteJob): void {
+    this.jobs.push(job);
+  }
+
+  /** Writes one slice now; the rest follows in later turns of the loop. */
+  pump(): void {
+    if (this.pumping) return;
+    this.pumping = true;
+    try {
+      let budget = this.sliceSockets;
+      while (budget > 0 && this.head < this.jobs.length) {
+        const job = this.jobs[this.head]!;
+        const wrote = job.step(budget);
+        if (wrote === 0) {
+          this.head++;
+          job.done();
+        } else budget -= wrote;
+      }
+      this.compact();
+    } finally {
+      this.pumping = false;
+    }
+    if (this.head < this.jobs.length && !this.scheduled) {
+      this.scheduled = true;
+      this.scheduler.setImmediate(() => {
+        this.scheduled = false;
+        this.pump();
+      });
+    }
+  }
+
+  /** Writes everything queued now, without yielding (drain and close). */
+  drain(): void {
+    while (this.head < this.jobs.length) {
+      const job = this.jobs[this.head]!;
+      while (job.step(Number.MAX_SAFE_INTEGER) > 0);
+      this.head++;
+      job.done();
+    }
+    this.compact();
+  }
+
+  private compact(): void {
+    if (this.head === this.jobs.length) {
+      this.jobs.length = 0;
+      this.head = 0;
+    } else if (this.head > 1024) {
+      this.jobs.splice(0, this.head);
+      this.head = 0;
+    }
+  }
+}

@@ -1,0 +1,117 @@
+/**
+ * How often a room's outbox flushes: frames per recipient fall as the node's delivery load rises.
+ *
+ * Every flush of a room writes one frame to each local member, so with rooms r of m_r local members receiving
+ * λ_r messages per second, flushing every I ms costs F(I) = Σ m_r · min(λ_r, 1000 / I) frames per second.
+ * The pacer keeps each room's message rate (an exponentially weighted average, time constant `windowMs`) and
+ * picks the smallest interval whose F fits the node's budget (`framesPerSecond`):
+ * - demand Σ m_r · λ_r within the budget: interval 0, every message goes out at once (next loop turn);
+ * - above it: I = 1000 / x with Σ m_r · min(λ_r, x) = budget, at most `maxIntervalMs`. For one busy room that
+ *   is I = 1000 · m / budget: 20,000 local members on a 50,000 frames/s budget flush every 400 ms, whatever
+ *   the message rate, so one frame carries everything since the last one.
+ * When the load falls, the rates decay and the interval shrinks back to 0. The priority lane ignores the
+ * interval (hub.ts). Recomputed at most every `recomputeMs`, in O(busy rooms · log busy rooms).
+ */
+export interface PacerOptions {
+  /** Frames per second the node's fan-out may write before flushes are spaced out. */
+  framesPerSecond: number;
+  /** Longest interval between a room's flushes. */
+  maxIntervalMs: number;
+  /** Time constant of the rate averages (default 1000 ms). */
+  windowMs?: number;
+  /** Interval recomputation at most this often (default 50 ms). */
+  recomputeMs?: number;
+}
+
+interface RoomRate {
+  /** Decayed message count; the rate is acc / window. */
+  acc: number;
+  at: number;
+  members: number;
+}
+
+export class FlushPacer {
+  private readonly rooms = new Map<string, RoomRate>();
+  private readonly windowMs: number;
+  private readonly recomputeMs: number;
+  private cached = 0;
+  private computedAt = Number.NEGATIVE_INFINITY;
+
+  constructor(
+    private readonly opts: PacerOptions,
+    private readonly now: () => number,
+  ) {
+    this.windowMs = opts.windowMs ?? 1000;
+    this.recomputeMs = opts.recomputeMs ?? 50;
+  }
+
+  /** A message arrived for `room`, which has `members` local members now. */
+  onMessage(room: string, members: number): void {
+    const t = this.now();
+    const r = this.rooms.get(room);
+    if (r === undefined) {
+      this.rooms.set(room, { acc: 1, at: t, members });
+      return;
+    }
+    r.acc = this.decayed(r, t) + 1;
+    r.at = t;
+    r.members = members;
+  }
+
+  /** The room has no local member any more. */
+  forget(room: string): void {
+    this.rooms.delete(room);
+  }
+
+  /** Current interval between a room's flushes, ms: 0 while the node's demand fits the budget. */
+  interval(): number {
+    const t = this.now();
+    if (t - this.computedAt < this.recomputeMs) return this.cached;
+    this.computedAt = t;
+    this.cached = this.compute(t);
+    return this.cached;
+  }
+
+  /** Frames per second the node would write if every message were flushed on its own. */
+  demand(): number {
+    const t = this.now();
+    let sum = 0;
+    for (const r of this.rooms.values()) sum += (r.members * this.decayed(r, t) * 1000) / this.windowMs;
+    return sum;
+  }
+
+  private compute(t: number): number {
+    const busy: { rate: number; members: number }[] = [];
+    let demand = 0;
+    for (const [room, r] of this.rooms) {
+      const acc = this.decayed(r, t);
+      // Below one message per hundred windows the room is quiet: forget it (bounded memory).
+      if (acc < 0.01) {
+        this.rooms.delete(room);
+        continue;
+      }
+      const rate = (acc * 1000) / this.windowMs;
+      busy.push({ rate, members: r.members });
+      demand += rate * r.members;
+    }
+    const budget = this.opts.framesPerSecond;
+    if (demand <= budget) return 0;
+    // Solve Σ m·min(λ, x) = budget for x (flushes per second): rooms slower than x send all their messages.
+    busy.sort((a, b) => a.rate - b.rate);
+    let below = 0; // frames of rooms slower than x
+    let above = busy.reduce((s, r) => s + r.members, 0); // members of rooms at least as fast as x
+    let x = 0;
+    for (const r of busy) {
+      x = (budget - below) / above;
+      if (x <= r.rate) break;
+      below += r.members * r.rate;
+      above -= r.members;
+    }
+    if (!(x > 0)) return this.opts.maxIntervalMs;
+    return Math.min(this.opts.maxIntervalMs, 1000 / x);
+  }
+
+  private decayed(r: RoomRate, t: number): number {
+    return r.acc * Math.exp(-Math.max(0, t - r.at) / this.windowMs);
+  }
+}

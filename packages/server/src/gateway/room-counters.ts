@@ -1,0 +1,127 @@
+/**
+ * The node's room counters: once per interval it reports its local counters for every room it holds (viewers =
+ * local members, plus what other parts count, e.g. heart taps) to the PresenceStore in ONE call, reads back the
+ * counters merged over all nodes, and sends each room whose merged counters changed a `stats` frame, serialised
+ * once per node and queued in the room's outbox: at most one per room per interval, never one per join or tap.
+ *
+ * Extension (moderation's hearts): `count(room, 'hearts', 1)` per tap adds to this interval's increments; a
+ * `contribute` source adds gauges per room at report time. The frame carries `viewers` and any other merged
+ * counter the registered `frame` shaper adds (hearts, heartsPerSecond).
+ */
+import type { StatsFrame } from '@lightstick/protocol';
+import type { Logger } from '../observability/logger.ts';
+import type { Counters, MergedCounters, PresenceStore } from '../presence/presence-store.ts';
+import { prepare } from './connection.ts';
+import type { Hub } from './hub.ts';
+import type { Scheduler, TimerHandle } from './scheduler.ts';
+
+export interface RoomCountersOptions {
+  node: string;
+  presence: PresenceStore;
+  hub: Pick<Hub, 'localRooms' | 'publishLocal'>;
+  logger: Logger;
+  scheduler: Scheduler;
+  /** Report period (ms); a node is forgotten after three periods without a report. */
+  intervalMs: number;
+}
+
+export type StatsShaper = (room: string, merged: MergedCounters, frame: StatsFrame) => StatsFrame;
+
+export class RoomCounters {
+  private adds = new Map<string, Counters>();
+  private readonly last = new Map<string, string>();
+  private readonly sources: ((room: string) => Counters | undefined)[] = [];
+  private shaper: StatsShaper = (_room, _merged, frame) => frame;
+  private timer: TimerHandle | undefined;
+  private running: Promise<void> | undefined;
+  private stopped = false;
+  private failing = false;
+
+  constructor(private readonly opts: RoomCountersOptions) {}
+
+  start(): void {
+    this.schedule();
+  }
+
+  /** Adds `n` to a room's running total of `name` (sent with the next report). */
+  count(room: string, name: string, n = 1): void {
+    const c = this.adds.get(room) ?? {};
+    c[name] = (c[name] ?? 0) + n;
+    this.adds.set(room, c);
+  }
+
+  /** A source of gauges per local room, read at each report (summed over nodes). */
+  contribute(source: (room: string) => Counters | undefined): void {
+    this.sources.push(source);
+  }
+
+  /** Shapes the `stats` frame from the merged counters (adds hearts, rates...). */
+  shape(shaper: StatsShaper): void {
+    this.shaper = shaper;
+  }
+
+  /** One report now: write this node's counters, read the merged ones, send changed stats. */
+  async reportNow(): Promise<void> {
+    const live = new Map<string, Counters>();
+    for (const [room, members] of this.opts.hub.localRooms()) {
+      const c: Counters = { viewers: members };
+      for (const s of this.sources) Object.assign(c, s(room));
+      live.set(room, c);
+    }
+    const adds = this.adds;
+    this.adds = new Map();
+    const rooms = [...live.keys()];
+    let merged: Map<string, MergedCounters>;
+    try {
+      merged = await this.opts.presence.report(
+        this.opts.node,
+        { live, adds },
+        this.opts.intervalMs * 3,
+        rooms,
+      );
+      if (this.failing) this.opts.logger.warn('room counters written again');
+      this.failing = false;
+    } catch (err) {
+      // Counters are best effort: keep the taps for the next report, log once per outage.
+      for (const [room, c] of adds) for (const [name, n] of Object.entries(c)) this.count(room, name, n);
+      if (!this.failing) this.opts.logger.warn({ err }, 'room counters not written; retrying every interval');
+      this.failing = true;
+      return;
+    }
+    for (const room of rooms) {
+      const m = merged.get(room);
+      if (m === undefined) continue;
+      const base: StatsFrame = {
+        t: 'stats',
+        room,
+        viewers: m.live.viewers ?? 0,
+        hearts: 0,
+        heartsPerSecond: 0,
+      };
+      const frame = this.shaper(room, m, base);
+      const json = JSON.stringify(frame);
+      if (this.last.get(room) === json) continue;
+      this.last.set(room, json);
+      this.opts.hub.publishLocal(room, prepare(frame));
+    }
+    for (const room of this.last.keys()) if (!live.has(room)) this.last.delete(room);
+  }
+
+  /** Stops reporting and removes this node's gauges from the merged counts. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer !== undefined) this.opts.scheduler.clearTimeout(this.timer);
+    await this.running;
+    await this.opts.presence.remove(this.opts.node).catch(() => {});
+  }
+
+  private schedule(): void {
+    if (this.stopped) return;
+    this.timer = this.opts.scheduler.setTimeout(() => {
+      this.running = this.reportNow().finally(() => {
+        this.running = undefined;
+        this.schedule();
+      });
+    }, this.opts.intervalMs);
+  }
+}

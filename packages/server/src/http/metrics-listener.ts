@@ -1,0 +1,89 @@
+/**
+ * The metrics port (LIGHTSTICK_METRICS_PORT, issue 8 item 15): `/metrics` (the process's Prometheus registry)
+ * and `/healthz` on a listener of their own, so the public port, and whatever proxy or Ingress sits in front of
+ * it, never serves metrics. Plain node:http rather than a second Fastify app: two fixed GET routes need no
+ * router, validation or plugins, and nothing of the public app's hooks (auth, CSP, request logs) applies.
+ * Anything else answers 404 `not_found` in the usual JSON error shape.
+ */
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Registry } from 'prom-client';
+import type { Logger } from '../observability/logger.ts';
+
+export interface MetricsListener {
+  /** The port it listens on (the configured one, or the one the system picked for 0). */
+  port: number;
+  /** Stops accepting and closes idle keep-alive connections; resolves when the last request is answered. */
+  close(): Promise<void>;
+}
+
+/** A scrape is a few kilobytes of text: anything slower than this is not Prometheus. */
+const REQUEST_TIMEOUT_MS = 10_000;
+
+export async function startMetricsListener(opts: {
+  registry: Registry;
+  host: string;
+  port: number;
+  logger: Logger;
+}): Promise<MetricsListener> {
+  const log = opts.logger.child({ component: 'metrics' });
+  const server = createServer(
+    { requestTimeout: REQUEST_TIMEOUT_MS, headersTimeout: REQUEST_TIMEOUT_MS },
+    (req, res) => {
+      answer(req, res, opts.registry).catch((err: unknown) => {
+        log.error({ err }, 'metrics scrape failed');
+        if (!res.headersSent) sendJson(res, 500, { code: 'internal', message: 'Metrics could not be read' });
+        else res.destroy();
+      });
+    },
+  );
+  // Prometheus keeps its connection open between scrapes (every 15 s or so): outlast that interval.
+  server.keepAliveTimeout = 65_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port, opts.host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+  let closing: Promise<void> | undefined;
+  return {
+    port,
+    close() {
+      closing ??= new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeIdleConnections();
+      });
+      return closing;
+    },
+  };
+}
+
+async function answer(req: IncomingMessage, res: ServerResponse, registry: Registry): Promise<void> {
+  const pathname = new URL(req.url ?? '/', 'http://x').pathname;
+  const read = req.method === 'GET' || req.method === 'HEAD';
+  if (read && pathname === '/metrics') {
+    const text = await registry.metrics();
+    return send(res, 200, registry.contentType, text);
+  }
+  if (read && pathname === '/healthz') {
+    return send(res, 200, 'application/json; charset=utf-8', JSON.stringify({ status: 'ok' }));
+  }
+  return sendJson(res, 404, { code: 'not_found', message: `No route for ${req.method} ${pathname}` });
+}
+
+function sendJson(res: ServerResponse, status: number, error: { code: string; message: string }): void {
+  send(res, status, 'application/json; charset=utf-8', JSON.stringify({ error }));
+}
+
+/** Node leaves the body out of an answer to HEAD by itself. */
+function send(res: ServerResponse, status: number, type: string, body: string): void {
+  res.writeHead(status, {
+    'content-type': type,
+    'content-length': Buffer.byteLength(body),
+    'cache-control': 'no-store',
+    'x-content-type-options': 'nosniff',
+  });
+  res.end(body);
+}

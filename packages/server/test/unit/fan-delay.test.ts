@@ -1,0 +1,99 @@
+/**
+ * The fan delay gate on a fake clock: a fan message is held exactly the room's delay, a deleted one goes out as
+ * `skipped` at its position (never delivered), a staff message is never held on its own and waits only behind
+ * fan messages held before it (positions stay in order), a shorter delay applies to what waits, and moderators
+ * are told what is held.
+ */
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { ChatMessage, Position } from '@lightstick/protocol';
+import { FanDelay } from '../../src/gateway/fan-delay.ts';
+import { fakeScheduler } from '../support/fake-scheduler.ts';
+
+const msg = (offset: number, priority = false): ChatMessage => ({
+  id: `m${offset}`,
+  room: 'r',
+  pos: { epoch: 'e', offset },
+  cid: `c${offset}`,
+  user: { id: 'u', name: 'u', displayName: 'U' },
+  role: priority ? 'moderator' : 'fan',
+  priority,
+  text: `t${offset}`,
+  ts: 1000 + offset,
+});
+
+function gate() {
+  const scheduler = fakeScheduler();
+  const out: string[] = [];
+  const held: string[] = [];
+  const g = new FanDelay({
+    scheduler,
+    release: (_room, m) => out.push(m.id),
+    skip: (_room, pos: Position) => out.push(`skip@${pos.offset}`),
+    onHold: (_room, m) => held.push(m.id),
+  });
+  return { g, scheduler, out, held };
+}
+
+describe('fan delay gate', () => {
+  test('without a delay nothing is held', () => {
+    const { g } = gate();
+    assert.equal(g.take('r', msg(1)), false);
+    g.setDelay('r', 0);
+    assert.equal(g.take('r', msg(2)), false);
+  });
+
+  test('a fan message is held exactly the delay; moderators are told at once', () => {
+    const { g, scheduler, out, held } = gate();
+    g.setDelay('r', 3000);
+    assert.equal(g.take('r', msg(1)), true);
+    assert.deepEqual(held, ['m1']);
+    scheduler.advance(2999);
+    assert.deepEqual(out, []);
+    scheduler.advance(1);
+    assert.deepEqual(out, ['m1']);
+  });
+
+  test('a message deleted while held is never delivered; its place goes out as skipped', () => {
+    const { g, scheduler, out } = gate();
+    g.setDelay('r', 3000);
+    g.take('r', msg(1));
+    g.take('r', msg(2));
+    g.drop('r', ['m1']);
+    scheduler.advance(3000);
+    assert.deepEqual(out, ['skip@1', 'm2']);
+  });
+
+  test('staff messages are never held on their own, and wait only behind fan messages held before them', () => {
+    const { g, scheduler, out, held } = gate();
+    g.setDelay('r', 3000);
+    assert.equal(g.take('r', msg(1, true)), false);
+    assert.equal(g.take('r', msg(2)), true);
+    scheduler.advance(1000);
+    assert.equal(g.take('r', msg(3, true)), true);
+    assert.deepEqual(held, ['m2']);
+    scheduler.advance(1999);
+    assert.deepEqual(out, []);
+    scheduler.advance(1);
+    assert.deepEqual(out, ['m2', 'm3']);
+    assert.equal(g.firstHeld('r'), undefined);
+  });
+
+  test('the join replay stops before the first held message; a shorter delay applies to what waits', () => {
+    const { g, scheduler, out } = gate();
+    g.setDelay('r', 10_000);
+    g.take('r', msg(5));
+    g.take('r', msg(6));
+    assert.deepEqual(g.firstHeld('r'), { epoch: 'e', offset: 5 });
+    assert.deepEqual(
+      g.held('r').map((h) => h.message.id),
+      ['m5', 'm6'],
+    );
+    scheduler.advance(500);
+    g.setDelay('r', 1000);
+    scheduler.advance(499);
+    assert.deepEqual(out, []);
+    scheduler.advance(1);
+    assert.deepEqual(out, ['m5', 'm6']);
+  });
+});

@@ -1,0 +1,225 @@
+/**
+ * The fan-out engine on a fake clock: a room's flush interval grows with the node's delivery load and shrinks
+ * back, the priority lane is never delayed, writes go out in slices with other work between them, and a room
+ * has one flush in flight (what arrives meanwhile is the next frame).
+ */
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { ChatMessage, MessagesFrame } from '@lightstick/protocol';
+import { Hub, type FanoutOptions } from '../../src/gateway/hub.ts';
+import { FlushPacer } from '../../src/gateway/pacer.ts';
+import { prepare, type Connection, type PreparedFrame } from '../../src/gateway/connection.ts';
+import type { Subscriber } from '../../src/gateway/outbox.ts';
+import { MemoryBroker } from '../../src/broker/memory.ts';
+import { fakeScheduler, type FakeScheduler } from '../support/fake-scheduler.ts';
+import { silentLogger, testMetrics } from './chat-support.ts';
+
+class Sink implements Connection, Subscriber {
+  readonly written: PreparedFrame[] = [];
+  readonly open = true;
+  get connection() {
+    return this;
+  }
+  constructor(readonly id: string) {}
+  held() {
+    return undefined;
+  }
+  write(f: PreparedFrame) {
+    this.written.push(f);
+  }
+  writeMany(fs: readonly PreparedFrame[]) {
+    fs.forEach((f) => this.write(f));
+  }
+  bufferedAmount() {
+    return 0;
+  }
+  close() {}
+  /** Offsets of every message received, frame by frame. */
+  frames(): number[][] {
+    return this.written.map((f) => {
+      const parsed = JSON.parse(f.text) as MessagesFrame | { t: string };
+      return parsed.t === 'msgs' ? (parsed as MessagesFrame).msgs.map((m) => m.pos.offset) : [-1];
+    });
+  }
+}
+
+let offset = 0;
+const msg = (priority = false): ChatMessage => {
+  offset++;
+  return {
+    id: `m${offset}`,
+    room: 'room',
+    pos: { epoch: 'E', offset },
+    cid: `c${offset}`,
+    user: { id: 'u', name: 'u', displayName: 'U' },
+    role: priority ? 'artist' : 'fan',
+    priority,
+    text: `t${offset}`,
+    ts: 0,
+  };
+};
+
+async function setup(fanout: Partial<FanoutOptions>, members: number) {
+  const clock = fakeScheduler(1000);
+  const broker = new MemoryBroker();
+  const started = broker.start({ onPublication: () => {}, onControl: () => {} });
+  const hub = new Hub({
+    broker,
+    metrics: testMetrics(),
+    logger: silentLogger(),
+    started,
+    limits: { softBufferBytes: 1e6, hardBufferBytes: 1e7 },
+    fanout: { framesPerSecond: 1000, maxIntervalMs: 1000, sliceSockets: 1_000_000, ...fanout },
+    scheduler: clock,
+  });
+  const sinks = Array.from({ length: members }, (_, i) => new Sink(`s${i}`));
+  for (const s of sinks) await hub.add('room', s);
+  return { clock, hub, sinks, broker };
+}
+
+/** Publishes `rate` fan messages per second for `ms`, moving the clock between them. */
+function load(hub: Hub, clock: FakeScheduler, rate: number, ms: number): void {
+  const step = 1000 / rate;
+  for (let t = 0; t < ms; t += step) {
+    hub.onPublication('room', { kind: 'message', message: msg() });
+    clock.settle();
+    clock.advance(step);
+  }
+}
+
+describe('fan-out engine', () => {
+  test('light load: a message goes out on the next loop turn, one frame for what arrived in the turn', async () => {
+    const { clock, hub, sinks, broker } = await setup({}, 10);
+    const a = msg();
+    const b = msg();
+    hub.onPublication('room', { kind: 'message', message: a });
+    hub.onPublication('room', { kind: 'message', message: b });
+    assert.equal(sinks[0]!.written.length, 0);
+    clock.turn();
+    for (const s of sinks) assert.deepEqual(s.frames(), [[a.pos.offset, b.pos.offset]]);
+    assert.equal(hub.pacer.interval(), 0);
+    await broker.close();
+  });
+
+  test('the flush interval grows with the delivery load and shrinks back when it falls', async () => {
+    const { clock, hub, sinks, broker } = await setup({}, 100);
+    // 100 members x 20 msgs/s = 2,000 frames/s demanded on a 1,000 frames/s budget: 10 flushes/s, 100 ms.
+    load(hub, clock, 20, 3000);
+    assert.equal(Math.round(hub.pacer.interval()), 100);
+    const before = sinks[0]!.written.length;
+    load(hub, clock, 20, 1000);
+    const framesInASecond = sinks[0]!.written.length - before;
+    assert.ok(framesInASecond >= 9 && framesInASecond <= 11, `${framesInASecond} frames for 20 messages`);
+
+    // Four times the members: four times the interval (one busy room: I = 1000 * members / budget).
+    for (let i = 0; i < 300; i++) await hub.add('room', new Sink(`more${i}`));
+    load(hub, clock, 20, 2000);
+    assert.equal(Math.round(hub.pacer.interval()), 400);
+
+    // Still more load than the budget allows at the longest interval: capped.
+    for (let i = 0; i < 1600; i++) await hub.add('room', new Sink(`many${i}`));
+    load(hub, clock, 20, 2000);
+    assert.equal(hub.pacer.interval(), 1000);
+
+    // The load stops: the rate decays and the interval is back to 0; a message goes out on the next turn.
+    clock.advance(10_000);
+    assert.equal(hub.pacer.interval(), 0);
+    const quiet = msg();
+    const n = sinks[0]!.written.length;
+    hub.onPublication('room', { kind: 'message', message: quiet });
+    clock.turn();
+    assert.deepEqual(sinks[0]!.frames().slice(n), [[quiet.pos.offset]]);
+    await broker.close();
+  });
+
+  test('nothing is lost or reordered while flushes are spaced out', async () => {
+    const { clock, hub, sinks, broker } = await setup({}, 200);
+    const first = offset + 1;
+    load(hub, clock, 50, 3000);
+    clock.advance(2000);
+    const got = sinks[7]!.frames().flat();
+    assert.deepEqual(
+      got,
+      Array.from({ length: 150 }, (_, i) => first + i),
+    );
+    assert.ok(sinks[7]!.written.length < 150 / 2, `${sinks[7]!.written.length} frames for 150 messages`);
+    await broker.close();
+  });
+
+  test('the priority lane is never delayed, whatever the interval', async () => {
+    const { clock, hub, sinks, broker } = await setup({}, 500);
+    load(hub, clock, 20, 3000);
+    const interval = hub.pacer.interval();
+    assert.ok(interval >= 400, `interval ${interval}`);
+    // Let the pending flush go out, then a fan message waits for the interval...
+    clock.advance(interval);
+    const n = sinks[0]!.written.length;
+    const fan = msg();
+    hub.onPublication('room', { kind: 'message', message: fan });
+    clock.settle();
+    assert.equal(sinks[0]!.written.length, n, 'fan message waits for the interval');
+    // ...and an artist message goes out on the next loop turn, with the fan message before it (order kept).
+    const artist = msg(true);
+    hub.onPublication('room', { kind: 'message', message: artist });
+    clock.turn();
+    for (const s of sinks) assert.deepEqual(s.frames().slice(n), [[fan.pos.offset, artist.pos.offset]]);
+    // A priority ephemeral frame too.
+    hub.publishLocal('room', prepare({ t: 'pong' }), { priority: true });
+    clock.turn();
+    assert.equal(sinks[0]!.written.length, n + 2);
+    await broker.close();
+  });
+
+  test('writes go out in slices with other work between them; one flush per room in flight', async () => {
+    const { clock, hub, sinks, broker } = await setup({ sliceSockets: 10 }, 35);
+    const a = msg();
+    hub.onPublication('room', { kind: 'message', message: a });
+    clock.turn(); // the flush and its first slice
+    assert.equal(sinks.filter((s) => s.written.length === 1).length, 10);
+    // A message arriving while the flush is being written waits for it: it is the room's next frame.
+    const b = msg();
+    hub.onPublication('room', { kind: 'message', message: b });
+    let between = 0;
+    clock.setImmediate(() => between++); // a read, an ack: served between two slices
+    clock.turn();
+    assert.equal(between, 1);
+    assert.equal(sinks.filter((s) => s.written.length >= 1).length, 20);
+    clock.settle();
+    for (const s of sinks) assert.deepEqual(s.frames(), [[a.pos.offset], [b.pos.offset]]);
+    await broker.close();
+  });
+
+  test('an ephemeral frame keeps its place among the messages', async () => {
+    const { clock, hub, sinks, broker } = await setup({}, 3);
+    const a = msg();
+    const b = msg();
+    hub.onPublication('room', { kind: 'message', message: a });
+    hub.onPublication('room', {
+      kind: 'event',
+      json: '{"t":"stats","room":"room","viewers":3}',
+      priority: false,
+    });
+    hub.onPublication('room', { kind: 'message', message: b });
+    clock.turn();
+    assert.deepEqual(sinks[2]!.frames(), [[a.pos.offset], [-1], [b.pos.offset]]);
+    assert.equal(sinks[0]!.written[1], sinks[1]!.written[1], 'serialised once per node');
+    await broker.close();
+  });
+});
+
+describe('FlushPacer', () => {
+  test('several rooms: slow rooms send every message, fast rooms share what is left of the budget', () => {
+    let now = 0;
+    const pacer = new FlushPacer({ framesPerSecond: 10_000, maxIntervalMs: 5000 }, () => now);
+    // room a: 1,000 members at 2 msgs/s (2,000 frames/s); room b: 1,000 members at 50 msgs/s.
+    for (let t = 0; t < 5000; t += 20) {
+      now = t;
+      pacer.onMessage('b', 1000);
+      if (t % 500 === 0) pacer.onMessage('a', 1000);
+    }
+    now = 5000;
+    // (10,000 - ~2,000) / 1,000 = ~8 flushes/s for b: about 125 ms.
+    const interval = pacer.interval();
+    assert.ok(interval > 110 && interval < 140, `interval ${interval}`);
+  });
+});
