@@ -1,8 +1,8 @@
 /**
  * Frame dispatch of a RealtimeClient: applies each server frame the link hands over (`joined`, `left`,
  * `ack`, `msgs`, `error`) to the room streams, the join requests and the send window, and reports events
- * (`live`, `stats`, `mode`, `deleted`, `pinned`, `spotlight`, `held`, `role`: passed on as they are; `removed` when the
- * server ended a membership on its own).
+ * (`live`, `stats`, `mode`, `deleted`, `pinned`, `spotlight`, `held`, `role`: passed on as they are; `ahead`
+ * once per message, which `messages` then leaves out; `removed` when the server ended a membership on its own).
  */
 import type { ErrorFrame, JoinedFrame, ServerFrame } from '@lightstick/protocol';
 import { RealtimeError } from './errors.ts';
@@ -32,6 +32,10 @@ export function dispatchFrame(s: Session, f: ServerFrame): void {
   if (f.t === 'pinned') return s.emit('pinned', f);
   if (f.t === 'spotlight') return s.emit('spotlight', f);
   if (f.t === 'held') return s.emit('held', f);
+  if (f.t === 'ahead') {
+    if (s.rooms.onAhead(f)) s.emit('ahead', { room: f.room, message: f.message });
+    return;
+  }
   if (f.t === 'role') return s.emit('role', f);
   if (f.t !== 'msgs') return;
   const out = s.rooms.onMessages(f);

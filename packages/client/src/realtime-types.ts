@@ -24,8 +24,16 @@ export interface RealtimeEvents {
   /** Every `authed`: `first` once per connection, false after a re-auth on the same socket. */
   authed: { user: AuthedFrame['user']; exp: number; first: boolean };
   joined: { room: string; pos: Position; reload: boolean };
-  /** New messages of a room, in order, each once. `replay` when they came from a resume. */
+  /**
+   * New messages of a room, in order, each once. `replay` when they came from a resume. A message already
+   * given by `ahead` is not given again (its position still counts).
+   */
   messages: { room: string; messages: ChatMessage[]; skipped: number; replay: boolean };
+  /**
+   * A staff message shown before its turn: the room's fan delay still holds fan messages sent before it, and
+   * staff messages are never delayed. Show it now; `messages` leaves it out when its position comes.
+   */
+  ahead: { room: string; message: ChatMessage };
   /** The held position could not be resumed: reload the archive; live messages continue after `pos`. */
   reload: { room: string; pos: Position };
   /** A send was rate limited; the client resends it by itself after `retryAfterMs`. */

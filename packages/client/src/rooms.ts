@@ -4,7 +4,7 @@
  * overlapping live frames, a resend after reconnect). A hole in offsets that the server did not
  * explain with `skipped` is a gap, repaired by joining again from the held position.
  */
-import type { ChatMessage, JoinedFrame, MessagesFrame, Position } from '@lightstick/protocol';
+import type { AheadFrame, ChatMessage, JoinedFrame, MessagesFrame, Position } from '@lightstick/protocol';
 
 export interface RoomStream {
   room: string;
@@ -14,6 +14,8 @@ export interface RoomStream {
   active: boolean;
   /** A join is in flight; live frames that do not follow on wait for its replay, which covers them. */
   joining: boolean;
+  /** Messages after `pos` already shown from an `ahead` frame (id to offset): their place in `msgs` only moves `pos`. */
+  ahead: Map<string, number>;
 }
 
 export type MessagesOutcome =
@@ -23,7 +25,7 @@ export class RoomStreams {
   private readonly rooms = new Map<string, RoomStream>();
 
   add(room: string, since?: Position): RoomStream {
-    const stream: RoomStream = { room, pos: since, active: false, joining: false };
+    const stream: RoomStream = { room, pos: since, active: false, joining: false, ahead: new Map() };
     this.rooms.set(room, stream);
     return stream;
   }
@@ -57,11 +59,21 @@ export class RoomStreams {
     if (frame.reload || (s.pos !== undefined && s.pos.epoch !== frame.pos.epoch)) {
       // The held position cannot be served: the app reloads the archive and continues from here.
       s.pos = frame.pos;
+      s.ahead.clear();
       return { reload: true, missed: [] };
     }
     const missed = fresh(s.pos, frame.missed);
     s.pos = later(s.pos, frame.pos, missed);
-    return { reload: false, missed };
+    return { reload: false, missed: notShown(s, missed) };
+  }
+
+  /** Applies an `ahead` frame: true when the message is new here (show it now; `msgs` will not repeat it). */
+  onAhead(frame: AheadFrame): boolean {
+    const s = this.rooms.get(frame.room);
+    if (!s || !s.active || s.ahead.has(frame.message.id)) return false;
+    if (fresh(s.pos, [frame.message]).length === 0) return false;
+    s.ahead.set(frame.message.id, frame.message.pos.offset);
+    return true;
   }
 
   /** Applies a live `msgs` frame. */
@@ -71,7 +83,7 @@ export class RoomStreams {
     const skipped = frame.skipped ?? 0;
     if (!s.pos) {
       s.pos = frame.upto;
-      return { kind: 'deliver', messages: frame.msgs, skipped };
+      return { kind: 'deliver', messages: notShown(s, frame.msgs), skipped };
     }
     // While a join is in flight, what does not follow on is left to its replay.
     const gap: MessagesOutcome = { kind: s.joining ? 'ignore' : 'gap' };
@@ -82,8 +94,19 @@ export class RoomStreams {
     if (skipped > 0 && frame.upto.offset - frame.msgs.length - skipped > s.pos.offset) return gap;
     if (messages.length === 0 && frame.upto.offset <= s.pos.offset) return { kind: 'ignore' };
     s.pos = later(s.pos, frame.upto, messages);
-    return { kind: 'deliver', messages, skipped };
+    return { kind: 'deliver', messages: notShown(s, messages), skipped };
   }
+}
+
+/**
+ * The messages not already shown from an `ahead` frame; forgets those shown ones the position has now passed
+ * (in these messages, or skipped: deleted meanwhile, which the `deleted` frame told).
+ */
+function notShown(s: RoomStream, msgs: ChatMessage[]): ChatMessage[] {
+  if (s.ahead.size === 0) return msgs;
+  const out = msgs.filter((m) => !s.ahead.has(m.id));
+  for (const [id, offset] of s.ahead) if (s.pos !== undefined && offset <= s.pos.offset) s.ahead.delete(id);
+  return out;
 }
 
 /** Messages after `pos`, in order; all of them when no position is held yet. */

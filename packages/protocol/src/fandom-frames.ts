@@ -57,3 +57,16 @@ export const HeldFrame = Type.Object(
   },
 );
 export type HeldFrame = Static<typeof HeldFrame>;
+
+export const AheadFrame = Type.Object(
+  {
+    t: Type.Literal('ahead'),
+    room: Type.String(),
+    message: ChatMessage,
+  },
+  {
+    description:
+      'In a room with a fan delay: a staff message sent while fan messages before it are still held. Show it now; it arrives again in `msgs` at its position once those are released, where it only moves the position on (also sent on join while it waits)',
+  },
+);
+export type AheadFrame = Static<typeof AheadFrame>;

@@ -5,7 +5,7 @@
  * Specified in docs/protocol.md; change both together.
  */
 import { LiveFrame } from './lives.ts';
-import { HeartOp, HeldFrame, SpotlightFrame } from './fandom-frames.ts';
+import { AheadFrame, HeartOp, HeldFrame, SpotlightFrame } from './fandom-frames.ts';
 import { DeletedFrame, ModeFrame, PinnedFrame, RoleFrame } from './moderation.ts';
 import { Type, type Static } from '@sinclair/typebox';
 import {
@@ -62,6 +62,7 @@ export const ServerFrameSchemas = {
   pinned: PinnedFrame,
   spotlight: SpotlightFrame,
   held: HeldFrame,
+  ahead: AheadFrame,
   role: RoleFrame,
 } as const;
 
@@ -87,6 +88,7 @@ export const ServerFrame = Type.Union([
   PinnedFrame,
   SpotlightFrame,
   HeldFrame,
+  AheadFrame,
   RoleFrame,
 ]);
 export type ServerFrame = Static<typeof ServerFrame>;

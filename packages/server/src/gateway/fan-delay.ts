@@ -2,8 +2,9 @@
  * The room mode `fanDelayMs` on one node (the Hub's FanDelayGate): a fan message is held that long before the
  * room's members get it, so a moderator can delete it first; a message deleted while held is never delivered
  * (its place goes out as `skipped`, so clients keep an exact position). Staff messages are never held: one that
- * arrives while fan messages before it wait goes out right behind them (positions stay in order: a client takes
- * an older offset as a duplicate), and an artist's message is shown at once in the spotlight anyway.
+ * arrives while fan messages before it wait is shown to the room at once in an `ahead` frame (`onAhead`), and
+ * goes out in `msgs` right behind those fan messages, where it only moves clients' positions on (positions must
+ * reach a client in order: it takes an older offset as a duplicate and a newer one past a hole as a gap).
  *
  * Every node gates its own copy of the room's publications the same way; what a node holds is also kept out of
  * the join replay (`cut`), so a fan who joins or resumes during the delay gets held messages when they are due.
@@ -33,6 +34,8 @@ export interface FanDelayOptions {
   skip(room: string, pos: Position): void;
   /** A fan message was held (moderators get a `held` frame). */
   onHold?(room: string, message: ChatMessage, releaseAt: number): void;
+  /** A staff message queued behind held fan messages (the room gets an `ahead` frame). */
+  onAhead?(room: string, message: ChatMessage): void;
 }
 
 export class FanDelay implements FanDelayGate {
@@ -72,6 +75,7 @@ export class FanDelay implements FanDelayGate {
     }
     q.entries.push({ message, at: now, due, dropped: false });
     if (!message.priority) this.opts.onHold?.(room, message, message.ts + delay);
+    else this.opts.onAhead?.(room, message);
     this.arm(room, q);
     return true;
   }
@@ -90,6 +94,13 @@ export class FanDelay implements FanDelayGate {
     return q.entries
       .filter((e) => !e.dropped && !e.message.priority)
       .map((e) => ({ message: e.message, delayMs: e.due - e.at }));
+  }
+
+  /** Staff messages waiting behind held fan messages (shown at once to whoever joins meanwhile). */
+  ahead(room: string): ChatMessage[] {
+    const q = this.queues.get(room);
+    if (q === undefined) return [];
+    return q.entries.filter((e) => !e.dropped && e.message.priority).map((e) => e.message);
   }
 
   /** The first held position of a room (the join replay stops before it), if any. */

@@ -11,6 +11,7 @@ import {
   type CommunityRole,
   type ChatMessage,
   type HeartOp,
+  type AheadFrame,
   type HeldFrame,
   type Position,
   type RoomMode,
@@ -105,6 +106,11 @@ export class GatewayFandom {
       skip: (room, pos) =>
         this.hub?.publishLocal(room, prepare({ t: 'msgs', room, msgs: [], skipped: 1, upto: pos })),
       onHold: (room, message, releaseAt) => this.showHeld(room, message, releaseAt),
+      // Staff messages are never delayed: the whole room sees one at once, on the priority lane.
+      onAhead: (room, message) =>
+        this.hub?.publishLocal(room, prepare({ t: 'ahead', room, message } satisfies AheadFrame), {
+          priority: true,
+        }),
     });
   }
 
@@ -160,7 +166,10 @@ export class GatewayFandom {
     return { messages: out, top };
   }
 
-  /** After `joined` is written: the room's mode, pin, live spotlight, and (moderators) what the delay holds. */
+  /**
+   * After `joined` is written: the room's mode, pin, live spotlight, staff messages waiting behind held fan
+   * messages, and (moderators) what the delay holds.
+   */
   async joined(session: Session, grant: RoomGrantInfo, mode: RoomMode): Promise<void> {
     const room = grant.room.id;
     let rooms = this.grants.get(session);
@@ -171,6 +180,7 @@ export class GatewayFandom {
     session.reply({ t: 'pinned', room, message: await this.pins.get(room) });
     const spot = this.spotlights.get(room);
     if (spot !== undefined && spot.until > this.deps.now()) session.reply(spot);
+    for (const message of this.fanDelay.ahead(room)) session.reply({ t: 'ahead', room, message });
     if (can(grant.role, 'message.viewDeleted')) {
       for (const h of this.fanDelay.held(room)) {
         session.reply({ t: 'held', room, message: h.message, releaseAt: h.message.ts + h.delayMs });

@@ -50,9 +50,9 @@ export const DEFAULT_FANOUT: FanoutOptions = {
 /**
  * Where a per-room "fan delay" plugs in (moderation: fan messages held N seconds so a moderator can delete them
  * before fans see them; a deleted held message is never delivered). The Hub asks the gate about every
- * message before it enters the room's outbox; the gate never holds a priority message on its own, but keeps
- * one behind fan messages it holds, so positions reach clients in order (a client takes an offset at or below
- * its position as a duplicate). `take` returns true when the gate keeps the message: it then owns it and hands
+ * message before it enters the room's outbox; the gate never holds a priority message on its own: it shows one
+ * that arrives behind held fan messages at once (an `ahead` frame) and keeps it behind them in `msgs`, so
+ * positions reach clients in order (a client takes an offset at or below its position as a duplicate). `take` returns true when the gate keeps the message: it then owns it and hands
  * it back later with `Hub.release` (or drops it, for a deletion). Implemented by gateway/fan-delay.ts.
  */
 export interface FanDelayGate {
@@ -193,7 +193,7 @@ export class Hub {
   }
 
   private enqueue(entry: RoomEntry, message: ChatMessage, released = false): void {
-    // The gate sees priority messages too: one arriving while fan messages wait goes out behind them, in order.
+    // The gate sees priority messages too: one arriving while fan messages wait is shown ahead, then kept in order.
     if (!released && this.deps.fanDelay?.take(entry.room, message) === true) return;
     entry.outbox.push(message);
     this.pacer.onMessage(entry.room, entry.members.size);

@@ -240,6 +240,7 @@ describe('the dashboard and the rules against a real Prometheus scraping Lightst
       rateWindow: RATE_WINDOW,
       minutes: png ? 3 : 2,
       png: png ?? path.join(REPO_ROOT, '.tmp', 'dashboard.png'),
+      waitMs: 120_000,
     });
     assert.equal(drawn.panels, dashboardPanels().length);
     assert.deepEqual(drawn.empty, [], `panels drawn without a series: ${JSON.stringify(drawn.answered)}`);

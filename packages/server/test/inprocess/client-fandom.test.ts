@@ -2,7 +2,7 @@
  * Client SDK against a real server: heart taps and the `stats` event, the room state events on join (`mode`,
  * `pinned`), a deletion (`deleted`), a reply carrying the message it answers, and a ban ending the membership
  * (`removed`: the client forgets the room and does not join it again), a lifted ban and a role change told to
- * the person (`role`).
+ * the person (`role`), and a staff message shown `ahead` of fan messages the fan delay holds.
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -67,6 +67,26 @@ describe('client SDK: fandom', () => {
     const del = await asOwner('DELETE', `/api/rooms/${room.id}/messages/${q.mid}`);
     assert.equal(del.status, 200);
     await until(a.rt, () => a.events('deleted').some((d) => d.mids.includes(q.mid)), 'deleted event');
+  });
+
+  test('fan delay: a staff message comes once as `ahead`, then `messages` leaves it out and moves on', async () => {
+    const a = await fan();
+    assert.equal((await asOwner('PUT', `/api/rooms/${room.id}/mode`, { fanDelayMs: 3000 })).status, 200);
+    await until(a.rt, () => a.events('mode').some((m) => m.fanDelayMs === 3000), 'delay mode');
+    const held = await a.rt.send(room.id, 'a fan message, held');
+    const staff = await owner.rt.send(room.id, 'the owner, never delayed');
+    await until(a.rt, () => a.events('ahead').some((e) => e.message.id === staff.mid), 'ahead');
+    assert.ok(!(a.received.get(room.id) ?? []).some((m) => m.id === held.mid), 'the fan message waits');
+    await until(a.rt, () => (a.received.get(room.id) ?? []).some((m) => m.id === held.mid), 'released');
+    // Its place came in the same `msgs` (or right after): the position passed it, and it was not given twice.
+    const next = await a.rt.send(room.id, 'after both');
+    await until(a.rt, () => (a.received.get(room.id) ?? []).some((m) => m.id === next.mid), 'the next one');
+    const ids = a.received.get(room.id)!.map((m) => m.id);
+    assert.ok(!ids.includes(staff.mid), 'the staff message is not repeated in `messages`');
+    assert.equal(a.events('ahead').filter((e) => e.message.id === staff.mid).length, 1);
+    assert.ok(a.rt.position(room.id)!.offset >= staff.pos.offset);
+    assert.equal(a.events('reload').length, 0, 'no gap');
+    assert.equal((await asOwner('PUT', `/api/rooms/${room.id}/mode`, { fanDelayMs: 0 })).status, 200);
   });
 
   test('a ban ends the membership: removed, and the room is not joined again', async () => {

@@ -3,11 +3,12 @@
  * and `pinned` frames on join and on every change, a deleted message gone from every client and from fan
  * history (moderators keep it with who deleted it), a ban and a demotion taking a connected person out of the
  * room at once on another gateway and telling them their role, the fan delay (held for fans, shown to moderators, never delivered when
- * deleted), and the artist spotlight on the priority lane.
+ * deleted; staff messages behind held ones shown at once), and the artist spotlight on the priority lane.
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type {
+  AheadFrame,
   ChatMessage,
   CommunityRole,
   ErrorFrame,
@@ -308,6 +309,35 @@ describe('moderation on live connections across gateways', () => {
     await until(() => received(c.fan2!, room.id).some((m) => m.id === staff.mid), 'staff message');
     assert.ok(!has(c.owner!, (f) => f.t === 'held' && f.message.id === staff.mid));
     await api(people.mod!, 'PUT', `/api/rooms/${room.id}/mode`, { fanDelayMs: 0 });
+  });
+
+  test('fan delay: a staff message sent behind held fan messages reaches every fan at once, and keeps its place', async () => {
+    const { room, people, c } = await community();
+    await api(people.mod!, 'PUT', `/api/rooms/${room.id}/mode`, { fanDelayMs: 10_000 });
+    for (const client of Object.values(c)) {
+      await until(() => has(client, (f) => f.t === 'mode' && f.fanDelayMs === 10_000), 'delay mode');
+    }
+    const fanMsg = await send(c.fan0!, room.id, 'a fan message, held');
+    const staff = await send(c.artist!, room.id, 'the artist, never delayed');
+    const aheadOf = (client: WsTestClient) =>
+      client.frames.find((f): f is AheadFrame => f.t === 'ahead' && f.message.id === staff.mid);
+    // Every fan on every node is shown it while the fan message before it is still held.
+    for (const name of ['fan0', 'fan1', 'fan2', 'owner']) {
+      await until(() => aheadOf(c[name]!) !== undefined, `shown ahead to ${name}`);
+      assert.equal(aheadOf(c[name]!)!.message.pos.offset, fanMsg.pos.offset + 1);
+      assert.ok(!received(c[name]!, room.id).some((m) => m.id === fanMsg.mid), 'the fan message is held');
+    }
+    // Whoever joins while it waits is shown it too (the replay stops before the held fan message).
+    const late = await connectTo(1, people.fan1!);
+    await join(late, room.id);
+    await until(() => aheadOf(late) !== undefined, 'shown ahead on join');
+    // Released: both arrive in `msgs` in position order (the staff message right behind the fan message).
+    await api(people.mod!, 'PUT', `/api/rooms/${room.id}/mode`, { fanDelayMs: 0 });
+    for (const client of [c.fan0!, c.fan1!, c.fan2!, late]) {
+      await until(() => received(client, room.id).some((m) => m.id === staff.mid), 'released in order');
+      const ids = received(client, room.id).map((m) => m.id);
+      assert.ok(ids.indexOf(fanMsg.mid) < ids.indexOf(staff.mid), JSON.stringify(ids));
+    }
   });
 
   test('an artist message goes on the priority lane and into the spotlight, on every node and on join', async () => {

@@ -109,6 +109,7 @@ export async function signedInUser(
     'pinned',
     'spotlight',
     'held',
+    'ahead',
     'role',
     'removed',
   ] as const) {

@@ -152,10 +152,21 @@ function page(title: string, data: { items: PageItem[]; times: number[] }): stri
  */
 export async function renderDashboard(
   prom: Prometheus,
-  opts: { rateWindow: string; minutes: number; png: string },
+  opts: { rateWindow: string; minutes: number; png: string; waitMs?: number },
 ): Promise<{ panels: number; empty: string[]; answered: Record<string, string> }> {
-  const end = Math.floor(Date.now() / 1000);
-  const data = await collect(prom, opts.rateWindow, end - opts.minutes * 60, end, 2);
+  // A loaded machine can leave a quantile panel without a finite point over the whole range (a slow target's
+  // scrapes time out, so its counters have no two samples in the rate window, while the other nodes' zero
+  // rates give NaN): collect again, bounded by waitMs, until every panel has a series; what is still empty
+  // after that is reported.
+  const deadline = Date.now() + (opts.waitMs ?? 0);
+  const panelsOf = (d: { items: PageItem[] }) => d.items.filter((i): i is PagePanel => !('row' in i));
+  let data: Awaited<ReturnType<typeof collect>>;
+  for (;;) {
+    const end = Math.floor(Date.now() / 1000);
+    data = await collect(prom, opts.rateWindow, end - opts.minutes * 60, end, 2);
+    if (!panelsOf(data).some((p) => p.series.length === 0) || Date.now() >= deadline) break;
+    await new Promise((r) => setTimeout(r, 5000));
+  }
   const dir = await tempDir('lightstick-dashboard-');
   const html = path.join(dir, 'dashboard.html');
   await writeFile(html, page(DASHBOARD.title, data));
@@ -173,7 +184,7 @@ export async function renderDashboard(
     await browser.close();
     await rm(dir, { recursive: true, force: true });
   }
-  const panels = data.items.filter((i): i is PagePanel => !('row' in i));
+  const panels = panelsOf(data);
   return {
     panels: panels.length,
     empty: panels.filter((p) => p.series.length === 0).map((p) => p.title),

@@ -1,8 +1,8 @@
 /**
  * The fan delay gate on a fake clock: a fan message is held exactly the room's delay, a deleted one goes out as
- * `skipped` at its position (never delivered), a staff message is never held on its own and waits only behind
- * fan messages held before it (positions stay in order), a shorter delay applies to what waits, and moderators
- * are told what is held.
+ * `skipped` at its position (never delivered), a staff message is never held: one behind held fan messages is
+ * shown at once (`ahead`) and keeps its place in order behind them, a shorter delay applies to what waits, and
+ * moderators are told what is held.
  */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -26,13 +26,15 @@ function gate() {
   const scheduler = fakeScheduler();
   const out: string[] = [];
   const held: string[] = [];
+  const ahead: string[] = [];
   const g = new FanDelay({
     scheduler,
     release: (_room, m) => out.push(m.id),
     skip: (_room, pos: Position) => out.push(`skip@${pos.offset}`),
     onHold: (_room, m) => held.push(m.id),
+    onAhead: (_room, m) => ahead.push(m.id),
   });
-  return { g, scheduler, out, held };
+  return { g, scheduler, out, held, ahead };
 }
 
 describe('fan delay gate', () => {
@@ -64,19 +66,27 @@ describe('fan delay gate', () => {
     assert.deepEqual(out, ['skip@1', 'm2']);
   });
 
-  test('staff messages are never held on their own, and wait only behind fan messages held before them', () => {
-    const { g, scheduler, out, held } = gate();
+  test('staff messages are never held: behind held fan messages they are shown at once and keep their place', () => {
+    const { g, scheduler, out, held, ahead } = gate();
     g.setDelay('r', 3000);
     assert.equal(g.take('r', msg(1, true)), false);
+    assert.deepEqual(ahead, [], 'nothing held before it: it goes out as it is');
     assert.equal(g.take('r', msg(2)), true);
     scheduler.advance(1000);
     assert.equal(g.take('r', msg(3, true)), true);
     assert.deepEqual(held, ['m2']);
+    assert.deepEqual(ahead, ['m3'], 'shown to the room the moment it arrives');
+    assert.deepEqual(
+      g.ahead('r').map((m) => m.id),
+      ['m3'],
+      'and to whoever joins while it waits',
+    );
     scheduler.advance(1999);
     assert.deepEqual(out, []);
     scheduler.advance(1);
     assert.deepEqual(out, ['m2', 'm3']);
     assert.equal(g.firstHeld('r'), undefined);
+    assert.deepEqual(g.ahead('r'), []);
   });
 
   test('the join replay stops before the first held message; a shorter delay applies to what waits', () => {

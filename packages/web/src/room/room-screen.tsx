@@ -118,6 +118,8 @@ export function RoomScreen({ id: roomId, embedded = false }: { id: string; embed
     let frame = 0;
     let timer: ReturnType<typeof setTimeout> | undefined;
     let lastDraw = 0;
+    // Staff messages shown before their turn (`ahead`): they do not move the position a re-join resumes from.
+    const ahead = new Set<string>();
     const flush = () => {
       frame = 0;
       timer = undefined;
@@ -126,19 +128,28 @@ export function RoomScreen({ id: roomId, embedded = false }: { id: string; embed
       queue = [];
       feed.live(batch, skipped);
       skipped = 0;
-      const newest = batch.at(-1);
+      const newest = batch.filter((m) => !ahead.delete(m.id)).at(-1);
       if (newest) lastPos.current = newest.pos;
+    };
+    // One draw per DRAW_EVERY_MS however many frames arrive: a busy room costs the same per second.
+    const draw = () => {
+      if (frame || timer) return;
+      const wait = lastDraw + DRAW_EVERY_MS - performance.now();
+      if (wait <= 0) frame = requestAnimationFrame(flush);
+      else timer = setTimeout(() => (frame = requestAnimationFrame(flush)), wait);
     };
     const offs = [
       rt.on('messages', (e) => {
         if (e.room !== roomId) return;
         queue.push(...e.messages);
         skipped += e.skipped;
-        // One draw per DRAW_EVERY_MS however many frames arrive: a busy room costs the same per second.
-        if (frame || timer) return;
-        const wait = lastDraw + DRAW_EVERY_MS - performance.now();
-        if (wait <= 0) frame = requestAnimationFrame(flush);
-        else timer = setTimeout(() => (frame = requestAnimationFrame(flush)), wait);
+        draw();
+      }),
+      rt.on('ahead', (e) => {
+        if (e.room !== roomId) return;
+        ahead.add(e.message.id);
+        queue.push(e.message);
+        draw();
       }),
       rt.on('reload', (e) => {
         if (e.room !== roomId) return;
