@@ -93,6 +93,11 @@ describe('live pages in Chromium against a real local live', () => {
     const page = await ctx.newPage();
     page.setDefaultTimeout(60_000);
     page.on('pageerror', (err) => console.log(`# page error (${auth.user.name}): ${err.message}`));
+    // What the page says about failures (a failed request, the player), for a run that fails.
+    page.on('console', (m) => {
+      if (m.type() === 'error' || m.type() === 'warning')
+        console.log(`# console ${m.type()} (${auth.user.name}): ${m.text()}`);
+    });
     return page;
   }
 
