@@ -6,6 +6,7 @@
  */
 import type {
   AuthResponse,
+  CommunitiesQuery,
   CommunityList,
   CommunityView,
   CreateCommunityBody,
@@ -137,8 +138,17 @@ export class ApiClient {
     return this.call('GET', '/api/me');
   }
 
+  /** The first page of communities (by slug), each with its member and on-air live counts. */
   async listCommunities(): Promise<CommunityView[]> {
-    return (await this.call<CommunityList>('GET', '/api/communities')).communities;
+    return (await this.findCommunities()).communities;
+  }
+
+  /** A page of communities: `q` finds them by name or slug (any letter case); pass `next` as `after`. */
+  findCommunities(query: CommunitiesQuery = {}): Promise<CommunityList> {
+    const qs = new URLSearchParams();
+    for (const [k, v] of Object.entries(query)) if (v !== undefined && v !== null) qs.set(k, String(v));
+    const tail = qs.size > 0 ? `?${qs.toString()}` : '';
+    return this.call('GET', `/api/communities${tail}`);
   }
 
   createCommunity(input: CreateCommunityBody): Promise<CommunityView> {

@@ -1,7 +1,7 @@
 /** HTTP shapes of communities, memberships and a community's rooms (docs/http-api.md). */
 import { Type, type Static } from '@sinclair/typebox';
 import { IsoTime, Nullable, StringEnum } from './kit.ts';
-import { PageLimits } from './limits.ts';
+import { PageLimits, SearchLimits } from './limits.ts';
 import { COMMUNITY_ROLES, CommunityRole } from './roles.ts';
 
 /** Ids are opaque text; an unknown one answers not_found. */
@@ -32,13 +32,27 @@ export const MembersQuery = Type.Composite([
   Type.Object({
     q: Type.Optional(
       Type.String({
-        maxLength: 64,
+        maxLength: SearchLimits.queryMaxChars,
         description: 'Only members whose username starts with this (any letter case; blank: everyone)',
       }),
     ),
   }),
 ]);
 export type MembersQuery = Static<typeof MembersQuery>;
+
+/** Query of the community list: a page, of every community or of those whose name or slug contains `q`. */
+export const CommunitiesQuery = Type.Composite([
+  PageQuery,
+  Type.Object({
+    q: Type.Optional(
+      Type.String({
+        maxLength: SearchLimits.queryMaxChars,
+        description: 'Only communities whose name or slug contains this (any letter case; blank: all)',
+      }),
+    ),
+  }),
+]);
+export type CommunitiesQuery = Static<typeof CommunitiesQuery>;
 const NextCursor = Nullable(Type.String(), { description: 'Pass as `after` for the next page' });
 
 export const CommunityView = Type.Object({
@@ -50,6 +64,12 @@ export const CommunityView = Type.Object({
   myRole: Nullable(CommunityRole, { description: "The caller's role, or null when not joined" }),
   official: Type.Boolean({ description: 'Verified by a platform admin: show the official mark' }),
   fanMade: Type.Boolean({ description: 'Made by a fan (not a creator account): label it as fan-made' }),
+  memberCount: Type.Integer({ minimum: 0, description: 'People who joined it, whatever their role' }),
+  liveCount: Type.Integer({
+    minimum: 0,
+    description:
+      'Its lives on air now: state `live` or `reconnecting` (scheduled and ended ones not counted)',
+  }),
 });
 export type CommunityView = Static<typeof CommunityView>;
 

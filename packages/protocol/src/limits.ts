@@ -45,6 +45,11 @@ export const PageLimits = {
   listMax: 100,
 } as const;
 
+/** Longest `q` of the HTTP listings' searches (communities, members), in code points as JSON Schema counts. */
+export const SearchLimits = {
+  queryMaxChars: 64,
+} as const;
+
 /** Counts characters as a person sees them (grapheme clusters): '👩‍👩‍👧' is one, '한국' is two. */
 export function graphemeLength(text: string): number {
   let n = 0;

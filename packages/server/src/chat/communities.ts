@@ -24,7 +24,7 @@ import type { ModerationEvents } from '../moderation/events.ts';
 import { RoomAccess } from './room-access.ts';
 import { communityQuota, roomQuota } from './creation-quotas.ts';
 import type { CreationQuotas } from '../config/config.ts';
-import type { CommunityRecord, RoomRecord, Store } from '../storage/repositories.ts';
+import type { CommunityCounts, CommunityRecord, RoomRecord, Store } from '../storage/repositories.ts';
 import {
   CommunityLimits,
   validateDescription,
@@ -34,7 +34,7 @@ import {
   validateRoomKind,
   validateSlug,
 } from './community-validation.ts';
-import { toCommunityView, toMemberView, toRoomView, type MemberView } from './community-views.ts';
+import { countsIn, toCommunityView, toMemberView, toRoomView, type MemberView } from './community-views.ts';
 import { pageMessages, type PageQuery } from './community-messages.ts';
 
 export interface CommunityServiceDeps {
@@ -93,19 +93,33 @@ export class CommunityService {
       room,
       quotas && !p.admin ? communityQuota(quotas, now) : undefined,
     );
-    return toCommunityView(community, 'owner');
+    // Just made: its owner is its only member and it has no live yet.
+    return toCommunityView(community, 'owner', { members: 1, live: 0 });
   }
 
-  async list(p: Principal, opts: { limit: number; after?: string }): Promise<Paged<CommunityView>> {
+  /**
+   * A page by slug, of every community or of those whose name or slug contains `q` (any letter case), each
+   * with its counts: one grouped query for the whole page.
+   */
+  async list(
+    p: Principal,
+    opts: { limit: number; after?: string; q?: string },
+  ): Promise<Paged<CommunityView>> {
     const { communities } = this.deps.store;
+    const search = opts.q?.trim() ?? '';
     const [rows, mine] = await Promise.all([
-      communities.list({ limit: opts.limit + 1, ...(opts.after !== undefined ? { after: opts.after } : {}) }),
+      communities.list({
+        limit: opts.limit + 1,
+        ...(opts.after !== undefined ? { after: opts.after } : {}),
+        ...(search ? { search } : {}),
+      }),
       communities.memberships(p.userId),
     ]);
     const roles = new Map(mine.map((m) => [m.communityId, m.role]));
     const page = rows.slice(0, opts.limit);
+    const counts = await communities.counts(page.map((c) => c.id));
     return {
-      items: page.map((c) => toCommunityView(c, roles.get(c.id) ?? null)),
+      items: page.map((c) => toCommunityView(c, roles.get(c.id) ?? null, countsIn(counts, c.id))),
       next: rows.length > opts.limit ? (page[page.length - 1]?.slug ?? null) : null,
     };
   }
@@ -113,7 +127,7 @@ export class CommunityService {
   async get(p: Principal, id: string): Promise<CommunityView> {
     const c = await this.community(id);
     const m = await this.deps.store.communities.membership(id, p.userId);
-    return toCommunityView(c, m?.role ?? null);
+    return toCommunityView(c, m?.role ?? null, await this.countsOf(id));
   }
 
   /** Joining makes a fan; joining again keeps the role one has; a banned person cannot join. */
@@ -124,14 +138,14 @@ export class CommunityService {
       ensureNotBanned(p, activeSanctions(records, this.deps.runtime.now()));
     }
     const existing = await this.deps.store.communities.membership(id, p.userId);
-    if (existing) return toCommunityView(c, existing.role);
+    if (existing) return toCommunityView(c, existing.role, await this.countsOf(id));
     await this.deps.store.communities.setMembership({
       communityId: id,
       userId: p.userId,
       role: 'fan',
       joinedAt: this.deps.runtime.now(),
     });
-    return toCommunityView(c, 'fan');
+    return toCommunityView(c, 'fan', await this.countsOf(id));
   }
 
   /** Leaving twice is fine; the owner cannot leave (an admin must hand ownership over first). */
@@ -143,7 +157,7 @@ export class CommunityService {
       await this.deps.store.communities.removeMembership(id, p.userId);
       this.deps.events?.roleChanged(id, p.userId, null);
     }
-    return toCommunityView(c, null);
+    return toCommunityView(c, null, await this.countsOf(id));
   }
 
   async createRoom(
@@ -249,6 +263,11 @@ export class CommunityService {
       items: page.map((m, i) => toMemberView(m, people[i])),
       next: rows.length > opts.limit ? (page[page.length - 1]?.userId ?? null) : null,
     };
+  }
+
+  /** The counts of one community (read after a change, so they include it). */
+  private async countsOf(id: string): Promise<CommunityCounts> {
+    return countsIn(await this.deps.store.communities.counts([id]), id);
   }
 
   private async community(id: string): Promise<CommunityRecord> {

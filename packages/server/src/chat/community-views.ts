@@ -1,12 +1,27 @@
 /** Records -> the JSON views of the protocol's HTTP shapes (times as ISO text). */
 import type { CommunityRole, CommunityView, MemberView, RoomView } from '@lightstick/protocol';
-import type { CommunityRecord, MembershipRecord, RoomRecord, UserRecord } from '../storage/repositories.ts';
+import type {
+  CommunityCounts,
+  CommunityRecord,
+  MembershipRecord,
+  RoomRecord,
+  UserRecord,
+} from '../storage/repositories.ts';
 
 export type { MemberView };
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
-export function toCommunityView(c: CommunityRecord, myRole: CommunityRole | null): CommunityView {
+/** The counts of `id` in what CommunitiesRepo.counts answered (zero when absent). */
+export const countsIn = (counts: Map<string, CommunityCounts>, id: string): CommunityCounts =>
+  counts.get(id) ?? { members: 0, live: 0 };
+
+/** `counts` is required so that no answer forgets them (CommunitiesRepo.counts reads them, a page at once). */
+export function toCommunityView(
+  c: CommunityRecord,
+  myRole: CommunityRole | null,
+  counts: CommunityCounts,
+): CommunityView {
   return {
     id: c.id,
     slug: c.slug,
@@ -16,6 +31,8 @@ export function toCommunityView(c: CommunityRecord, myRole: CommunityRole | null
     myRole,
     official: c.official,
     fanMade: c.fanMade,
+    memberCount: counts.members,
+    liveCount: counts.live,
   };
 }
 

@@ -8,7 +8,7 @@ import { AppError } from '../errors.ts';
 import type { Principal } from '../auth/principal.ts';
 import { ensureAdmin } from '../auth/guards.ts';
 import { toUserView } from '../auth/auth-service.ts';
-import { toCommunityView } from '../chat/community-views.ts';
+import { countsIn, toCommunityView } from '../chat/community-views.ts';
 import type { Runtime } from '../runtime.ts';
 import type { Store } from '../storage/repositories.ts';
 import { auditEntry } from './audit.ts';
@@ -50,7 +50,10 @@ export class PlatformAdmin {
         details: { communityId, official },
       }),
     );
-    const m = await communities.membership(communityId, p.userId);
-    return toCommunityView({ ...c, official }, m?.role ?? null);
+    const [m, counts] = await Promise.all([
+      communities.membership(communityId, p.userId),
+      communities.counts([communityId]),
+    ]);
+    return toCommunityView({ ...c, official }, m?.role ?? null, countsIn(counts, communityId));
   }
 }

@@ -1,12 +1,14 @@
 /** Communities and their memberships. Creating one also creates its community room and owner membership. */
 import { sql, type Kysely } from 'kysely';
-import type { CommunityRole } from '@lightstick/protocol';
+import type { CommunityRole, LiveState } from '@lightstick/protocol';
 import { AppError } from '../errors.ts';
+import { nameKey } from '../auth/validation.ts';
 import { guard } from './db-errors.ts';
 import { roomValues } from './rooms-repo.ts';
 import { checkQuota, holdRow } from './creation-quota.ts';
 import type {
   CommunitiesRepo,
+  CommunityCounts,
   CommunityRecord,
   CreationQuota,
   MembershipRecord,
@@ -31,6 +33,12 @@ const toMembership = (r: MembershipRow): MembershipRecord => ({
   role: r.role as CommunityRole,
   joinedAt: r.joined_at,
 });
+
+/** The lives a community's `liveCount` counts: on air, or briefly off it while the publisher reconnects. */
+const ON_AIR: readonly LiveState[] = ['live', 'reconnecting'];
+
+/** `text` as a LIKE pattern matching it anywhere, its wildcards escaped (the same in SQLite and PostgreSQL). */
+const containing = (text: string) => `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 
 const slugTaken = (constraint: string) =>
   new AppError(
@@ -74,6 +82,7 @@ export class KyselyCommunitiesRepo implements CommunitiesRepo {
               created_at: c.createdAt,
               fan_made: c.fanMade ? 1 : 0,
               official: c.official ? 1 : 0,
+              name_key: nameKey(c.name),
             })
             .execute();
           await tx.insertInto('rooms').values(roomValues(room)).execute();
@@ -105,12 +114,58 @@ export class KyselyCommunitiesRepo implements CommunitiesRepo {
   }
 
   /** Ordered by slug; `after` is the slug of the last community of the previous page. */
-  list(opts: { limit: number; after?: string }): Promise<CommunityRecord[]> {
+  list(opts: { limit: number; after?: string; search?: string }): Promise<CommunityRecord[]> {
     if (!(opts.limit > 0)) return Promise.resolve([]);
+    const key = nameKey(opts.search?.trim() ?? '');
     return guard(async () => {
       let q = this.db.selectFrom('communities').selectAll().orderBy('slug').limit(Math.floor(opts.limit));
       if (opts.after !== undefined) q = q.where('slug', '>', opts.after);
+      if (key) {
+        // Both sides are lower-case already, so LIKE compares the same way in both dialects. Rows a process
+        // older than migration 0009 inserted have no key: lower(name) stands in for it.
+        const pattern = containing(key);
+        q = q.where((eb) =>
+          eb.or([
+            sql<boolean>`coalesce(${sql.ref('name_key')}, lower(${sql.ref('name')})) like ${pattern} escape '\\'`,
+            sql<boolean>`${sql.ref('slug')} like ${pattern} escape '\\'`,
+          ]),
+        );
+      }
       return (await q.execute()).map(toCommunity);
+    });
+  }
+
+  /** One statement: members grouped by community, then on-air lives grouped by community, both by index. */
+  counts(communityIds: readonly string[]): Promise<Map<string, CommunityCounts>> {
+    const ids = [...new Set(communityIds)];
+    const out = new Map(ids.map((id) => [id, { members: 0, live: 0 }]));
+    if (ids.length === 0) return Promise.resolve(out);
+    return guard(async () => {
+      const members = this.db
+        .selectFrom('memberships')
+        .select((eb) => [
+          'community_id',
+          sql<string>`'members'`.as('what'),
+          eb.fn.countAll<number | string>().as('n'),
+        ])
+        .where('community_id', 'in', ids)
+        .groupBy('community_id');
+      const lives = this.db
+        .selectFrom('lives')
+        .select((eb) => [
+          'community_id',
+          sql<string>`'live'`.as('what'),
+          eb.fn.countAll<number | string>().as('n'),
+        ])
+        .where('community_id', 'in', ids)
+        .where('state', 'in', ON_AIR)
+        .groupBy('community_id');
+      for (const r of await members.unionAll(lives).execute()) {
+        const c = out.get(r.community_id);
+        // PostgreSQL's count is a bigint, which the driver may hand over as text.
+        if (c) c[r.what === 'live' ? 'live' : 'members'] = Number(r.n);
+      }
+      return out;
     });
   }
 

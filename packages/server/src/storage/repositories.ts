@@ -143,6 +143,14 @@ export interface MembershipRecord {
   joinedAt: number;
 }
 
+/** What the community list shows of a community's life (CommunityView `memberCount`, `liveCount`). */
+export interface CommunityCounts {
+  /** Memberships, whatever their role. */
+  members: number;
+  /** Lives in state `live` or `reconnecting`. */
+  live: number;
+}
+
 /** What a creation is counted against, read in the creating transaction. */
 export interface CreationCounts {
   /** Made so far, in all. */
@@ -171,7 +179,17 @@ export interface CommunitiesRepo {
   byId(id: string): Promise<CommunityRecord | undefined>;
   /** Throws AppError('not_found') for an unknown community. */
   setOfficial(id: string, official: boolean): Promise<void>;
-  list(opts: { limit: number; after?: string }): Promise<CommunityRecord[]>;
+  /**
+   * Communities ordered by slug; `after` is the slug of the last community of the previous page. `search`
+   * keeps those whose name (as its lower-cased NFKC key) or slug contains the search's own key, taken
+   * literally (`%` and `_` too); blank keeps all.
+   */
+  list(opts: { limit: number; after?: string; search?: string }): Promise<CommunityRecord[]>;
+  /**
+   * Member and on-air live counts of each community asked for, in ONE grouped query whatever their number
+   * (a list page asks for its page); an unknown id counts zero.
+   */
+  counts(communityIds: readonly string[]): Promise<Map<string, CommunityCounts>>;
   membership(communityId: string, userId: string): Promise<MembershipRecord | undefined>;
   /** Inserts or replaces the membership. */
   setMembership(m: MembershipRecord): Promise<void>;

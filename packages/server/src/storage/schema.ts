@@ -62,6 +62,11 @@ export interface CommunitiesTable {
   fan_made: Generated<number>;
   /** 0/1 (0004): verified by a platform admin. */
   official: Generated<number>;
+  /**
+   * Lower-cased NFKC form of `name` (0009), what a search matches; NULL in rows a process older than 0009
+   * inserted (the search falls back to lower(name) for them).
+   */
+  name_key: string | null;
 }
 
 export interface MembershipsTable {

@@ -13,6 +13,7 @@ import { KeyVault } from '../../src/auth/key-vault.ts';
 import { randomBytes } from 'node:crypto';
 import { draft, rejectsWith, seedRoom, uid } from './store.fixtures.ts';
 import { checkMigrated, oldDatabase } from './name-skeleton-migration.ts';
+import { checkSearchable, oldCommunities } from './community-list-migration.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'lightstick-store-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -112,6 +113,24 @@ describe('SQLite store', () => {
     try {
       await checkMigrated(store);
     } finally {
+      await store.close();
+    }
+  });
+
+  test('existing communities get their search keys at migration, and stay counted', async () => {
+    const file = dbFile();
+    const old = new Kysely({ dialect: new SqliteDialect({ database: openSqliteDatabase(file) }) });
+    try {
+      await oldCommunities(old, 'sqlite');
+    } finally {
+      await old.destroy();
+    }
+    const store = await openSqliteStore(file);
+    const raw = new Kysely({ dialect: new SqliteDialect({ database: openSqliteDatabase(file) }) });
+    try {
+      await checkSearchable(store, raw);
+    } finally {
+      await raw.destroy();
       await store.close();
     }
   });

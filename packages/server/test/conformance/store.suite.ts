@@ -19,6 +19,7 @@ import { messageConformance } from './store-messages.suite.ts';
 import { livesConformance } from './store-lives.suite.ts';
 import { moderationConformance } from './store-moderation.suite.ts';
 import { quotaConformance } from './store-quotas.suite.ts';
+import { communityListConformance } from './store-community-list.suite.ts';
 
 export type { StoreFactory } from './store.fixtures.ts';
 
@@ -339,4 +340,5 @@ export function storeConformance(factory: StoreFactory): void {
   livesConformance(it);
   moderationConformance(it);
   quotaConformance(it);
+  communityListConformance(it);
 }

@@ -3,7 +3,8 @@
  * proxy the test can silence. A busy room under 4x CPU throttling (every message on screen within 1 s at
  * p95, the DOM bounded), the "new messages" button, a silent drop noticed within 15 s and the missed-
  * messages notice after it, a deep link kept across sign-in, the three languages, axe-core on every screen,
- * and the bundle size. Screenshots go to docs/screenshots/.
+ * the communities list's member counts and its search on the server, and the bundle size. Screenshots go to
+ * docs/screenshots/.
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -13,11 +14,11 @@ import type { Page } from 'playwright-core';
 import { Limits } from '@lightstick/protocol';
 import { REPO_ROOT } from '../support/harness.ts';
 import { PASSWORD, PHONE, WebAppWorld, type SilentProxy } from '../support/web-app-world.ts';
+import { axeClean } from '../support/axe.ts';
 
 const WEB_DIST = path.join(REPO_ROOT, 'packages/web/dist');
 /** A browser step that hangs fails its test, not the whole file at the runner's 300 s. */
 const PER_TEST = { timeout: 120_000 };
-const AXE = path.join(REPO_ROOT, 'node_modules/axe-core/axe.min.js');
 
 describe('fan web app (issue 9) in Chromium', () => {
   const world = new WebAppWorld();
@@ -37,20 +38,7 @@ describe('fan web app (issue 9) in Chromium', () => {
   const signUp = (page: Page, username: string) => world.signUp(page, username);
   const openRoom = (page: Page) => world.openRoom(page);
 
-  async function axe(page: Page, screen: string): Promise<void> {
-    // Through the DevTools protocol, which the page's Content-Security-Policy (no inline script) does not
-    // govern; a <script> tag with axe inline would be refused by it, as it should be.
-    await page.evaluate(readFileSync(AXE, 'utf8'));
-    const violations = await page.evaluate(async () => {
-      const w = window as unknown as {
-        axe: { run(): Promise<{ violations: { id: string; impact: string; nodes: unknown[] }[] }> };
-      };
-      const r = await w.axe.run();
-      return r.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.length }));
-    });
-    const bad = violations.filter((v) => v.impact === 'critical' || v.impact === 'serious');
-    assert.deepEqual(bad, [], `${screen}: axe critical or serious violations`);
-  }
+  const axe = axeClean;
 
   const shot = (page: Page, name: string) => world.shot(page, name);
 
@@ -176,7 +164,33 @@ describe('fan web app (issue 9) in Chromium', () => {
       await axe(page, 'room');
       await page.goto(`${base}/`);
       await page.getByTestId('community-list').waitFor();
+      // The list shows how many joined (the owner, this fan, any fan of an earlier test: the server's count)
+      // in the fan's language, and no LIVE mark while no live is on air.
+      const { memberCount } = await world.owner.getCommunity(communityId);
+      const listed = page.locator(`[data-testid="community-item"][data-id="${communityId}"]`);
+      await listed.locator(`[data-testid="community-members"][data-count="${memberCount}"]`).waitFor();
+      assert.equal(
+        await listed.getByTestId('community-members').textContent(),
+        `멤버 ${memberCount.toLocaleString('ko')}명`,
+      );
+      assert.equal(await listed.getByTestId('community-live').count(), 0, 'no LIVE mark without a live');
+      await shot(page, 'communities-ko-phone');
       await axe(page, 'communities');
+      // The search asks the server: another letter case finds it, a word nobody uses says so.
+      await page.getByTestId('community-search').fill('BUSY FANS');
+      await page.locator('[data-testid="community-list"][data-q="BUSY FANS"][aria-busy="false"]').waitFor();
+      assert.deepEqual(
+        await page
+          .getByTestId('community-item')
+          .evaluateAll((els) => els.map((e) => e.getAttribute('data-id'))),
+        [communityId],
+      );
+      await page.getByTestId('community-search').fill('nobody-fans-here');
+      await page
+        .locator('[data-testid="community-list"][data-q="nobody-fans-here"][aria-busy="false"]')
+        .waitFor();
+      assert.equal(await page.getByTestId('community-item').count(), 0);
+      assert.match((await page.getByTestId('community-list').textContent()) ?? '', /nobody-fans-here/);
       await page.goto(`${base}/c/${communityId}`);
       await page.getByTestId('room-list').waitFor();
       await axe(page, 'community');

@@ -6,7 +6,9 @@
  * through hls.js (the video's currentTime advances, also past the first playback grant's expiry, so the
  * refresh works), shows the viewer count and the chat beside the video (under it on a phone), and a
  * members-only live shows a non-member the lock with its reason. The community page lists lives live
- * first, then scheduled, then past. Saves docs/screenshots/watch-page.png and creator-page.png.
+ * first, then scheduled, then past; the communities list marks the community LIVE with its count of lives on
+ * air while the live runs, and not once it ended. Saves docs/screenshots/watch-page.png, creator-page.png and
+ * communities-live-desktop.png.
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -19,6 +21,7 @@ import { createCommunity, http, joinCommunity, registerUser } from '../support/a
 import { eventually, publish, untilState, type Publisher } from '../support/live-support.ts';
 import { ensureWebBuilt } from '../support/web-build.ts';
 import { signInContext } from '../support/web-sign-in.ts';
+import { axeClean } from '../support/axe.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
 const ARGS = [
@@ -181,8 +184,28 @@ describe('live pages in Chromium against a real local live', () => {
       figures.publishToCreatorLiveMs = Date.now() - t0;
       assert.equal(await studio.getByTestId('live-state').textContent(), 'Live now');
 
-      // ---- the community page lists: live now, then scheduled, then past ----
+      // ---- the communities list marks the community LIVE with its lives on air, beside its members ----
       const fan = await signedIn(member);
+      await fan.goto(`${base}/`);
+      const listed = fan.locator(`[data-testid="community-item"][data-id="${community.id}"]`);
+      await listed.locator('[data-testid="community-live"][data-count="1"]').waitFor();
+      assert.equal(
+        await listed.locator('[data-testid="community-live"] [aria-hidden="true"]').textContent(),
+        'LIVE 1',
+      );
+      assert.equal(
+        await listed.locator('[data-testid="community-live"] .sr-only').textContent(),
+        '1 live on air now',
+      );
+      assert.equal(await listed.getByTestId('community-members').textContent(), '3 members');
+      await fan.screenshot({ path: path.join(REPO_ROOT, 'docs/screenshots/communities-live-desktop.png') });
+      // The LIVE mark keeps its contrast in both themes.
+      await axeClean(fan, 'communities with a live, light');
+      await fan.emulateMedia({ colorScheme: 'dark' });
+      await axeClean(fan, 'communities with a live, dark');
+      await fan.emulateMedia({ colorScheme: 'light' });
+
+      // ---- the community page lists: live now, then scheduled, then past ----
       const grantTimes: number[] = []; // when the watch page received each playback grant
       const media: { url: string; status: number }[] = []; // every playlist and segment answer
       fan.on('response', (r) => {
@@ -316,6 +339,10 @@ describe('live pages in Chromium against a real local live', () => {
       assert.equal(await fan.getByTestId('live-poster').textContent(), 'This live has ended.');
       await untilState(base, owner.accessToken, liveId, 'ended');
       await second.stop();
+      // Ended: the communities list drops the LIVE mark.
+      await fan.goto(`${base}/`);
+      await listed.locator('[data-testid="community-members"][data-count="3"]').waitFor();
+      assert.equal(await listed.getByTestId('community-live').count(), 0, 'no LIVE mark once ended');
     },
   );
 

@@ -1,7 +1,7 @@
 /**
  * The UI language: picked from the browser's languages (Korean, Japanese, else English), switchable in the
- * header and remembered. `t()` reads the signal, so components re-render when the language changes. Dates
- * and times go through Intl in the same locale.
+ * header and remembered. `t()` reads the signal, so components re-render when the language changes. Dates,
+ * times and counts go through Intl in the same locale.
  */
 import { signal } from '@preact/signals';
 import { en, type Catalogue, type MessageKey } from './en.ts';
@@ -53,6 +53,14 @@ function fmt(kind: 'time' | 'date'): Intl.DateTimeFormat {
     timeFormats.set(k, f);
   }
   return f;
+}
+
+const numberFormats = new Map<string, Intl.NumberFormat>();
+/** A count in the UI language's digits and grouping: 12,345 (en, ko, ja alike today, but Intl decides). */
+export function formatCount(n: number): string {
+  let f = numberFormats.get(lang.value);
+  if (!f) numberFormats.set(lang.value, (f = new Intl.NumberFormat(lang.value)));
+  return f.format(n);
 }
 
 export const formatTime = (d: Date): string => fmt('time').format(d);

@@ -2,6 +2,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import {
+  CommunitiesQuery,
   CommunityList,
   CommunityView,
   CreateCommunityBody,
@@ -12,7 +13,7 @@ import {
   MemberView,
   PageLimits,
   MembersQuery,
-  PageQuery,
+  type PageQuery,
   RoomList,
   RoomView,
   SetRoleBody,
@@ -33,8 +34,9 @@ export function communityRoutes(fastify: FastifyInstance, communities: Community
     {
       schema: {
         ...base,
-        summary: 'List communities with the caller’s role in each',
-        querystring: PageQuery,
+        summary:
+          'List communities (all, or found by name or slug: `q`) with the caller’s role and their counts',
+        querystring: CommunitiesQuery,
         response: { 200: CommunityList, ...commonErrors },
       },
     },

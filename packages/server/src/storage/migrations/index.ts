@@ -13,6 +13,7 @@ import { replies } from './0005-replies.ts';
 import { security } from './0006-security.ts';
 import { nameSkeletons } from './0007-name-skeletons.ts';
 import { streamKeyHashes } from './0008-stream-key-hashes.ts';
+import { communityList } from './0009-community-list.ts';
 
 export function migrations(dialect: SqlDialect): Record<string, Migration> {
   return {
@@ -23,6 +24,7 @@ export function migrations(dialect: SqlDialect): Record<string, Migration> {
     '0006-security': security(dialect),
     '0007-name-skeletons': nameSkeletons(dialect),
     '0008-stream-key-hashes': streamKeyHashes(),
+    '0009-community-list': communityList(),
   };
 }
 

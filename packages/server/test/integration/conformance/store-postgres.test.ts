@@ -13,6 +13,7 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { draft, rejectsWith, seedRoom } from '../../conformance/store.fixtures.ts';
 import { checkMigrated, oldDatabase } from '../../conformance/name-skeleton-migration.ts';
+import { checkSearchable, oldCommunities } from '../../conformance/community-list-migration.ts';
 import { Kysely, PostgresDialect } from 'kysely';
 import { PG_URL as url, dropSchema } from '../../support/archive-resources.ts';
 
@@ -113,6 +114,26 @@ describe('PostgreSQL store', () => {
         await store.close();
       }
     } finally {
+      await dropSchema(schema);
+    }
+  });
+
+  test('existing communities get their search keys at migration, and stay counted', async () => {
+    const schema = schemaName();
+    const pool = new pg.Pool({ connectionString: url, max: 1, options: `-c search_path=${schema}` });
+    pool.on('error', () => {}); // a lost idle connection fails the next query instead of the process
+    const db = new Kysely({ dialect: new PostgresDialect({ pool }) });
+    try {
+      await db.schema.createSchema(schema).execute();
+      await oldCommunities(db, 'postgres', schema);
+      const store = await openPostgresStore(url, { schema });
+      try {
+        await checkSearchable(store, db);
+      } finally {
+        await store.close();
+      }
+    } finally {
+      await db.destroy();
       await dropSchema(schema);
     }
   });
