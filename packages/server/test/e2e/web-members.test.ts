@@ -9,14 +9,12 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { ApiClient } from '@lightstick/client';
-import { ADMIN_PASSWORD, REPO_ROOT } from '../support/harness.ts';
+import { ADMIN_PASSWORD } from '../support/harness.ts';
+import { axeClean } from '../support/axe.ts';
 import { DESKTOP, PASSWORD, PHONE, WebAppWorld } from '../support/web-app-world.ts';
 
-const AXE = path.join(REPO_ROOT, 'node_modules/axe-core/axe.min.js');
 const FAN = 'hana_fan';
 
 describe('the owner’s members screen and live roles in Chromium', () => {
@@ -29,19 +27,7 @@ describe('the owner’s members screen and live roles in Chromium', () => {
     return api.login({ username: 'admin', password: ADMIN_PASSWORD }).then(() => api);
   };
 
-  async function axe(page: Page, screen: string): Promise<void> {
-    // Through the DevTools protocol, which the page's Content-Security-Policy does not govern.
-    await page.evaluate(readFileSync(AXE, 'utf8'));
-    const violations = await page.evaluate(async () => {
-      const w = window as unknown as {
-        axe: { run(): Promise<{ violations: { id: string; impact: string; nodes: unknown[] }[] }> };
-      };
-      const r = await w.axe.run();
-      return r.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.length }));
-    });
-    const bad = violations.filter((v) => v.impact === 'critical' || v.impact === 'serious');
-    assert.deepEqual(bad, [], `${screen}: axe critical or serious violations`);
-  }
+  const axe = axeClean;
 
   async function logIn(page: Page, username: string, password: string): Promise<void> {
     await page.goto(`${world.base}/login`);
