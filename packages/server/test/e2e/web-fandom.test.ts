@@ -19,6 +19,7 @@ import type { AuthResponse } from '@lightstick/protocol';
 import { spawnLightstick, tempDir, type Spawned } from '../support/harness.ts';
 import { http } from '../support/api.ts';
 import { ensureWebBuilt } from '../support/web-build.ts';
+import { axeClean } from '../support/axe.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
 const ARGS = [
@@ -132,8 +133,10 @@ describe('fandom web parts in Chromium against the real server', () => {
   test('the panel is there for the owner only; the fan reads the modes and limits in Korean', async () => {
     await mod.getByTestId('fd-mod-panel').waitFor();
     assert.equal(await fan.getByTestId('fd-mod-panel').count(), 0);
+    await axeClean(mod, 'room with the moderator panel (desktop, en)');
     const lines = await fan.getByTestId('fd-mode-line').allTextContents();
     assert.deepEqual(lines, ['자유 채팅: 누구나 대화할 수 있어요.']);
+    await axeClean(fan, 'room with its modes in words (desktop, ko)');
     assert.equal(
       await fan.getByTestId('fd-limit-line').textContent(),
       '30초에 최대 20개의 메시지를 보낼 수 있어요.',

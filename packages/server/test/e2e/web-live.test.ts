@@ -173,6 +173,7 @@ describe('live pages in Chromium against a real local live', () => {
       assert.equal(await studio.evaluate(() => navigator.clipboard.readText()), ingestUrl);
       const liveId = (await studio.getByTestId('live-control').getAttribute('data-live'))!;
       await studio.screenshot({ path: path.join(REPO_ROOT, 'docs/screenshots/creator-page.png') });
+      await axeClean(studio, 'creator page (desktop)');
       assert.ok(studio.url().endsWith(`/studio/${community.id}/${liveId}`), studio.url());
       assert.equal(await studio.getByTestId('live-state').textContent(), 'Scheduled');
 
@@ -257,6 +258,7 @@ describe('live pages in Chromium against a real local live', () => {
       );
       assert.ok(chat.y < video.y + video.height, 'side by side, not under');
       await fan.screenshot({ path: SCREENSHOT });
+      await axeClean(fan, 'watch page, live (desktop)');
 
       // Phone: the chat is under the video.
       const phone = await signedIn(outsider, PHONE);
@@ -268,6 +270,7 @@ describe('live pages in Chromium against a real local live', () => {
         pc.y >= pv.y + pv.height - 1,
         `chat under the video on a phone: ${JSON.stringify({ pv, pc })}`,
       );
+      await axeClean(phone, 'watch page, live (phone)');
       await phone.context().close();
 
       // The playback grant lasts 30 s: the page asks for a new one before it expires and plays on past it
@@ -358,6 +361,7 @@ describe('live pages in Chromium against a real local live', () => {
       'This live is for members of the community only.',
     );
     assert.equal(await page.getByTestId('live-video').count(), 0);
+    await axeClean(page, 'watch page, locked');
     // A member of the same community is not locked out (the live has not started: it says so).
     const m = await signedIn(member);
     await m.goto(`${base}/w/${live.id}`);

@@ -15,10 +15,23 @@ export async function axeClean(page: Page, screen: string): Promise<void> {
   await page.evaluate(readFileSync(AXE, 'utf8'));
   const violations = await page.evaluate(async () => {
     const w = window as unknown as {
-      axe: { run(): Promise<{ violations: { id: string; impact: string; nodes: unknown[] }[] }> };
+      axe: {
+        run(): Promise<{
+          violations: {
+            id: string;
+            impact: string;
+            nodes: { target: string[]; failureSummary?: string }[];
+          }[];
+        }>;
+      };
     };
     const r = await w.axe.run();
-    return r.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.length }));
+    // Where and why, so a failure says what to fix.
+    return r.violations.map((v) => ({
+      id: v.id,
+      impact: v.impact,
+      nodes: v.nodes.map((n) => `${n.target.join(' ')}: ${n.failureSummary ?? ''}`.slice(0, 300)),
+    }));
   });
   const bad = violations.filter((v) => v.impact === 'critical' || v.impact === 'serious');
   assert.deepEqual(bad, [], `${screen}: axe critical or serious violations`);
