@@ -12,7 +12,6 @@ import { createMetrics } from '../observability/metrics.ts';
 import type { Store } from '../storage/repositories.ts';
 import type { SecretSealer } from '../storage/secret-sealer.ts';
 import { openSqliteStore } from '../storage/sqlite.ts';
-import { openPostgresStore } from '../storage/postgres.ts';
 import type { Archiver } from '../chat/archiver.ts';
 import type { RoomSeeder } from '../chat/room-seeder.ts';
 import type { SendCheck, SendService } from '../chat/send-service.ts';
@@ -57,8 +56,10 @@ export interface Built {
 }
 
 /** `sealer`: the KeyVault that seals the secrets the store holds (absent for `migrate`, which reads none). */
-export function openStore(config: Config, sealer?: SecretSealer): Promise<Store> {
+export async function openStore(config: Config, sealer?: SecretSealer): Promise<Store> {
   if (config.databaseUrl) {
+    // Loaded only in PostgreSQL mode: an embedded (SQLite) process never holds the pg driver (issue 6: idle RSS).
+    const { openPostgresStore } = await import('../storage/postgres.ts');
     return openPostgresStore(config.databaseUrl, {
       ...(config.databaseSchema !== undefined ? { schema: config.databaseSchema } : {}),
       ...(sealer ? { sealer } : {}),
@@ -170,7 +171,7 @@ export async function buildServices(
     quotas: config.quotas,
   });
   const replyFinder = new MessageFinder(store.messages, seams.findHistory);
-  const lives = buildLives(config, services, opts.providers);
+  const lives = await buildLives(config, services, opts.providers);
   built.lives = lives;
   const send = new MeasuredSendService(
     {

@@ -1,16 +1,15 @@
 /**
  * The cloud video providers this configuration offers: one StreamProvider for each of IVS, Mux and
  * Cloudflare Stream whose block is set in config/video.ts, none for the others (a provider that is not
- * configured is not offered). The provider registry adds these beside the local provider.
+ * configured is not offered). The provider registry adds these beside the local provider. Each adapter is
+ * imported only when its block is set: the AWS and Mux SDKs are most of the server bundle's size, and an idle
+ * process that offers neither should not hold them (issue 6: idle RSS and start time).
  */
 import type { Agent } from 'node:https';
 import type { Config } from '../config/config.ts';
 import type { Logger } from '../observability/logger.ts';
 import type { Runtime } from '../runtime.ts';
 import type { StreamProvider } from '../lives/providers/stream-provider.ts';
-import { IvsProvider } from '../lives/providers/ivs/ivs-provider.ts';
-import { MuxProvider } from '../lives/providers/mux/mux-provider.ts';
-import { CloudflareProvider } from '../lives/providers/cloudflare/cloudflare-provider.ts';
 
 export interface CloudProviderDeps {
   runtime: Runtime;
@@ -21,7 +20,10 @@ export interface CloudProviderDeps {
   muxMaxRetries?: number;
 }
 
-export function cloudProviders(config: Pick<Config, 'video'>, deps: CloudProviderDeps): StreamProvider[] {
+export async function cloudProviders(
+  config: Pick<Config, 'video'>,
+  deps: CloudProviderDeps,
+): Promise<StreamProvider[]> {
   const { video } = config;
   const common = {
     runtime: deps.runtime,
@@ -30,11 +32,14 @@ export function cloudProviders(config: Pick<Config, 'video'>, deps: CloudProvide
     timeoutMs: video.apiTimeoutMs,
   };
   const out: StreamProvider[] = [];
-  if (video.ivs)
+  if (video.ivs) {
+    const { IvsProvider } = await import('../lives/providers/ivs/ivs-provider.ts');
     out.push(
       new IvsProvider(video.ivs, { ...common, ...(deps.snsAgent ? { snsAgent: deps.snsAgent } : {}) }),
     );
+  }
   if (video.mux) {
+    const { MuxProvider } = await import('../lives/providers/mux/mux-provider.ts');
     out.push(
       new MuxProvider(video.mux, {
         ...common,
@@ -42,6 +47,9 @@ export function cloudProviders(config: Pick<Config, 'video'>, deps: CloudProvide
       }),
     );
   }
-  if (video.cloudflare) out.push(new CloudflareProvider(video.cloudflare, common));
+  if (video.cloudflare) {
+    const { CloudflareProvider } = await import('../lives/providers/cloudflare/cloudflare-provider.ts');
+    out.push(new CloudflareProvider(video.cloudflare, common));
+  }
   return out;
 }

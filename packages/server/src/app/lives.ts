@@ -33,7 +33,11 @@ export interface LivesBuilt {
   stop(): Promise<void>;
 }
 
-export function buildLives(config: Config, services: Services, extra: StreamProvider[] = []): LivesBuilt {
+export async function buildLives(
+  config: Config,
+  services: Services,
+  extra: StreamProvider[] = [],
+): Promise<LivesBuilt> {
   const { store, runtime, logger, broker, messageLog } = services;
   const m = config.media;
   const log = logger.child({ component: 'lives' });
@@ -55,7 +59,7 @@ export function buildLives(config: Config, services: Services, extra: StreamProv
       }),
     );
   }
-  providers.push(...cloudProviders(config, { runtime, logger: log }));
+  providers.push(...(await cloudProviders(config, { runtime, logger: log })));
   const registry = new ProviderRegistry([...providers, ...extra], m.defaultProvider);
   const announcer = createLiveAnnouncer({ store, messageLog, broker, runtime });
   const transitions = new LiveTransitions({

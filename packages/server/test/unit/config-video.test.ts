@@ -28,7 +28,7 @@ const refuses = (env: Record<string, string>, pattern: RegExp) =>
   );
 
 describe('video configuration', () => {
-  test('nothing set: no cloud provider, default tolerance and deadline', () => {
+  test('nothing set: no cloud provider, default tolerance and deadline', async () => {
     const v = loadConfig({}).video;
     assert.deepEqual(v, {
       eventToleranceMs: 300_000,
@@ -38,12 +38,12 @@ describe('video configuration', () => {
       cloudflare: undefined,
     });
     assert.deepEqual(
-      cloudProviders({ video: v }, { runtime: systemRuntime, logger: captureLogs().logger }),
+      await cloudProviders({ video: v }, { runtime: systemRuntime, logger: captureLogs().logger }),
       [],
     );
   });
 
-  test('all three configured: three providers, named', () => {
+  test('all three configured: three providers, named', async () => {
     const v = loadVideoConfig({
       LIGHTSTICK_IVS_REGION: 'ap-northeast-2',
       LIGHTSTICK_MUX_TOKEN_ID: 'id',
@@ -59,9 +59,9 @@ describe('video configuration', () => {
     assert.ok(!v.ivs?.snsCertHost.test('sns.ap-northeast-2.amazonaws.com.evil.example'));
     assert.equal(v.mux?.apiUrl, 'https://api.mux.com');
     assert.equal(v.cloudflare?.apiUrl, 'https://api.cloudflare.com/client/v4');
-    const names = cloudProviders({ video: v }, { runtime: systemRuntime, logger: captureLogs().logger }).map(
-      (p) => p.name,
-    );
+    const names = (
+      await cloudProviders({ video: v }, { runtime: systemRuntime, logger: captureLogs().logger })
+    ).map((p) => p.name);
     assert.deepEqual(names, ['ivs', 'mux', 'cloudflare']);
   });
 

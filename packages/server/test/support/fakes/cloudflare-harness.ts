@@ -62,7 +62,7 @@ export async function setUpCloudflare(
     ...opts.env,
   };
   const logs = captureLogs();
-  const [provider] = cloudProviders(
+  const [provider] = await cloudProviders(
     { video: loadVideoConfig(env) },
     { runtime: opts.runtime ?? systemRuntime, logger: logs.logger },
   );

@@ -60,7 +60,7 @@ export async function setUpIvs(
     ...opts.env,
   };
   const logs = captureLogs();
-  const [provider] = cloudProviders(
+  const [provider] = await cloudProviders(
     { video: loadVideoConfig(env) },
     { runtime: opts.runtime ?? systemRuntime, logger: logs.logger, snsAgent: sns.agent },
   );

@@ -53,7 +53,7 @@ export async function setUpMux(
     ...opts.env,
   };
   const logs = captureLogs();
-  const [provider] = cloudProviders(
+  const [provider] = await cloudProviders(
     { video: loadVideoConfig(env) },
     { runtime: opts.runtime ?? systemRuntime, logger: logs.logger, muxMaxRetries: 0 },
   );
