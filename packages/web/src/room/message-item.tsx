@@ -12,9 +12,8 @@ import { MessageActions } from '../fandom/message-actions.tsx';
 import { MessageText } from '../fandom/message-extras.tsx';
 import { lang } from '../i18n/i18n.ts';
 import { session } from '../state/session.ts';
-import { RoomLineContext } from './room-context.ts';
-
 import type * as TranslationModule from '../fandom/translation.tsx';
+import { RoomLineContext } from './room-context.ts';
 
 /**
  * Translations load on demand: once a line in another language than the reader's is drawn. A signal rather

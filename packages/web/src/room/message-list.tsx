@@ -58,9 +58,13 @@ export function MessageList(p: ListProps) {
   const lastTop = useRef(0);
   const following = useRef(view.following);
   following.current = view.following;
+  /** The newest line when the list was last pinned (see onScroll). */
+  const list = useRef<HTMLOListElement>(null);
+  const pinned = useRef<Element | null>(null);
   const pin = (el: HTMLElement) => {
     el.scrollTop = el.scrollHeight;
     lastTop.current = el.scrollTop;
+    pinned.current = list.current?.lastElementChild ?? null;
   };
 
   // Following: stay pinned to the newest line after every draw; reading back: keep the reader's line still.
@@ -102,7 +106,12 @@ export function MessageList(p: ListProps) {
     remember(el);
     const up = el.scrollTop < lastTop.current - 1;
     lastTop.current = el.scrollTop;
-    const fromBottom = el.scrollHeight - el.scrollTop - el.clientHeight;
+    const bottom = el.scrollTop + el.clientHeight;
+    // Following, lines drawn since the last pin wait below until the next frame pins them: measured from the line
+    // that was newest then, a scroll the browser made meanwhile (the list's box grew, lines above it went) is not
+    // read as the reader leaving the newest lines.
+    const last = view.following && pinned.current?.isConnected ? (pinned.current as HTMLElement) : null;
+    const fromBottom = last ? last.offsetTop + last.offsetHeight - bottom : el.scrollHeight - bottom;
     if (fromBottom < NEAR_BOTTOM_PX) p.onBottom();
     else if (view.following && up) p.onLeaveBottom();
     else if (view.following) pin(el); // grown below the reader, not scrolled by them
@@ -150,7 +159,7 @@ export function MessageList(p: ListProps) {
           </p>
         ) : null}
         {p.loadingOlder ? <p class="muted center-text">{t('room.loadingOlder')}</p> : null}
-        <ol class="messages" data-testid="message-list">
+        <ol ref={list} class="messages" data-testid="message-list">
           {items}
         </ol>
       </div>
