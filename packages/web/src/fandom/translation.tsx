@@ -33,6 +33,14 @@ const MAX_IN_FLIGHT = 4;
 const MAX_WAITING = 20;
 let inFlight = 0;
 const waiting: (() => void)[] = [];
+/**
+ * After the server said translation is unavailable (not set up, or the provider unreachable), automatic
+ * translations stop for this long: a busy room would otherwise send a request per message to be told the same.
+ */
+const PAUSE_AFTER_UNAVAILABLE_MS = 60_000;
+let pausedUntil = 0;
+/** A waiting automatic translation given up because of the pause: shown as an unavailable answer is. */
+const PAUSED = { code: 'unavailable' };
 
 function limited<T>(fn: () => Promise<T>, asked: boolean): Promise<T> | null {
   if (!asked && inFlight >= MAX_IN_FLIGHT && waiting.length >= MAX_WAITING) return null;
@@ -44,16 +52,34 @@ function limited<T>(fn: () => Promise<T>, asked: boolean): Promise<T> | null {
     });
   };
   if (inFlight < MAX_IN_FLIGHT) return run();
-  return new Promise<void>((resolve) => waiting.push(resolve)).then(run);
+  return new Promise<void>((resolve) => waiting.push(resolve)).then(() => {
+    if (asked || Date.now() >= pausedUntil) return run();
+    waiting.shift()?.(); // paused while waiting: give the turn on
+    return Promise.reject(PAUSED);
+  });
+}
+
+function isForeign(message: Pick<ChatMessage, 'lang'>, lang: Lang): boolean {
+  return message.lang !== undefined && message.lang !== 'und' && message.lang !== lang;
+}
+
+/**
+ * Whether `Translation` would show nothing for this message now: it would translate it automatically, and
+ * automatic translations are paused. A busy room's lines then leave it out rather than mount it to show nothing.
+ */
+export function idle(message: Pick<ChatMessage, 'lang'>, lang: Lang, auto = true): boolean {
+  return auto && isForeign(message, lang) && Date.now() < pausedUntil;
 }
 
 export function Translation({ api, room, message, lang, auto = true }: TranslationProps) {
-  const foreign = message.lang !== undefined && message.lang !== 'und' && message.lang !== lang;
+  const foreign = isForeign(message, lang);
   const [asked, setAsked] = useState<'auto' | 'user' | false>(auto && foreign ? 'auto' : false);
   const [state, setState] = useState<{ text: string; source: string } | 'failed' | null>(null);
 
   useEffect(() => {
     if (!asked) return;
+    // Unavailable a moment ago: show nothing, as an unavailable answer would.
+    if (asked === 'auto' && Date.now() < pausedUntil) return;
     let live = true;
     const req = limited(() => moderation(api).translation(room, message.id, lang), asked === 'user');
     if (!req) {
@@ -62,8 +88,12 @@ export function Translation({ api, room, message, lang, auto = true }: Translati
     }
     req.then(
       (v) => live && setState(v.provider === 'none' ? null : { text: v.text, source: v.source }),
-      // Translation not set up on this server (503 unavailable): show nothing rather than a failure per message.
-      (err: unknown) => live && setState(codeOf(err) === 'unavailable' ? null : 'failed'),
+      (err: unknown) => {
+        const unavailable = codeOf(err) === 'unavailable';
+        if (unavailable && err !== PAUSED) pausedUntil = Date.now() + PAUSE_AFTER_UNAVAILABLE_MS;
+        // Translation not set up on this server (503 unavailable): show nothing rather than a failure per message.
+        if (live) setState(unavailable ? null : 'failed');
+      },
     );
     return () => {
       live = false;

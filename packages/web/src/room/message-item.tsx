@@ -4,21 +4,37 @@
  * the text and the moderation actions beside it. Memoised: a line is drawn once however often the list moves.
  */
 import type { ChatMessage } from '@lightstick/protocol';
-import { Suspense, lazy, memo } from 'preact/compat';
+import { signal } from '@preact/signals';
+import { memo } from 'preact/compat';
 import { useContext } from 'preact/hooks';
 import { HIGHLIGHTED, RoleBadge } from '../ui/badges.tsx';
 import { MessageActions } from '../fandom/message-actions.tsx';
 import { MessageText } from '../fandom/message-extras.tsx';
 import { lang } from '../i18n/i18n.ts';
 import { session } from '../state/session.ts';
+import type * as TranslationModule from '../fandom/translation.tsx';
 import { RoomLineContext } from './room-context.ts';
 
-// Translations load on demand: only for lines in another language than the reader's.
-const Translation = lazy(() => import('../fandom/translation.tsx').then((m) => m.Translation));
+/**
+ * Translations load on demand: once a line in another language than the reader's is drawn. A signal rather
+ * than `lazy()` with a Suspense boundary per line: a busy room's lines then carry two components fewer each,
+ * and none throws while the chunk loads; lines drawn before it arrives read the signal and show it then.
+ */
+const translation = signal<typeof TranslationModule | null>(null);
+let loading = false;
+function loadTranslation(): void {
+  if (loading) return;
+  loading = true;
+  import('../fandom/translation.tsx').then(
+    (mod) => (translation.value = mod),
+    () => (loading = false), // tried again by the next such line
+  );
+}
 
 /**
- * `time` comes formatted from the list (in the fan's locale), so a line reads no signal and subscribes to
- * nothing: hundreds of lines cost nothing between draws. `lng` redraws badges on a language switch.
+ * `time` comes formatted from the list (in the fan's locale), so a line reads only signals that seldom change
+ * (the user, the language, the translation chunk once loaded): hundreds of lines cost nothing between draws.
+ * `lng` redraws badges on a language switch.
  */
 function MessageItemInner({
   m,
@@ -32,6 +48,9 @@ function MessageItemInner({
 }) {
   const line = useContext(RoomLineContext);
   const user = session.user.value;
+  const foreign = line !== null && m.role !== 'system' && m.lang !== lang.value;
+  const tr = foreign ? translation.value : null;
+  if (foreign && !tr) loadTranslation();
   const highlighted = m.priority || HIGHLIGHTED.has(m.role);
   const cls = [
     'msg',
@@ -68,12 +87,11 @@ function MessageItemInner({
         ) : null}
       </div>
       <p class="text" data-testid="message-text">
-        <MessageText message={m} me={{ id: user?.id, name: user?.name }} />
+        {/* Called, not mounted: it keeps no state, and a component per line costs a busy room. */}
+        {MessageText({ message: m, me: { id: user?.id, name: user?.name } })}
       </p>
-      {line && m.role !== 'system' && m.lang !== lang.value ? (
-        <Suspense fallback={null}>
-          <Translation api={session.api} room={line.roomId} message={m} lang={lang.value} />
-        </Suspense>
+      {line && tr && !tr.idle(m, lang.value) ? (
+        <tr.Translation api={session.api} room={line.roomId} message={m} lang={lang.value} />
       ) : null}
     </li>
   );

@@ -4,6 +4,8 @@
  * button. The list is a `role="log"` but not live: a busy room would make a screen reader talk without
  * end, so a separate polite status says, at most every few seconds, how many messages came.
  */
+import type { ReadonlySignal } from '@preact/signals';
+import type { ChatMessage } from '@lightstick/protocol';
 import type { ComponentChildren } from 'preact';
 import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { formatDate, formatTime, lang, t } from '../i18n/i18n.ts';
@@ -15,7 +17,8 @@ const NEAR_TOP_PX = 200;
 const ANNOUNCE_EVERY_MS = 10_000;
 
 export interface ListProps {
-  view: View;
+  /** The feed's window, as a signal: a draw redraws this list only, not the room screen around it. */
+  view: ReadonlySignal<View>;
   myUserId: string | undefined;
   roomName: string;
   loadingOlder: boolean;
@@ -30,34 +33,52 @@ export interface ListProps {
 
 export function MessageList(p: ListProps) {
   const scroller = useRef<HTMLDivElement>(null);
-  const { view } = p;
+  const view = p.view.value;
 
   /** The first line in view and its distance from the top: kept in place when lines come or go above it. */
   const anchor = useRef<{ id: string; offset: number } | null>(null);
   const remember = (el: HTMLElement) => {
-    for (const li of el.querySelectorAll<HTMLElement>('li[data-id]')) {
-      if (li.offsetTop + li.offsetHeight > el.scrollTop) {
-        anchor.current = { id: li.dataset.id!, offset: li.offsetTop - el.scrollTop };
-        return;
-      }
+    // Lines are in order top to bottom: a binary search reads a few positions, not every line above the view
+    // (a busy room scrolls on every draw).
+    const lines = el.querySelectorAll<HTMLElement>('li[data-id]');
+    const top = el.scrollTop;
+    let lo = 0;
+    let hi = lines.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      const li = lines[mid]!;
+      if (li.offsetTop + li.offsetHeight > top) hi = mid;
+      else lo = mid + 1;
     }
+    const li = lines[lo];
+    if (li) anchor.current = { id: li.dataset.id!, offset: li.offsetTop - top };
   };
 
   /** Where the list was last scrolled to: only a move up is the reader leaving the newest lines. */
   const lastTop = useRef(0);
   const following = useRef(view.following);
   following.current = view.following;
+  /** The newest line when the list was last pinned (see onScroll). */
+  const list = useRef<HTMLOListElement>(null);
+  const pinned = useRef<Element | null>(null);
   const pin = (el: HTMLElement) => {
     el.scrollTop = el.scrollHeight;
     lastTop.current = el.scrollTop;
+    pinned.current = list.current?.lastElementChild ?? null;
   };
 
   // Following: stay pinned to the newest line after every draw; reading back: keep the reader's line still.
+  const pinFrame = useRef(0);
   useLayoutEffect(() => {
     const el = scroller.current;
     if (!el) return;
     if (view.following) {
-      pin(el);
+      // Pinned at the start of the next frame, which lays the list out anyway: reading its height here would
+      // lay it out in the draw's own task, and a busy room's draw and layout would make one long task.
+      pinFrame.current ||= requestAnimationFrame(() => {
+        pinFrame.current = 0;
+        if (following.current) pin(el);
+      });
       return;
     }
     const a = anchor.current;
@@ -73,7 +94,10 @@ export function MessageList(p: ListProps) {
     const ro = new ResizeObserver(() => following.current && pin(el));
     ro.observe(el);
     if (el.firstElementChild) for (const c of el.children) ro.observe(c);
-    return () => ro.disconnect();
+    return () => {
+      ro.disconnect();
+      cancelAnimationFrame(pinFrame.current);
+    };
   }, []);
 
   const onScroll = () => {
@@ -82,7 +106,12 @@ export function MessageList(p: ListProps) {
     remember(el);
     const up = el.scrollTop < lastTop.current - 1;
     lastTop.current = el.scrollTop;
-    const fromBottom = el.scrollHeight - el.scrollTop - el.clientHeight;
+    const bottom = el.scrollTop + el.clientHeight;
+    // Following, lines drawn since the last pin wait below until the next frame pins them: measured from the line
+    // that was newest then, a scroll the browser made meanwhile (the list's box grew, lines above it went) is not
+    // read as the reader leaving the newest lines.
+    const last = view.following && pinned.current?.isConnected ? (pinned.current as HTMLElement) : null;
+    const fromBottom = last ? last.offsetTop + last.offsetHeight - bottom : el.scrollHeight - bottom;
     if (fromBottom < NEAR_BOTTOM_PX) p.onBottom();
     else if (view.following && up) p.onLeaveBottom();
     else if (view.following) pin(el); // grown below the reader, not scrolled by them
@@ -90,6 +119,8 @@ export function MessageList(p: ListProps) {
   };
 
   const lng = lang.value;
+  // The time format is built on first use, which is slow: build it with the list, not in a busy room's first draw.
+  useEffect(() => void formatTime(new Date()), [lng]);
   const items: preact.JSX.Element[] = [];
   let lastDay = '';
   for (const e of view.entries)
@@ -128,7 +159,7 @@ export function MessageList(p: ListProps) {
           </p>
         ) : null}
         {p.loadingOlder ? <p class="muted center-text">{t('room.loadingOlder')}</p> : null}
-        <ol class="messages" data-testid="message-list">
+        <ol ref={list} class="messages" data-testid="message-list">
           {items}
         </ol>
       </div>
@@ -146,6 +177,19 @@ export function MessageList(p: ListProps) {
   );
 }
 
+/** A message's day and time as the list shows them, worked out once per message and language. */
+const stamps = new WeakMap<ChatMessage, { lng: string; date: Date; day: string; time: string }>();
+function stamp(m: ChatMessage, lng: string) {
+  let s = stamps.get(m);
+  if (!s || s.lng !== lng) {
+    const date = new Date(m.ts);
+    const day = `${date.getFullYear()}-${date.getMonth()}-${date.getDate()}`;
+    s = { lng, date, day, time: formatTime(date) };
+    stamps.set(m, s);
+  }
+  return s;
+}
+
 function line(e: Entry, me: string | undefined, lng: string, newDay: (d: string) => boolean) {
   if (e.kind === 'notice') {
     return [
@@ -154,16 +198,15 @@ function line(e: Entry, me: string | undefined, lng: string, newDay: (d: string)
       </li>,
     ];
   }
-  const d = new Date(e.m.ts);
-  const day = `${d.getFullYear()}-${d.getMonth()}-${d.getDate()}`;
+  const { date, day, time } = stamp(e.m, lng);
   const out = [];
   if (newDay(day))
     out.push(
       <li key={`d${day}`} class="day" data-testid="date-separator">
-        <span>{formatDate(d)}</span>
+        <span>{formatDate(date)}</span>
       </li>,
     );
-  out.push(<MessageItem key={e.id} m={e.m} mine={e.m.user.id === me} lng={lng} time={formatTime(d)} />);
+  out.push(<MessageItem key={e.id} m={e.m} mine={e.m.user.id === me} lng={lng} time={time} />);
   return out;
 }
 

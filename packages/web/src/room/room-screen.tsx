@@ -28,8 +28,15 @@ const ARCHIVE_PAGE = 200;
 /**
  * Live lines are drawn at most this often: a busy room (100 msgs/s) then costs a few draws a second, not
  * one per frame, which keeps a slow phone's main thread free; the delay it adds is well under a second.
+ * A draw runs in a task of its own (a timer, not an animation frame): the browser's layout and paint of it
+ * come in the next frame's task, so neither task carries both (the list pins the newest line in that frame).
  */
 const DRAW_EVERY_MS = 150;
+/**
+ * At most this many new lines per draw (a draw is one task, and its work grows with the lines it adds); more
+ * wait for the next draw. 100 msgs/s is about 15 a draw, so a page that fell behind still catches up.
+ */
+const MAX_PER_DRAW = 25;
 
 /**
  * `embedded`: the room as the chat of another screen (the live watch page): no page frame, heading or back
@@ -115,28 +122,23 @@ export function RoomScreen({ id: roomId, embedded = false }: { id: string; embed
     let live = true;
     let queue: ChatMessage[] = [];
     let skipped = 0;
-    let frame = 0;
     let timer: ReturnType<typeof setTimeout> | undefined;
     let lastDraw = 0;
     // Staff messages shown before their turn (`ahead`): they do not move the position a re-join resumes from.
     const ahead = new Set<string>();
     const flush = () => {
-      frame = 0;
       timer = undefined;
       lastDraw = performance.now();
-      const batch = queue;
-      queue = [];
+      const batch = queue.splice(0, MAX_PER_DRAW);
       feed.live(batch, skipped);
       skipped = 0;
       const newest = batch.filter((m) => !ahead.delete(m.id)).at(-1);
       if (newest) lastPos.current = newest.pos;
+      if (queue.length > 0) draw();
     };
     // One draw per DRAW_EVERY_MS however many frames arrive: a busy room costs the same per second.
     const draw = () => {
-      if (frame || timer) return;
-      const wait = lastDraw + DRAW_EVERY_MS - performance.now();
-      if (wait <= 0) frame = requestAnimationFrame(flush);
-      else timer = setTimeout(() => (frame = requestAnimationFrame(flush)), wait);
+      timer ??= setTimeout(flush, Math.max(0, lastDraw + DRAW_EVERY_MS - performance.now()));
     };
     const offs = [
       rt.on('messages', (e) => {
@@ -208,7 +210,6 @@ export function RoomScreen({ id: roomId, embedded = false }: { id: string; embed
       .catch((err: RealtimeError) => live && setJoinError(err));
     return () => {
       live = false;
-      cancelAnimationFrame(frame);
       clearTimeout(timer);
       for (const off of offs) off();
       setJoined(false);
@@ -334,7 +335,7 @@ export function RoomScreen({ id: roomId, embedded = false }: { id: string; embed
             <RoomLineContext.Provider value={line}>
               {removed ? null : (
                 <MessageList
-                  view={feed.view.value}
+                  view={feed.view}
                   myUserId={me}
                   roomName={room?.name ?? ''}
                   loadingOlder={loadingOlder}
