@@ -13,11 +13,36 @@ import type { Principal } from '../../src/auth/principal.ts';
 import { createLogger } from '../../src/observability/logger.ts';
 import { createMetrics } from '../../src/observability/metrics.ts';
 import { insertUser } from '../support/users.ts';
+import type { Connection, PreparedFrame } from '../../src/gateway/connection.ts';
+import type { Subscriber } from '../../src/gateway/outbox.ts';
 
 export { fakeClock as clock, type FakeClock as Clock } from '../support/fake-clock.ts';
 
 export const silentLogger = () => createLogger({ level: 'silent', nodeId: 'test' });
 export const testMetrics = () => createMetrics('test');
+
+/** A member connection of the Hub that keeps every frame written to it, for the tests to read. */
+export class Sink implements Connection, Subscriber {
+  readonly written: PreparedFrame[] = [];
+  readonly open = true;
+  get connection() {
+    return this;
+  }
+  constructor(readonly id: string) {}
+  held() {
+    return undefined;
+  }
+  write(f: PreparedFrame) {
+    this.written.push(f);
+  }
+  writeMany(fs: readonly PreparedFrame[]) {
+    fs.forEach((f) => this.write(f));
+  }
+  bufferedAmount() {
+    return 0;
+  }
+  close() {}
+}
 
 export interface TempStore {
   store: Store;

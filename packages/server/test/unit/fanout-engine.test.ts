@@ -8,32 +8,12 @@ import assert from 'node:assert/strict';
 import type { ChatMessage, MessagesFrame } from '@lightstick/protocol';
 import { Hub, type FanoutOptions } from '../../src/gateway/hub.ts';
 import { FlushPacer } from '../../src/gateway/pacer.ts';
-import { prepare, type Connection, type PreparedFrame } from '../../src/gateway/connection.ts';
-import type { Subscriber } from '../../src/gateway/outbox.ts';
+import { prepare } from '../../src/gateway/connection.ts';
 import { MemoryBroker } from '../../src/broker/memory.ts';
 import { fakeScheduler, type FakeScheduler } from '../support/fake-scheduler.ts';
-import { silentLogger, testMetrics } from './chat-support.ts';
+import { Sink as BaseSink, silentLogger, testMetrics } from './chat-support.ts';
 
-class Sink implements Connection, Subscriber {
-  readonly written: PreparedFrame[] = [];
-  readonly open = true;
-  get connection() {
-    return this;
-  }
-  constructor(readonly id: string) {}
-  held() {
-    return undefined;
-  }
-  write(f: PreparedFrame) {
-    this.written.push(f);
-  }
-  writeMany(fs: readonly PreparedFrame[]) {
-    fs.forEach((f) => this.write(f));
-  }
-  bufferedAmount() {
-    return 0;
-  }
-  close() {}
+class Sink extends BaseSink {
   /** Offsets of every message received, frame by frame. */
   frames(): number[][] {
     return this.written.map((f) => {

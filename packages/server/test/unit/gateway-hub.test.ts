@@ -2,33 +2,9 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ChatMessage, MessagesFrame } from '@lightstick/protocol';
 import { Hub } from '../../src/gateway/hub.ts';
-import type { Connection, PreparedFrame } from '../../src/gateway/connection.ts';
-import type { Subscriber } from '../../src/gateway/outbox.ts';
 import { MemoryBroker } from '../../src/broker/memory.ts';
 import type { Publication } from '../../src/broker/broker.ts';
-import { silentLogger, testMetrics } from './chat-support.ts';
-
-class Sink implements Connection, Subscriber {
-  readonly written: PreparedFrame[] = [];
-  readonly open = true;
-  get connection() {
-    return this;
-  }
-  constructor(readonly id: string) {}
-  held() {
-    return undefined;
-  }
-  write(f: PreparedFrame) {
-    this.written.push(f);
-  }
-  writeMany(fs: readonly PreparedFrame[]) {
-    fs.forEach((f) => this.write(f));
-  }
-  bufferedAmount() {
-    return 0;
-  }
-  close() {}
-}
+import { Sink, silentLogger, testMetrics } from './chat-support.ts';
 
 const msg = (room: string, offset: number): ChatMessage => ({
   id: `m${offset}`,

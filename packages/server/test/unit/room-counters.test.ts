@@ -8,34 +8,13 @@ import assert from 'node:assert/strict';
 import type { StatsFrame } from '@lightstick/protocol';
 import { Hub } from '../../src/gateway/hub.ts';
 import { RoomCounters } from '../../src/gateway/room-counters.ts';
-import type { Connection, PreparedFrame } from '../../src/gateway/connection.ts';
-import type { Subscriber } from '../../src/gateway/outbox.ts';
 import { MemoryBroker, MemoryBus } from '../../src/broker/memory.ts';
 import { MemoryPresenceStore } from '../../src/presence/memory.ts';
 import type { PresenceStore } from '../../src/presence/presence-store.ts';
 import { fakeScheduler } from '../support/fake-scheduler.ts';
-import { silentLogger, testMetrics } from './chat-support.ts';
+import { Sink as BaseSink, silentLogger, testMetrics } from './chat-support.ts';
 
-class Sink implements Connection, Subscriber {
-  readonly written: PreparedFrame[] = [];
-  readonly open = true;
-  get connection() {
-    return this;
-  }
-  constructor(readonly id: string) {}
-  held() {
-    return undefined;
-  }
-  write(f: PreparedFrame) {
-    this.written.push(f);
-  }
-  writeMany(fs: readonly PreparedFrame[]) {
-    fs.forEach((f) => this.write(f));
-  }
-  bufferedAmount() {
-    return 0;
-  }
-  close() {}
+class Sink extends BaseSink {
   stats(): StatsFrame[] {
     return this.written.map((f) => JSON.parse(f.text) as StatsFrame).filter((f) => f.t === 'stats');
   }
