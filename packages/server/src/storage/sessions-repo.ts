@@ -158,20 +158,7 @@ export class KyselySessionsRepo implements SessionsRepo {
 
   /** Throws AppError('conflict') when the hash is already stored. */
   insert(t: RefreshTokenRecord): Promise<void> {
-    return guard(async () => {
-      await this.db
-        .insertInto('refresh_tokens')
-        .values({
-          token_hash: t.tokenHash,
-          user_id: t.userId,
-          family_id: t.familyId,
-          created_at: t.createdAt,
-          expires_at: t.expiresAt,
-          used_at: t.usedAt,
-          revoked_at: t.revokedAt,
-        })
-        .execute();
-    });
+    return guard(() => insertToken(this.db, t));
   }
 
   byHash(tokenHash: string): Promise<RefreshTokenRecord | undefined> {
@@ -221,7 +208,8 @@ export class KyselySessionsRepo implements SessionsRepo {
   }
 }
 
-async function insertToken(tx: Transaction<Schema>, t: RefreshTokenRecord): Promise<void> {
+/** Inside a transaction or on its own. */
+async function insertToken(tx: Kysely<Schema>, t: RefreshTokenRecord): Promise<void> {
   await tx
     .insertInto('refresh_tokens')
     .values({
