@@ -5,7 +5,7 @@
  * room at once on another gateway and telling them their role, the fan delay (held for fans, shown to moderators, never delivered when
  * deleted; staff messages behind held ones shown at once), and the artist spotlight on the priority lane.
  */
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type {
   AheadFrame,
@@ -21,32 +21,19 @@ import type {
   SpotlightFrame,
 } from '@lightstick/protocol';
 import { http } from '../support/api.ts';
-import { startNodes, type InProcessNodes } from '../support/nodes.ts';
-import { WsTestClient } from '../support/ws-client.ts';
-import { join, nextId, received, until, world, type TestUser } from '../support/ws-fixtures.ts';
+import { useNodes } from '../support/nodes-fixture.ts';
+import type { WsTestClient } from '../support/ws-client.ts';
+import { join, nextId, received, until, type TestUser } from '../support/ws-fixtures.ts';
 import type { RoomRecord } from '../../src/storage/repositories.ts';
 
 describe('moderation on live connections across gateways', () => {
-  let cluster: InProcessNodes;
-  let w: ReturnType<typeof world>;
-  const clients: WsTestClient[] = [];
-
-  before(async () => {
-    cluster = await startNodes(3);
-    w = world(cluster.app);
-  });
-  after(async () => {
-    for (const c of clients) c.close();
-    await cluster.stop();
-  });
-
-  const connectTo = async (node: number, u: TestUser) => {
-    const c = await WsTestClient.authed(cluster.nodes[node]!.wsUrl, u.token);
-    clients.push(c);
-    return c;
-  };
+  const fx = useNodes(3);
+  const connectTo = fx.connectTo;
   const api = <T = unknown>(u: TestUser, method: string, path: string, body?: unknown) =>
-    http<T>(cluster.app.baseUrl, method, path, { token: u.token, ...(body !== undefined ? { body } : {}) });
+    http<T>(fx.cluster.app.baseUrl, method, path, {
+      token: u.token,
+      ...(body !== undefined ? { body } : {}),
+    });
   const has = (c: WsTestClient, pred: (f: ServerFrame) => boolean) => c.frames.some(pred);
   let cid = 0;
   const send = async (c: WsTestClient, room: string, text: string) => {
@@ -57,9 +44,9 @@ describe('moderation on live connections across gateways', () => {
 
   /** A community with an owner, a moderator and fans, each connected to a node and joined to `room`. */
   async function community(access: 'public' | 'members' = 'public') {
-    const owner = await w.newUser();
-    const { communityId, room: lobby } = await w.newCommunity(owner);
-    const room: RoomRecord = access === 'public' ? lobby : await w.addRoom(communityId, access);
+    const owner = await fx.w.newUser();
+    const { communityId, room: lobby } = await fx.w.newCommunity(owner);
+    const room: RoomRecord = access === 'public' ? lobby : await fx.w.addRoom(communityId, access);
     const people: Record<string, TestUser> = { owner };
     const roles: [string, CommunityRole][] = [
       ['mod', 'moderator'],
@@ -69,8 +56,8 @@ describe('moderation on live connections across gateways', () => {
       ['fan2', 'member'],
     ];
     for (const [name, role] of roles) {
-      people[name] = await w.newUser();
-      await w.addMember(communityId, people[name]!, role);
+      people[name] = await fx.w.newUser();
+      await fx.w.addMember(communityId, people[name]!, role);
     }
     const c: Record<string, WsTestClient> = {};
     const nodeOf: Record<string, number> = { owner: 0, mod: 1, artist: 2, fan0: 0, fan1: 1, fan2: 2 };
@@ -177,7 +164,7 @@ describe('moderation on live connections across gateways', () => {
 
   test('a ban takes a connected fan out of the community rooms at once, on another gateway', async () => {
     const { communityId, room, people, c } = await community();
-    const other = await w.addRoom(communityId, 'public');
+    const other = await fx.w.addRoom(communityId, 'public');
     await join(c.fan2!, other.id);
     const r = await api(people.mod!, 'POST', `/api/communities/${communityId}/bans`, {
       userId: people.fan2!.id,

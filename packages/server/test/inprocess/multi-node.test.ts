@@ -3,13 +3,13 @@
  * reach every node's members in one order; viewer counts are right across nodes and follow a node's shutdown;
  * a typed control message reaches every node, whose handler closes the matching sockets there.
  */
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { StatsFrame } from '@lightstick/protocol';
 import { sendControl } from '../../src/gateway/control.ts';
-import { startNodes, type InProcessNodes } from '../support/nodes.ts';
-import { WsTestClient } from '../support/ws-client.ts';
-import { join, nextId, received, until, world, type TestUser } from '../support/ws-fixtures.ts';
+import { useNodes } from '../support/nodes-fixture.ts';
+import type { WsTestClient } from '../support/ws-client.ts';
+import { join, nextId, received, until } from '../support/ws-fixtures.ts';
 
 declare module '../../src/gateway/control.ts' {
   interface ControlTypes {
@@ -18,32 +18,16 @@ declare module '../../src/gateway/control.ts' {
 }
 
 describe('several gateway nodes in one process', () => {
-  let cluster: InProcessNodes;
-  let w: ReturnType<typeof world>;
-  const clients: WsTestClient[] = [];
-
-  before(async () => {
-    cluster = await startNodes(3);
-    w = world(cluster.app);
-  });
-  after(async () => {
-    for (const c of clients) c.close();
-    await cluster.stop();
-  });
-
-  const connectTo = async (node: number, u: TestUser) => {
-    const c = await WsTestClient.authed(cluster.nodes[node]!.wsUrl, u.token);
-    clients.push(c);
-    return c;
-  };
+  const fx = useNodes(3);
+  const connectTo = fx.connectTo;
 
   test('messages sent on any node reach the members of every node, in one order', async () => {
-    const owner = await w.newUser();
-    const { room, communityId } = await w.newCommunity(owner);
+    const owner = await fx.w.newUser();
+    const { room, communityId } = await fx.w.newCommunity(owner);
     const members: WsTestClient[] = [];
     for (let node = 0; node < 3; node++) {
-      const fan = await w.newUser();
-      await w.addMember(communityId, fan);
+      const fan = await fx.w.newUser();
+      await fx.w.addMember(communityId, fan);
       const c = await connectTo(node, fan);
       await join(c, room.id);
       members.push(c);
@@ -63,20 +47,20 @@ describe('several gateway nodes in one process', () => {
   });
 
   test("viewer counts are right across nodes and follow a node's shutdown", async () => {
-    const owner = await w.newUser();
-    const { room, communityId } = await w.newCommunity(owner);
+    const owner = await fx.w.newUser();
+    const { room, communityId } = await fx.w.newCommunity(owner);
     const perNode = [4, 3, 2];
     const byNode: WsTestClient[][] = [[], [], []];
     for (let node = 0; node < 3; node++) {
       for (let k = 0; k < perNode[node]!; k++) {
-        const fan = await w.newUser();
-        await w.addMember(communityId, fan);
+        const fan = await fx.w.newUser();
+        await fx.w.addMember(communityId, fan);
         const c = await connectTo(node, fan);
         await join(c, room.id);
         byNode[node]!.push(c);
       }
     }
-    const reportAll = async (nodes = cluster.nodes) => {
+    const reportAll = async (nodes = fx.cluster.nodes) => {
       // Two rounds: in one round a node reporting before the others sees their previous reports.
       for (let round = 0; round < 2; round++) for (const n of nodes) await n.gateway.counters.reportNow();
     };
@@ -85,13 +69,13 @@ describe('several gateway nodes in one process', () => {
       c.next<StatsFrame>((f) => f.t === 'stats' && f.room === room.id && f.viewers === viewers);
     await Promise.all(byNode.flat().map((c) => told(c, 9)));
 
-    await cluster.nodes[2]!.stop();
-    await reportAll(cluster.nodes.slice(0, 2));
+    await fx.cluster.nodes[2]!.stop();
+    await reportAll(fx.cluster.nodes.slice(0, 2));
     await Promise.all([...byNode[0]!, ...byNode[1]!].map((c) => told(c, 7)));
   });
 
   test('a typed control message reaches every node; its handler closes the matching sockets there', async () => {
-    const live = cluster.nodes.slice(0, 2); // node 2 was shut down above
+    const live = fx.cluster.nodes.slice(0, 2); // node 2 was shut down above
     for (const n of live) {
       n.gateway.control.on('test.kick-user', ({ userId }) => {
         n.gateway.closeWhere((p) => p.userId === userId, {
@@ -101,10 +85,10 @@ describe('several gateway nodes in one process', () => {
         });
       });
     }
-    const victim = await w.newUser();
-    const bystander = await w.newUser();
+    const victim = await fx.w.newUser();
+    const bystander = await fx.w.newUser();
     const sockets = [await connectTo(0, victim), await connectTo(1, victim), await connectTo(1, bystander)];
-    await sendControl(cluster.nodes[0]!.broker, 'test.kick-user', { userId: victim.id });
+    await sendControl(fx.cluster.nodes[0]!.broker, 'test.kick-user', { userId: victim.id });
     assert.equal((await sockets[0]!.waitClose()).code, 4003);
     assert.equal((await sockets[1]!.waitClose()).code, 4003);
     assert.equal((await sockets[2]!.request({ op: 'ping', id: nextId() })).t, 'pong');
