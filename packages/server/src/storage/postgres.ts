@@ -3,7 +3,8 @@
  * to JS numbers on this pool only; every value we store stays below 2^53.
  */
 import pg from 'pg';
-import { Kysely, PostgresDialect } from 'kysely';
+import { Kysely } from 'kysely';
+import { SchemaScopedPostgresDialect } from './schema-scoped-dialect.ts';
 import { AppError } from '../errors.ts';
 import { toAppError } from './db-errors.ts';
 import { migrateToLatest } from './migrations/index.ts';
@@ -93,7 +94,7 @@ export async function openPostgresStore(url: string, opts: PostgresStoreOptions 
   // 'error' on the client itself then, and the pool's listener only covers idle clients.
   pool.on('connect', (client) => client.on('error', () => {}));
 
-  const db = new Kysely<Schema>({ dialect: new PostgresDialect({ pool }) });
+  const db = new Kysely<Schema>({ dialect: new SchemaScopedPostgresDialect({ pool }) });
   try {
     await migrateToLatest(db, 'postgres');
   } catch (e) {

@@ -55,23 +55,14 @@ export async function migrateToLatest(db: Kysely<any>, dialect: SqlDialect): Pro
     throw failure('', e);
   }
   const migrator = new Migrator({ db, provider: new InCodeProvider(dialect), migrationTableSchema });
-  let { error, results } = await migrator.migrateToLatest();
-  // Kysely's introspection lists the tables of every schema before it migrates ours: another schema dropped
-  // meanwhile (another tenant, a test cleaning up) fails it with invalid_schema_name. Nothing of ours was
-  // touched then; try again, a bounded number of times.
-  for (let retry = 0; retry < 3 && error && otherSchemaDropped(error, migrationTableSchema); retry++)
-    ({ error, results } = await migrator.migrateToLatest());
+  // Our dialect's introspector reads only this schema (storage/schema-scoped-dialect.ts), so other schemas'
+  // migrations and drops in the same database cannot fail this one.
+  const { error, results } = await migrator.migrateToLatest();
   if (error) {
     const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? '';
     throw failure(failed, error);
   }
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
-}
-
-function otherSchemaDropped(err: unknown, ours: string | undefined): boolean {
-  const e = err as { code?: unknown; message?: unknown };
-  if (e?.code !== '3F000' || typeof e.message !== 'string') return false;
-  return ours === undefined || !e.message.includes(`"${ours}"`);
 }
 
 function failure(name: string, cause: unknown): Error {

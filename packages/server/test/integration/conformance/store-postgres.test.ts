@@ -14,7 +14,8 @@ import pg from 'pg';
 import { draft, rejectsWith, seedRoom } from '../../conformance/store.fixtures.ts';
 import { checkMigrated, oldDatabase } from '../../conformance/name-skeleton-migration.ts';
 import { checkSearchable, oldCommunities } from '../../conformance/community-list-migration.ts';
-import { Kysely, PostgresDialect } from 'kysely';
+import { Kysely } from 'kysely';
+import { SchemaScopedPostgresDialect } from '../../../src/storage/schema-scoped-dialect.ts';
 import { PG_URL as url, dropSchema } from '../../support/archive-resources.ts';
 
 let n = 0;
@@ -99,7 +100,7 @@ describe('PostgreSQL store', () => {
     const schema = schemaName();
     const pool = new pg.Pool({ connectionString: url, max: 1, options: `-c search_path=${schema}` });
     pool.on('error', () => {}); // a lost idle connection fails the next query instead of the process
-    const db = new Kysely({ dialect: new PostgresDialect({ pool }) });
+    const db = new Kysely({ dialect: new SchemaScopedPostgresDialect({ pool }) });
     try {
       try {
         await db.schema.createSchema(schema).execute();
@@ -122,7 +123,7 @@ describe('PostgreSQL store', () => {
     const schema = schemaName();
     const pool = new pg.Pool({ connectionString: url, max: 1, options: `-c search_path=${schema}` });
     pool.on('error', () => {}); // a lost idle connection fails the next query instead of the process
-    const db = new Kysely({ dialect: new PostgresDialect({ pool }) });
+    const db = new Kysely({ dialect: new SchemaScopedPostgresDialect({ pool }) });
     try {
       await db.schema.createSchema(schema).execute();
       await oldCommunities(db, 'postgres', schema);
