@@ -30,7 +30,8 @@ export type ToLive =
       localAddresses: string[];
       concurrency: number;
     }
-  | { type: 'reset' }
+  /** Counters from zero; messages sent before `since` (an earlier phase arriving late) are not counted. */
+  | { type: 'reset'; since?: number }
   | { type: 'run'; durationMs: number; fanRate: number; artistEveryMs: number; t0: number }
   | { type: 'one'; t0: number }
   | { type: 'stats' }
@@ -69,6 +70,7 @@ let localAddresses: string[] = ['127.0.0.2'];
 const clients: Client[] = [];
 let st = fresh();
 let t0 = Date.now();
+let countFrom = 0;
 let stopping = false;
 const series = new Map<number, [number[], number[]]>();
 
@@ -92,6 +94,7 @@ function onText(text: string): void {
   const kind = text.charCodeAt(0) === 65 ? 'artist' : text.charCodeAt(0) === 70 ? 'fan' : undefined;
   if (!kind) return;
   const sentAt = Number(text.slice(2, text.indexOf('|', 2)));
+  if (sentAt < countFrom) return;
   const ms = Date.now() - sentAt;
   const b = bucketOf(ms);
   st.received[kind]++;
@@ -278,13 +281,14 @@ async function connectAll(msg: Extract<ToLive, { type: 'connect' }>): Promise<Li
 
 function sendOne(c: Client, kind: 'A' | 'F'): void {
   const at = Date.now();
-  const ok = c.send(`${kind}|${at}|${process.pid}.${st.sent}`, (acked, code) => {
+  const s = st; // an ack arriving after a reset belongs to the phase that sent it
+  const ok = c.send(`${kind}|${at}|${process.pid}.${s.sent}`, (acked, code) => {
     if (acked) {
-      st.acked++;
-      st.hist.ack[bucketOf(Date.now() - at)]!++;
-    } else st.errors[code ?? '?'] = (st.errors[code ?? '?'] ?? 0) + 1;
+      s.acked++;
+      s.hist.ack[bucketOf(Date.now() - at)]!++;
+    } else s.errors[code ?? '?'] = (s.errors[code ?? '?'] ?? 0) + 1;
   });
-  if (ok) st.sent++;
+  if (ok) s.sent++;
 }
 
 /** Paced by the clock: each fan sender at `fanRate`/s, the artist every `artistEveryMs`. */
@@ -330,6 +334,7 @@ process.on('message', (msg: ToLive) => {
   if (msg.type === 'connect') void connectAll(msg).then((stats) => reply({ type: 'stats', stats }));
   else if (msg.type === 'reset') {
     st = fresh();
+    countFrom = msg.since ?? 0;
     series.clear();
     reply({ type: 'ok' });
   } else if (msg.type === 'run') {

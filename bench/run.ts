@@ -7,7 +7,8 @@
  *   connections  idle authenticated connections over gateway processes; memory per connection
  *   all          both
  *   idle, live, broadcast, storm   the fan-out scenarios of issue 6 (bench/live.ts), Lightstick and the
- *                Socket.IO peer in the same run (`--engines lightstick,socketio`); `--profile` adds --cpu-prof
+ *                Socket.IO peer in the same run (`--engines lightstick,socketio`); `--profile` adds --cpu-prof;
+ *                `live --rates 5,20,50` measures each rate in turn on the same connections
  * Figures are recorded in docs/benchmarks.md.
  */
 import { stopAll } from './cleanup.ts';
@@ -22,11 +23,20 @@ const args = process.argv.slice(2);
 const scenario = args[0] && !args[0].startsWith('--') ? args.shift()! : 'throughput';
 const flags = new Map<string, number>();
 let engines: Engine[] = ['lightstick', 'socketio'];
+let rates: number[] | undefined;
 for (let i = 0; i < args.length; i += 2) {
   const key = args[i]?.replace(/^--/, '') ?? '';
   if (key === 'profile' && (args[i + 1] === undefined || args[i + 1]!.startsWith('--'))) {
     flags.set('profile', 1);
     i--;
+    continue;
+  }
+  if (key === 'rates') {
+    rates = (args[i + 1] ?? '').split(',').map(Number);
+    if (rates.length === 0 || !rates.every((r) => Number.isFinite(r) && r > 0)) {
+      console.error(`bad flag --rates ${args[i + 1] ?? ''}: rates are positive numbers, comma separated`);
+      process.exit(2);
+    }
     continue;
   }
   if (key === 'engines') {
@@ -80,7 +90,7 @@ async function main(): Promise<void> {
       connections: flag('connections', 5000),
       users: flag('users', 50),
       senders: flag('senders', 10),
-      rate: flag('rate', 20),
+      rates: rates ?? [flag('rate', 20)],
       artistEveryMs: flag('artist-every', 2000),
       durationMs: flag('seconds', 20) * 1000,
       settleMs: flag('settle', 5) * 1000,
