@@ -45,6 +45,8 @@ export interface LiveOptions {
   settleMs: number;
   holdMs: number;
   profile: boolean;
+  /** Each gateway's fan-out budget, frames per second (LIGHTSTICK_FANOUT_FRAMES_PER_SEC); unset: the default. */
+  budget?: number;
 }
 
 class Gen {
@@ -143,15 +145,31 @@ async function lightstickServers(o: LiveOptions, profileDir: string | undefined)
       // Thousands of clients come from a handful of loopback addresses (the peer has no such limits).
       LIGHTSTICK_ADDRESS_CONNECT_LIMIT: '1000000',
       LIGHTSTICK_ADDRESS_JOIN_LIMIT: '1000000',
+      // The default budget assumes a core per gateway; six gateways sharing two cores get a share each.
+      ...(o.budget !== undefined ? { LIGHTSTICK_FANOUT_FRAMES_PER_SEC: String(o.budget) } : {}),
     },
     ...(profileDir ? { gatewayNodeArgs: ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] } : {}),
   });
   const gws = cluster.gateways;
+  let killing = false;
+  // A gateway that dies unasked says why (its last output) instead of showing up as failed connections.
+  for (const g of gws)
+    void g.exited.then(({ code, signal }) => {
+      if (!killing && !stopping)
+        console.error(`gateway ${g.pid} exited (${code ?? signal}):\n${g.output().slice(-4000)}`);
+    });
+  let stopping = false;
   return {
     pids: () => gws.map((g) => g.pid),
     urls: cluster.wsUrls,
-    killLast: () => void gws.at(-1)?.kill('SIGKILL'),
-    stop: () => cluster.stop(),
+    killLast: () => {
+      killing = true;
+      void gws.at(-1)?.kill('SIGKILL');
+    },
+    stop: () => {
+      stopping = true;
+      return cluster.stop();
+    },
     async specs(o) {
       const api = cluster.api.baseUrl;
       const tag = Math.random().toString(36).slice(2, 7);

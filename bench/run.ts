@@ -96,6 +96,7 @@ async function main(): Promise<void> {
       settleMs: flag('settle', 5) * 1000,
       holdMs: flag('hold', 3) * 1000,
       profile: flag('profile', 0) === 1,
+      ...(flags.has('budget') ? { budget: flag('budget', 0) } : {}),
     });
     return;
   }

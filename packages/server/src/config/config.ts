@@ -81,6 +81,8 @@ export interface Config {
   };
   /** How often each gateway reports its room counters (viewers) and sends changed `stats` frames (ms). */
   countersIntervalMs: number;
+  /** `stats` socket writes per second per room on a node: a room of M local members gets one every M / this s. */
+  statsFramesPerSecond: number;
   /**
    * Send buckets, taken by the one broker call of a send: per (user, room) by the sender's role, and a per-room
    * ceiling for fans and members. null: no limit of that kind. Each is `burst` tokens refilled at `ratePerSecond`.

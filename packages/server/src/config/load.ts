@@ -234,6 +234,7 @@ export function loadConfig(env: Env = process.env, argv: string[] = []): Config 
       sliceSockets: int(e, 'LIGHTSTICK_FANOUT_SLICE', 500, 1, 100_000),
     },
     countersIntervalMs: int(e, 'LIGHTSTICK_COUNTERS_INTERVAL_MS', 1000, 100, 60_000),
+    statsFramesPerSecond: int(e, 'LIGHTSTICK_STATS_FRAMES_PER_SEC', 2000, 100, 10_000_000),
     sendRate: {
       fan: sendRule(e, 'LIGHTSTICK_SEND_RATE_FAN', '20/30s'),
       moderator: sendRule(e, 'LIGHTSTICK_SEND_RATE_MODERATOR', '100/30s'),

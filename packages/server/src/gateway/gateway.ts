@@ -103,6 +103,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
     logger: services.logger,
     scheduler: systemScheduler,
     intervalMs: services.config.countersIntervalMs,
+    statsFramesPerSecond: services.config.statsFramesPerSecond,
   });
   const fandom = new GatewayFandom({
     store: services.store,

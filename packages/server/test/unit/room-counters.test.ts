@@ -1,7 +1,8 @@
 /**
  * Room counters on a fake clock: each node writes its counters ONCE per interval whatever its sockets do
  * (joins, leaves, taps), the merged viewer count is right across nodes within one interval, and a room gets at
- * most one `stats` frame per interval, only when its counters changed.
+ * most one `stats` frame per interval, only when its counters changed, and a big room fewer (one write per member
+ * each).
  */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -22,7 +23,7 @@ class Sink extends BaseSink {
 
 const INTERVAL = 1000;
 
-async function cluster(nodes: number) {
+async function cluster(nodes: number, statsFramesPerSecond?: number) {
   const clock = fakeScheduler(0);
   const bus = new MemoryBus();
   const store = new MemoryPresenceStore({
@@ -59,6 +60,7 @@ async function cluster(nodes: number) {
         logger: silentLogger(),
         scheduler: clock,
         intervalMs: INTERVAL,
+        ...(statsFramesPerSecond !== undefined ? { statsFramesPerSecond } : {}),
       });
       counters.start();
       return { hub, counters, broker };
@@ -132,5 +134,36 @@ describe('room counters', () => {
     await tick();
     await tick();
     assert.equal(a.stats().at(-1)?.viewers, 1);
+  });
+
+  test('a big room hears its stats less often: at most every members / budget seconds, with the merged totals', async () => {
+    // Budget 1000 writes a second: a room of 4000 local members at most every 4 s, one of 10 every interval.
+    const { nodes, tick } = await cluster(1, 1000);
+    const big: Sink[] = [];
+    const small = [new Sink('small-0'), new Sink('small-1')];
+    for (let i = 0; i < 4000; i++) {
+      const s = new Sink(`b${i}`);
+      big.push(s);
+      await nodes[0]!.hub.add('big', s);
+    }
+    for (const s of small) await nodes[0]!.hub.add('small', s);
+    // Twelve intervals, the counts changing in each (a join to each room per interval, as in a connect storm).
+    for (let k = 0; k < 12; k++) {
+      const s = new Sink(`late${k}`);
+      big.push(s);
+      await nodes[0]!.hub.add('big', s);
+      const t = new Sink(`small-late${k}`);
+      small.push(t);
+      await nodes[0]!.hub.add('small', t);
+      await tick();
+    }
+    const bigSeen = big[0]!.stats().map((f) => f.viewers);
+    assert.ok(bigSeen.length >= 2 && bigSeen.length <= 4, `big room: ${JSON.stringify(bigSeen)}`);
+    const smallSeen = small[0]!.stats().map((f) => f.viewers);
+    assert.equal(smallSeen.length, 12, `small room: ${JSON.stringify(smallSeen)}`);
+    // Nothing lost: once the joins stop, the next frame due carries the final count.
+    for (let k = 0; k < 5; k++) await tick();
+    assert.equal(big[0]!.stats().at(-1)?.viewers, 4012);
+    assert.equal(big.at(-1)!.stats().at(-1)?.viewers, 4012);
   });
 });
