@@ -131,6 +131,12 @@ function lightstick(spec: LiveClientSpec, index: number): Promise<Client> {
         ws.terminate();
       },
     };
+    let joinId = 0;
+    let rejoinTries = 0;
+    const join = () => {
+      joinId = ids++;
+      ws.send(JSON.stringify({ op: 'join', id: joinId, room: spec.room, ...(since ? { since } : {}) }));
+    };
     const open = () => {
       ws = new WebSocket(spec.urls[urlIndex % spec.urls.length] as string, {
         localAddress: addr(index),
@@ -170,10 +176,10 @@ function lightstick(spec: LiveClientSpec, index: number): Promise<Client> {
           acks.delete(f.id as number);
           cb?.(f.t === 'ack', f.code);
         } else if (f.t === 'hello') ws.send(JSON.stringify({ op: 'auth', id: ids++, token: spec.token }));
-        else if (f.t === 'authed')
-          ws.send(JSON.stringify({ op: 'join', id: ids++, room: spec.room, ...(since ? { since } : {}) }));
+        else if (f.t === 'authed') join();
         else if (f.t === 'joined') {
           clearTimeout(timer);
+          rejoinTries = 0;
           for (const m of f.missed ?? []) onText(m.text);
           since = f.pos;
           if (!settled) {
@@ -188,6 +194,16 @@ function lightstick(spec: LiveClientSpec, index: number): Promise<Client> {
           settled = true;
           ws.terminate();
           reject(new Error(`refused: ${f.code}`));
+        } else if (f.t === 'error' && f.id === joinId) {
+          // A re-join refused after a reconnect (`unavailable` from a survivor under the storm, a limit): the
+          // SDK tries again with backoff, and so does this client, counting why.
+          const code = `rejoin:${f.code ?? '?'}`;
+          st.errors[code] = (st.errors[code] ?? 0) + 1;
+          const socket = ws;
+          // Exponential backoff with full jitter, as the SDK does: a survivor refusing under the storm is
+          // not asked again at once by every client it refused.
+          const waitMs = Math.random() * Math.min(10_000, 500 * 2 ** rejoinTries++);
+          setTimeout(() => socket === ws && ws.readyState === WebSocket.OPEN && join(), waitMs);
         } else if (f.t === 'ping') ws.send('{"op":"pong"}');
       });
     };

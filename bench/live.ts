@@ -133,7 +133,11 @@ interface Servers {
   specs(o: LiveOptions): Promise<LiveClientSpec[]>;
 }
 
-async function lightstickServers(o: LiveOptions, profileDir: string | undefined): Promise<Servers> {
+async function lightstickServers(
+  o: LiveOptions,
+  profileDir: string | undefined,
+  stamp: string,
+): Promise<Servers> {
   const cluster: Cluster = await startCluster({
     gateways: o.gateways,
     compiled: true,
@@ -168,6 +172,15 @@ async function lightstickServers(o: LiveOptions, profileDir: string | undefined)
     },
     stop: () => {
       stopping = true;
+      // The gateways' warnings and errors (a refused join says why there), one file each under bench/out/.
+      mkdirSync(OUT, { recursive: true });
+      for (const [i, g] of gws.entries()) {
+        const lines = g
+          .output()
+          .split('\n')
+          .filter((l) => /"level":(4|5|6)\d/.test(l));
+        writeFileSync(`${OUT}${stamp}-gateway-${i}.log`, lines.slice(-2000).join('\n'));
+      }
       return cluster.stop();
     },
     async specs(o) {
@@ -221,7 +234,9 @@ async function runEngine(o: LiveOptions, engine: Engine, stamp: string) {
   const profileDir = o.profile ? `${PROFILES}${stamp}-${o.scenario}-${engine}` : undefined;
   if (profileDir) mkdirSync(profileDir, { recursive: true });
   const servers =
-    engine === 'lightstick' ? await lightstickServers(o, profileDir) : await peerServers(o, profileDir);
+    engine === 'lightstick'
+      ? await lightstickServers(o, profileDir, stamp)
+      : await peerServers(o, profileDir);
   const gens = Array.from({ length: o.loadGens }, () => new Gen());
   const stop = track(async () => {
     await Promise.all(gens.map((g) => g.stop()));
