@@ -156,13 +156,13 @@ async function lightstickServers(
   });
   const gws = cluster.gateways;
   let killing = false;
+  let stopping = false;
   // A gateway that dies unasked says why (its last output) instead of showing up as failed connections.
   for (const g of gws)
     void g.exited.then(({ code, signal }) => {
       if (!killing && !stopping)
         console.error(`gateway ${g.pid} exited (${code ?? signal}):\n${g.output().slice(-4000)}`);
     });
-  let stopping = false;
   return {
     pids: () => gws.map((g) => g.pid),
     urls: cluster.wsUrls,
@@ -293,10 +293,8 @@ async function runEngine(o: LiveOptions, engine: Engine, stamp: string) {
       if (got >= open) break;
     }
     const phases: Record<string, unknown>[] = [];
-    for (const rate of o.scenario === 'live' ? o.rates : o.rates.slice(0, 1)) {
+    for (const rate of o.scenario === 'live' ? o.rates : o.rates.slice(0, 1))
       phases.push({ ...base, rate, ...(await measure(o, rate, gens, servers, pids, open)) });
-      if (o.scenario !== 'live') break;
-    }
     return phases;
   } finally {
     await stop();

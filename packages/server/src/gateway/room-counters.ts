@@ -30,17 +30,16 @@ export interface RoomCountersOptions {
   scheduler: Scheduler;
   /** Report period (ms); a node is forgotten after three periods without a report. */
   intervalMs: number;
-  /** `stats` socket writes per second per room at most (default 2000): spaces a big room's frames out. */
-  statsFramesPerSecond?: number;
+  /** `stats` socket writes per second per room at most: spaces a big room's frames out. */
+  statsFramesPerSecond: number;
 }
 
 export type StatsShaper = (room: string, merged: MergedCounters, frame: StatsFrame) => StatsFrame;
 
 export class RoomCounters {
   private adds = new Map<string, Counters>();
-  private readonly last = new Map<string, string>();
-  /** When each room's last `stats` frame went out (scheduler ms). */
-  private readonly sentAt = new Map<string, number>();
+  /** Each room's last `stats` frame and when it went out (scheduler ms). */
+  private readonly last = new Map<string, { json: string; at: number }>();
   private readonly sources: ((room: string) => Counters | undefined)[] = [];
   private shaper: StatsShaper = (_room, _merged, frame) => frame;
   private timer: TimerHandle | undefined;
@@ -48,11 +47,7 @@ export class RoomCounters {
   private stopped = false;
   private failing = false;
 
-  private readonly framesPerSecond: number;
-
-  constructor(private readonly opts: RoomCountersOptions) {
-    this.framesPerSecond = opts.statsFramesPerSecond ?? 2000;
-  }
+  constructor(private readonly opts: RoomCountersOptions) {}
 
   start(): void {
     this.schedule();
@@ -115,21 +110,19 @@ export class RoomCounters {
       };
       const frame = this.shaper(room, m, base);
       const json = JSON.stringify(frame);
-      if (this.last.get(room) === json) continue;
+      const last = this.last.get(room);
+      if (last?.json === json) continue;
       const now = this.opts.scheduler.now();
       const gapMs = Math.max(
         this.opts.intervalMs,
-        (1000 * (live.get(room)!.viewers ?? 0)) / this.framesPerSecond,
+        (1000 * (live.get(room)!.viewers ?? 0)) / this.opts.statsFramesPerSecond,
       );
-      const sent = this.sentAt.get(room);
       // Half an interval of slack: reports come every interval, never exactly on the gap.
-      if (sent !== undefined && now - sent < gapMs - this.opts.intervalMs / 2) continue;
-      this.last.set(room, json);
-      this.sentAt.set(room, now);
+      if (last !== undefined && now - last.at < gapMs - this.opts.intervalMs / 2) continue;
+      this.last.set(room, { json, at: now });
       this.opts.hub.publishLocal(room, prepare(frame));
     }
     for (const room of this.last.keys()) if (!live.has(room)) this.last.delete(room);
-    for (const room of this.sentAt.keys()) if (!live.has(room)) this.sentAt.delete(room);
   }
 
   /** Stops reporting and removes this node's gauges from the merged counts. */

@@ -10,6 +10,8 @@
  * listing independent of the rest of the database; within our schema the Migrator's lock serialises DDL.
  */
 import {
+  DEFAULT_MIGRATION_LOCK_TABLE,
+  DEFAULT_MIGRATION_TABLE,
   PostgresDialect,
   type ColumnMetadata,
   sql,
@@ -34,7 +36,7 @@ interface ColumnRow {
   comment: string | null;
 }
 
-const KYSELY_TABLES = new Set(['kysely_migration', 'kysely_migration_lock']);
+const KYSELY_TABLES = new Set([DEFAULT_MIGRATION_TABLE, DEFAULT_MIGRATION_LOCK_TABLE]);
 
 export class SchemaScopedIntrospector implements DatabaseIntrospector {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- introspection works on any schema

@@ -23,7 +23,7 @@ class Sink extends BaseSink {
 
 const INTERVAL = 1000;
 
-async function cluster(nodes: number, statsFramesPerSecond?: number) {
+async function cluster(nodes: number, statsFramesPerSecond = 2000) {
   const clock = fakeScheduler(0);
   const bus = new MemoryBus();
   const store = new MemoryPresenceStore({
@@ -60,7 +60,7 @@ async function cluster(nodes: number, statsFramesPerSecond?: number) {
         logger: silentLogger(),
         scheduler: clock,
         intervalMs: INTERVAL,
-        ...(statsFramesPerSecond !== undefined ? { statsFramesPerSecond } : {}),
+        statsFramesPerSecond,
       });
       counters.start();
       return { hub, counters, broker };
