@@ -7,7 +7,7 @@
 // The entry lands in dist/server/main.js, at the same depth as src/config/load.ts, so the relative paths the
 // sources compute from import.meta.url (the web app's dist folder) hold in the build too.
 import { build } from 'esbuild';
-import { rm } from 'node:fs/promises';
+import { rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -30,7 +30,7 @@ export const EXTERNAL = [
 ];
 
 await rm(join(root, 'dist'), { recursive: true, force: true });
-await build({
+const result = await build({
   entryPoints: { main: join(root, 'src/main.ts') },
   outdir,
   bundle: true,
@@ -52,6 +52,7 @@ await build({
   sourcemap: 'linked',
   legalComments: 'none',
   logLevel: 'warning',
-  metafile: false,
+  metafile: process.env.LIGHTSTICK_BUILD_META === '1',
 });
+if (result.metafile) await writeFile(join(root, 'dist/meta.json'), JSON.stringify(result.metafile));
 console.log(`server built into ${outdir}`);

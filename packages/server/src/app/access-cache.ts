@@ -8,7 +8,8 @@
  *   `retryMs` (no per-send connection timeouts during an outage); with nothing cached the call fails;
  * - "no such room" and "not a member" are never cached, so a fan who just joined a community is let in at once.
  */
-import { LRUCache } from 'lru-cache';
+import type { LRUCache } from 'lru-cache';
+import { boundedLru } from '../bounded-lru.ts';
 import { isAppError } from '../errors.ts';
 import type { Runtime } from '../runtime.ts';
 import type {
@@ -62,12 +63,12 @@ export function cachedAccessStore(store: Store, opts: AccessCacheOptions): Store
   }
 
   // Least recently used entries are forgotten first past `max`.
-  const rooms = new LRUCache<string, Entry<RoomRecord>>({ max });
-  const memberships = new LRUCache<string, Entry<MembershipRecord>>({ max });
-  const communities = new LRUCache<string, Entry<CommunityRecord>>({ max });
+  const rooms = boundedLru<string, Entry<RoomRecord>>(max);
+  const memberships = boundedLru<string, Entry<MembershipRecord>>(max);
+  const communities = boundedLru<string, Entry<CommunityRecord>>(max);
   // Bans and timeouts are read on every send: "none" ([]) is cached too, so a new ban reaches other processes
   // within `freshMs` (the realtime layer's control message makes it at once).
-  const sanctions = new LRUCache<string, Entry<SanctionRecord[]>>({ max });
+  const sanctions = boundedLru<string, Entry<SanctionRecord[]>>(max);
   return {
     ...store,
     rooms: bindAll(store.rooms, { byId: (id: string) => cached(rooms, id, () => store.rooms.byId(id)) }),

@@ -11,7 +11,6 @@ import { createLogger, type Logger } from '../observability/logger.ts';
 import { createMetrics } from '../observability/metrics.ts';
 import type { Store } from '../storage/repositories.ts';
 import type { SecretSealer } from '../storage/secret-sealer.ts';
-import { openSqliteStore } from '../storage/sqlite.ts';
 import type { Archiver } from '../chat/archiver.ts';
 import type { RoomSeeder } from '../chat/room-seeder.ts';
 import type { SendCheck, SendService } from '../chat/send-service.ts';
@@ -65,6 +64,8 @@ export async function openStore(config: Config, sealer?: SecretSealer): Promise<
       ...(sealer ? { sealer } : {}),
     });
   }
+  // And the SQLite driver (a native addon) only in embedded mode: a scale-out process never maps it.
+  const { openSqliteStore } = await import('../storage/sqlite.ts');
   return openSqliteStore(path.join(config.dataDir, 'lightstick.db'), sealer ? { sealer } : {});
 }
 

@@ -14,7 +14,7 @@ import type { MediaFiles } from '../lives/media-files.ts';
 import { ProviderRegistry } from '../lives/provider-registry.ts';
 import type { StreamProvider } from '../lives/providers/stream-provider.ts';
 import { HlsFiles } from '../lives/providers/local/hls-files.ts';
-import { LocalMedia } from '../lives/providers/local/local-media.ts';
+import type { LocalMedia } from '../lives/providers/local/local-media.ts';
 import { LocalProvider } from '../lives/providers/local/local-provider.ts';
 import { cloudProviders } from './cloud-providers.ts';
 import { createLiveAnnouncer } from './live-announcer.ts';
@@ -87,6 +87,8 @@ export async function buildLives(
     playbackTtlSec: m.playbackTtlSec,
   });
   if (runsMedia) {
+    // Loaded only with the media role: RTMP (node-media-server) and the packager stay out of other processes.
+    const { LocalMedia } = await import('../lives/providers/local/local-media.ts');
     media = new LocalMedia({
       channels: store.localChannels,
       runtime,

@@ -7,7 +7,8 @@
  * verify, cache hits included, checks the token's sign-in against the revoked ones; a revoked session's live
  * sockets are closed through the gateway's control messages (gateway/session-revocation.ts).
  */
-import { LRUCache } from 'lru-cache';
+import type { LRUCache } from 'lru-cache';
+import { boundedLru } from '../bounded-lru.ts';
 import type { Principal, TokenVerifier } from '../auth/principal.ts';
 import type { Runtime } from '../runtime.ts';
 
@@ -24,7 +25,7 @@ export class CachedTokenVerifier implements TokenVerifier {
     private readonly inner: TokenVerifier,
     private readonly opts: TokenCacheOptions,
   ) {
-    this.cache = new LRUCache({ max: opts.max ?? 50_000 });
+    this.cache = boundedLru(opts.max ?? 50_000);
   }
 
   async verify(token: string): Promise<Principal> {

@@ -142,7 +142,7 @@ export class AuthService {
       throw new AppError('invalid_credentials', 'Wrong username or password');
     }
     await this.throttle.succeeded(key, ip);
-    if (this.passwords.needsRehash(user.passwordHash)) {
+    if (await this.passwords.needsRehash(user.passwordHash)) {
       await this.deps.store.users.setPasswordHash(user.id, await this.passwords.hash(password));
     }
     return this.session(user);

@@ -3,7 +3,17 @@
  * Verification of an unknown account runs against a dummy hash with the same parameters, so the
  * time of a failed login does not reveal whether the username exists.
  */
-import argon2 from 'argon2';
+import type argon2Api from 'argon2';
+
+type Argon2 = typeof argon2Api;
+
+// The native addon is loaded on first use: only processes that sign people in hash passwords, and a gateway
+// need not map it (issue 6: idle RSS of a gateway).
+let argon2Module: Promise<Argon2> | undefined;
+function argon2(): Promise<Argon2> {
+  argon2Module ??= import('argon2').then((m) => m.default);
+  return argon2Module;
+}
 
 export interface PasswordParams {
   memoryCost: number;
@@ -18,8 +28,9 @@ export class PasswordHasher {
 
   constructor(private readonly params: PasswordParams = OWASP_ARGON2ID) {}
 
-  hash(password: string): Promise<string> {
-    return argon2.hash(password, { type: argon2.argon2id, ...this.params });
+  async hash(password: string): Promise<string> {
+    const a = await argon2();
+    return a.hash(password, { type: a.argon2id, ...this.params });
   }
 
   /**
@@ -28,9 +39,10 @@ export class PasswordHasher {
    */
   async verify(hash: string | undefined, password: string): Promise<boolean> {
     const target = hash ?? (await this.dummyHash());
+    const a = await argon2();
     let ok: boolean;
     try {
-      ok = await argon2.verify(target, password);
+      ok = await a.verify(target, password);
     } catch {
       ok = false;
     }
@@ -38,9 +50,10 @@ export class PasswordHasher {
   }
 
   /** True when `hash` was made with weaker parameters than today's (rehash after a successful login). */
-  needsRehash(hash: string): boolean {
+  async needsRehash(hash: string): Promise<boolean> {
+    const a = await argon2();
     try {
-      return argon2.needsRehash(hash, this.params);
+      return a.needsRehash(hash, this.params);
     } catch {
       return true;
     }

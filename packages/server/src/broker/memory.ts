@@ -6,7 +6,7 @@
  * node keeps publish order per room.
  */
 import type { ChatMessage, Position } from '@lightstick/protocol';
-import { LRUCache } from 'lru-cache';
+import { boundedLru } from '../bounded-lru.ts';
 import { AppError } from '../errors.ts';
 import { MemoryHistoryStore } from '../history/memory.ts';
 import { MemoryRateLimiter } from '../ratelimit/memory.ts';
@@ -36,9 +36,7 @@ export class MemoryBus {
   readonly nodes = new Set<MemoryBroker>();
   readonly history: MemoryHistoryStore;
   readonly limiter: MemoryRateLimiter;
-  readonly dedup = new LRUCache<string, { message: ChatMessage; expiresAt: number }>({
-    max: MAX_DEDUP_ENTRIES,
-  });
+  readonly dedup = boundedLru<string, { message: ChatMessage; expiresAt: number }>(MAX_DEDUP_ENTRIES);
 
   constructor(readonly runtime: Runtime = systemRuntime) {
     this.history = new MemoryHistoryStore(runtime);

@@ -9,7 +9,8 @@
  * gets at most limit x gateways. Bounded: the least recently seen addresses are forgotten past `maxAddresses`
  * (a forgotten address starts again with a full allowance).
  */
-import { LRUCache } from 'lru-cache';
+import type { LRUCache } from 'lru-cache';
+import { boundedLru } from '../bounded-lru.ts';
 import type { WindowLimit } from '../config/config.ts';
 import { takeToken, type Bucket } from './window-bucket.ts';
 
@@ -21,7 +22,7 @@ export class AddressLimit {
     private readonly now: () => number,
     maxAddresses = 100_000,
   ) {
-    this.buckets = new LRUCache<string, Bucket>({ max: maxAddresses });
+    this.buckets = boundedLru<string, Bucket>(maxAddresses);
   }
 
   /** Takes one for `address`; the wait in ms when its allowance is spent (0: taken). */

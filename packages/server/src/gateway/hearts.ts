@@ -6,7 +6,7 @@
  * write or frame per tap.
  */
 import { FandomLimits, type StatsFrame } from '@lightstick/protocol';
-import { LRUCache } from 'lru-cache';
+import { boundedLru } from '../bounded-lru.ts';
 import type { MergedCounters } from '../presence/presence-store.ts';
 import type { RoomCounters } from './room-counters.ts';
 
@@ -26,7 +26,7 @@ const WINDOW = 'heartsWindow';
 
 export class Hearts {
   /** Per person on this node; a bounded cache: a person forgotten starts with a full bucket (at most `burst`). */
-  private readonly buckets = new LRUCache<string, Bucket>({ max: 200_000 });
+  private readonly buckets = boundedLru<string, Bucket>(200_000);
   /** Taps counted per room since the last report (the heart rate's gauge). */
   private window = new Map<string, number>();
 

@@ -19,26 +19,13 @@ import { securityHeaders } from './security-headers.ts';
 import { registerRefreshCookie } from './refresh-cookie.ts';
 import { trustProxyFn } from '../config/security.ts';
 import { installErrorHandler, notFound, sendError } from './errors.ts';
-import { asyncApiRoute } from './asyncapi.ts';
-import { openApiRoute, registerOpenApi } from './openapi.ts';
 import { registerStatic, sendIndex, wantsSpaFallback } from './static.ts';
-import { authRoutes } from './routes/auth.ts';
-import { communityRoutes } from './routes/communities.ts';
-import { roomRoutes } from './routes/rooms.ts';
-import { adminRoutes } from './routes/admin.ts';
 import { healthRoutes } from './routes/health.ts';
-import { liveRoutes } from './routes/lives.ts';
-import { providerEventRoutes } from './routes/provider-events.ts';
 import { mediaRoutes } from './routes/media.ts';
 import type { LiveService } from '../lives/live-service.ts';
 import type { LiveEvents } from '../lives/live-events.ts';
 import type { ProviderRegistry } from '../lives/provider-registry.ts';
 import type { MediaFiles } from '../lives/media-files.ts';
-import { moderationRoutes } from './routes/moderation.ts';
-import { reportRoutes } from './routes/reports.ts';
-import { filterRoutes } from './routes/filters.ts';
-import { translationRoutes } from './routes/translation.ts';
-import { platformRoutes } from './routes/platform.ts';
 
 export interface HttpDeps {
   services: Services;
@@ -121,28 +108,12 @@ export async function createHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
   refuseWhileClosing(app);
   registerAuth(app, deps.verifier ?? deps.tokens);
   observeRequests(app, services);
-  await registerOpenApi(app);
 
   if (deps.api !== false) {
-    authRoutes(app, deps.auth);
-    communityRoutes(app, deps.communities);
-    roomRoutes(app, deps.communities);
-    adminRoutes(app, deps.tokens, deps.auth);
-    if (deps.lives) liveRoutes(app, deps.lives);
-    if (deps.liveEvents && deps.providers) {
-      providerEventRoutes(app, {
-        providers: deps.providers,
-        events: deps.liveEvents,
-        runtime: services.runtime,
-      });
-    }
-    moderationRoutes(app, deps.moderation);
-    reportRoutes(app, deps.moderation);
-    filterRoutes(app, deps.moderation);
-    translationRoutes(app, deps.moderation);
-    platformRoutes(app, deps.moderation);
-    openApiRoute(app);
-    asyncApiRoute(app);
+    // Loaded only with the api role: the routes, their schemas and the OpenAPI generator stay out of a
+    // gateway-only process (issue 6: idle RSS and start time of a gateway).
+    const { registerApi } = await import('./api-routes.ts');
+    await registerApi(app, deps);
   }
   if (deps.mediaFiles) mediaRoutes(app, deps.mediaFiles);
   healthRoutes(app, {

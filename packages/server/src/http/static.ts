@@ -7,7 +7,6 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import fastifyStatic from '@fastify/static';
 
 export async function registerStatic(app: FastifyInstance, webDir: string): Promise<boolean> {
   const root = path.resolve(webDir);
@@ -15,6 +14,8 @@ export async function registerStatic(app: FastifyInstance, webDir: string): Prom
     app.log.warn({ webDir: root }, 'web app not built: no index.html, serving the API only');
     return false;
   }
+  // Loaded only with the web role: a gateway or api process never holds the static file server.
+  const { default: fastifyStatic } = await import('@fastify/static');
   await app.register(fastifyStatic, {
     root,
     prefix: '/',

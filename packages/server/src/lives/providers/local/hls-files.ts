@@ -9,8 +9,7 @@ import { AppError } from '../../../errors.ts';
 import type { Runtime } from '../../../runtime.ts';
 import type { LocalChannelsRepo } from '../../../storage/lives-repositories.ts';
 import type { MediaFile, MediaFiles } from '../../media-files.ts';
-import { PLAYLIST, SEGMENT_NAME } from './hls-packager.ts';
-import { CHANNEL_ID } from './local-media.ts';
+import { CHANNEL_ID, PLAYLIST, SEGMENT_NAME } from './hls-names.ts';
 import { verifyPlayback } from './playback-token.ts';
 
 /** How long a channel's secret (or its absence) is cached. */

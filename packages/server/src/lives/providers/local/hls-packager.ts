@@ -11,8 +11,7 @@ import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Logger } from '../../../observability/logger.ts';
 import type { Publish } from './rtmp-ingest.ts';
-
-export const PLAYLIST = 'index.m3u8';
+import { PLAYLIST } from './hls-names.ts';
 
 export interface PackagerOptions {
   ffmpegPath: string;
@@ -168,6 +167,3 @@ export class HlsPackager {
     this.poll = setTimeout(() => void look(), FIRST_SEGMENT_POLL_MS);
   }
 }
-
-/** The segment file names a packager writes (for the HLS file server's name check). */
-export const SEGMENT_NAME = /^p[a-z0-9]+-\d{1,12}\.ts$/;

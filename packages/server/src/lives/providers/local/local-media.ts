@@ -14,6 +14,7 @@ import type { LocalChannelsRepo } from '../../../storage/lives-repositories.ts';
 import type { ProviderEvent } from '../stream-provider.ts';
 import { HlsPackager } from './hls-packager.ts';
 import { RtmpIngest, type Publish } from './rtmp-ingest.ts';
+import { CHANNEL_ID } from './hls-names.ts';
 
 export interface LocalMediaOptions {
   channels: LocalChannelsRepo;
@@ -29,9 +30,6 @@ export interface LocalMediaOptions {
   /** Applies an event of this provider (the live service). Failures are logged. */
   onEvent(event: ProviderEvent): Promise<unknown>;
 }
-
-/** Channel ids are ids of runtime.id(): also safe as folder names. */
-export const CHANNEL_ID = /^[A-Za-z0-9_-]{1,64}$/;
 
 export class LocalMedia {
   readonly ingest: RtmpIngest;
