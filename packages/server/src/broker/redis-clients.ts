@@ -5,6 +5,12 @@
  * Commands fail fast instead of queueing while the connection is down (enableOfflineQueue: false, no resend of
  * unanswered commands after a reconnect): a send must be refused with 'unavailable' at once, never stored twice.
  * Reconnection runs in the background with capped exponential backoff.
+ *
+ * The command connection to one Redis server pipelines automatically (ioredis's enableAutoPipelining; not on
+ * a Redis Cluster, see make()): the commands issued in one turn of the event loop leave in one write. Each
+ * write to Redis is a system call that, on loopback, also runs Redis's side of TCP: a join issues several
+ * commands (connection counts, rate limits, history), and one write per command was a quarter of a gateway's
+ * CPU while 10 000 fans connected (issue 6, docs/benchmarks.md).
  */
 import { Cluster, Redis, type ClusterNode, type RedisOptions } from 'ioredis';
 import { backoffDelay } from '../backoff.ts';
@@ -60,6 +66,10 @@ export async function createRedisClients(url: string, opts: RedisClientOptions =
   };
   const onError = opts.onError ?? (() => {});
   const make = (forSubscriptions: boolean): RedisConnection => {
+    // Subscriptions are not pipelined (ioredis refuses them in pipelines anyway), nor is a Redis Cluster: there
+    // ioredis routes an automatic pipeline by its first command's first key, and for a script (a custom
+    // command) it takes the key count for the key, sending the pipeline to the wrong shard.
+    const enableAutoPipelining = !forSubscriptions && opts.cluster !== true;
     const conn = opts.cluster
       ? new Cluster(startNodes(url), {
           redisOptions: { ...base, ...credentials(url) },
@@ -67,8 +77,9 @@ export async function createRedisClients(url: string, opts: RedisClientOptions =
           clusterRetryStrategy: (times) => backoffDelay(times, { minMs: 100, maxMs: maxDelay }),
           shardedSubscribers: forSubscriptions,
         })
-      : new Redis(url, base);
+      : new Redis(url, { ...base, enableAutoPipelining });
     conn.on('error', onError);
+    if (!forSubscriptions) for (const script of scripts) script.define(conn);
     return conn;
   };
   const command = make(false);
@@ -122,10 +133,18 @@ export async function guarded<T>(fn: () => Promise<T>): Promise<T> {
   }
 }
 
+/** Every script made in this process, defined on each command connection as it is made. */
+const scripts = new Set<RedisScript>();
+
 /**
  * A Lua script as an ioredis custom command (defineCommand): EVALSHA with the EVAL fallback on NOSCRIPT, in
- * pipelines too, handled by ioredis. Defined on a connection the first time it runs there. `name` must be
- * unique among the scripts.
+ * pipelines too, handled by ioredis. `name` must be unique among the scripts.
+ *
+ * Scripts are defined on a command connection when it is made, before any command: an automatic pipeline
+ * takes the connection's commands when the pipeline is created, so a script defined later in the same turn
+ * of the loop is missing from it, and ioredis then answers the whole pipeline out of step and throws outside
+ * any promise ("results[i] is not iterable": the gateway crashed under load when this was tried first). A
+ * script made after its connection (none in the server) waits one turn before its first call for that reason.
  */
 export class RedisScript {
   private readonly definedOn = new WeakSet<RedisConnection>();
@@ -133,13 +152,25 @@ export class RedisScript {
   constructor(
     readonly name: string,
     readonly lua: string,
-  ) {}
+  ) {
+    scripts.add(this);
+  }
+
+  define(conn: RedisConnection): void {
+    if (this.definedOn.has(conn)) return;
+    conn.defineCommand(this.name, { lua: this.lua });
+    this.definedOn.add(conn);
+  }
 
   run(conn: RedisConnection, keys: string[], args: (string | number)[]): Promise<unknown> {
     if (!this.definedOn.has(conn)) {
-      conn.defineCommand(this.name, { lua: this.lua });
-      this.definedOn.add(conn);
+      this.define(conn);
+      return new Promise((resolve) => setImmediate(resolve)).then(() => this.call(conn, keys, args));
     }
+    return this.call(conn, keys, args);
+  }
+
+  private call(conn: RedisConnection, keys: string[], args: (string | number)[]): Promise<unknown> {
     const command = (conn as unknown as Record<string, ScriptCommand>)[this.name]!;
     return command.call(conn, keys.length, ...keys, ...args);
   }

@@ -236,6 +236,9 @@ export function createGateway(deps: GatewayDeps): Gateway {
         );
         return;
       }
+      // The 101 answer and the `hello` frame leave in one write (WsConnection.reply says why).
+      socket.cork();
+      process.nextTick(() => socket.uncork());
       wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
     },
 

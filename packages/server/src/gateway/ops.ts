@@ -107,7 +107,7 @@ export async function join(ctx: GatewayContext, session: Session, op: JoinOp): P
       }
     }
     if (session.closed) return;
-    session.connection.write(frame);
+    session.connection.reply(frame);
   } catch (err) {
     if (!already) await dropRoom(ctx, session, op.room);
     else session.connection.writeMany(session.endHold(op.room)); // still joined: nothing is lost

@@ -58,7 +58,7 @@ export class Session implements Subscriber {
   }
 
   reply(frame: ServerFrame): void {
-    this.connection.write(prepare(frame));
+    this.connection.reply(prepare(frame));
   }
 
   error(id: number | undefined, code: ErrorCode, message: string, retryAfterMs?: number): void {

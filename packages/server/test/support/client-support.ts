@@ -7,6 +7,26 @@ import { ApiClient, RealtimeClient, type RealtimeEvents, type RealtimeOptions } 
 import type { ChatMessage, ServerFrame } from '@lightstick/protocol';
 import { grantCreator, uniqueName } from './api.ts';
 
+/** The client events a TestUser logs and `until` re-checks on. */
+const LOGGED_EVENTS = [
+  'authed',
+  'joined',
+  'messages',
+  'reload',
+  'throttled',
+  'error',
+  'live',
+  'stats',
+  'mode',
+  'deleted',
+  'pinned',
+  'spotlight',
+  'held',
+  'ahead',
+  'role',
+  'removed',
+] as const satisfies readonly (keyof RealtimeEvents)[];
+
 /** What to do with one frame from the server: deliver it, drop it, or deliver it twice. */
 export type Verdict = 'deliver' | 'drop' | 'twice';
 
@@ -95,24 +115,7 @@ export async function signedInUser(
   const received = new Map<string, ChatMessage[]>();
   const states: string[] = [];
   const log = new Map<string, unknown[]>();
-  for (const name of [
-    'authed',
-    'joined',
-    'messages',
-    'reload',
-    'throttled',
-    'error',
-    'live',
-    'stats',
-    'mode',
-    'deleted',
-    'pinned',
-    'spotlight',
-    'held',
-    'ahead',
-    'role',
-    'removed',
-  ] as const) {
+  for (const name of LOGGED_EVENTS) {
     rt.on(name, (e) => log.set(name, [...(log.get(name) ?? []), e]));
   }
   rt.on('messages', (e) => received.set(e.room, [...(received.get(e.room) ?? []), ...e.messages]));
@@ -127,7 +130,12 @@ export async function signedInUser(
   };
 }
 
-/** Resolves when `check` holds, testing it on every event of the client; rejects after `ms`. */
+/**
+ * Resolves when `check` holds, testing it on every event of the client; rejects after `ms`. Every event the
+ * TestUser logs is one: `role`, `held`, `ahead` and `live` were missing, so a wait for one of them passed only
+ * when the event came before the wait began or another event followed it (it timed out once a gateway's
+ * replies were written a tick later, corked into one write).
+ */
 export function until(rt: RealtimeClient, check: () => boolean, what: string, ms = 15_000): Promise<void> {
   return new Promise((resolve, reject) => {
     if (check()) return resolve();
@@ -139,21 +147,7 @@ export function until(rt: RealtimeClient, check: () => boolean, what: string, ms
       else resolve();
     };
     const timer = setTimeout(() => done(new Error(`timed out waiting for: ${what}`)), ms);
-    for (const name of [
-      'state',
-      'authed',
-      'joined',
-      'messages',
-      'reload',
-      'throttled',
-      'error',
-      'stats',
-      'mode',
-      'deleted',
-      'pinned',
-      'spotlight',
-      'removed',
-    ] as const) {
+    for (const name of ['state', ...LOGGED_EVENTS] as const) {
       offs.push(rt.on(name, () => check() && done()));
     }
   });
