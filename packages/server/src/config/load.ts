@@ -168,6 +168,9 @@ function weakAdminPassword(pw: string): boolean {
   return PLACEHOLDER.test(pw) || COMMON_ADMIN.has(lower) || new Set(lower).size < 4;
 }
 
+/** The fan-out budget over the default `stats` budget (LIGHTSTICK_STATS_FRAMES_PER_SEC unset). */
+export const STATS_SHARE_OF_FANOUT = 25;
+
 export function loadConfig(env: Env = process.env, argv: string[] = []): Config {
   const e: Env = { ...env, ...parseFlags(argv) };
   const level = e.LIGHTSTICK_LOG_LEVEL ?? 'info';
@@ -186,6 +189,7 @@ export function loadConfig(env: Env = process.env, argv: string[] = []): Config 
   }
   const host = e.HOST || '0.0.0.0';
   const port = int(e, 'PORT', 8080, 0, 65535);
+  const fanoutFramesPerSecond = int(e, 'LIGHTSTICK_FANOUT_FRAMES_PER_SEC', 50_000, 100, 10_000_000);
   return {
     roles: roles(e.LIGHTSTICK_ROLES, 'LIGHTSTICK_ROLES (--role)'),
     host,
@@ -229,12 +233,21 @@ export function loadConfig(env: Env = process.env, argv: string[] = []): Config 
     translation: loadTranslation(e),
     // ---- fan-out engine and delivery (issue 6) ----
     fanout: {
-      framesPerSecond: int(e, 'LIGHTSTICK_FANOUT_FRAMES_PER_SEC', 50_000, 100, 10_000_000),
+      framesPerSecond: fanoutFramesPerSecond,
       maxIntervalMs: int(e, 'LIGHTSTICK_FANOUT_MAX_INTERVAL_MS', 1000, 10, 10_000),
       sliceSockets: int(e, 'LIGHTSTICK_FANOUT_SLICE', 500, 1, 100_000),
     },
     countersIntervalMs: int(e, 'LIGHTSTICK_COUNTERS_INTERVAL_MS', 1000, 100, 60_000),
-    statsFramesPerSecond: int(e, 'LIGHTSTICK_STATS_FRAMES_PER_SEC', 2000, 100, 10_000_000),
+    // Unset, `stats` frames take a fixed share of the node's fan-out budget (2 000 of the default 50 000), so
+    // the one knob sized for the machine sizes both: with six gateways on two cores, 2 000 stats writes a
+    // second each were a third of the gateways' CPU while 100 000 fans connected (docs/benchmarks.md).
+    statsFramesPerSecond: int(
+      e,
+      'LIGHTSTICK_STATS_FRAMES_PER_SEC',
+      Math.max(100, Math.round(fanoutFramesPerSecond / STATS_SHARE_OF_FANOUT)),
+      100,
+      10_000_000,
+    ),
     sendRate: {
       fan: sendRule(e, 'LIGHTSTICK_SEND_RATE_FAN', '20/30s'),
       moderator: sendRule(e, 'LIGHTSTICK_SEND_RATE_MODERATOR', '100/30s'),

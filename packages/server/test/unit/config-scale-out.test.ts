@@ -20,6 +20,14 @@ describe('scale-out configuration', () => {
     assert.equal(c.archive.maxBacklog, 50_000);
   });
 
+  test('the stats budget is a 25th of the fan-out budget unless set (at least 100)', () => {
+    assert.equal(loadConfig({}).statsFramesPerSecond, 2000);
+    assert.equal(loadConfig({ LIGHTSTICK_FANOUT_FRAMES_PER_SEC: '10000' }).statsFramesPerSecond, 400);
+    assert.equal(loadConfig({ LIGHTSTICK_FANOUT_FRAMES_PER_SEC: '1000' }).statsFramesPerSecond, 100);
+    const both = { LIGHTSTICK_FANOUT_FRAMES_PER_SEC: '10000', LIGHTSTICK_STATS_FRAMES_PER_SEC: '3000' };
+    assert.equal(loadConfig(both).statsFramesPerSecond, 3000);
+  });
+
   test('reads every scale-out variable', () => {
     const c = loadConfig({
       LIGHTSTICK_REDIS_URL: 'redis://127.0.0.1:6379/0',
