@@ -28,6 +28,7 @@ import { toRoomMode } from '../moderation/room-modes.ts';
 import type { Logger } from '../observability/logger.ts';
 import { prepare } from './connection.ts';
 import { FanDelay } from './fan-delay.ts';
+import { ReplayDeletions } from './replay-deletions.ts';
 import { Hearts } from './hearts.ts';
 import type { Hub } from './hub.ts';
 import type { Subscriber } from './outbox.ts';
@@ -64,6 +65,7 @@ export class GatewayFandom {
   readonly fanDelay: FanDelay;
   readonly modes: Cached<RoomMode>;
   readonly pins: Cached<ChatMessage | null>;
+  private readonly replayDeletions: ReplayDeletions;
   private readonly grants = new WeakMap<Subscriber, Map<string, RoomGrantInfo>>();
   private readonly spotlights = new Map<string, SpotlightFrame>();
   /**
@@ -85,6 +87,7 @@ export class GatewayFandom {
         fallback: (room) => toRoomMode(undefined, room),
         onError: (err, room) => log.warn({ err, room }, 'room mode unavailable; using the last known'),
       });
+    this.replayDeletions = new ReplayDeletions({ store: deps.store, now: deps.now, freshMs: 1000 });
     this.pins = new Cached<ChatMessage | null>(
       async (room) => {
         const pin = await deps.store.moderation.pin(room);
@@ -157,7 +160,10 @@ export class GatewayFandom {
       messages = messages.filter((m) => m.pos.epoch !== held.epoch || m.pos.offset < held.offset);
     }
     if (messages.length === 0) return { messages, top };
-    const deleted = await this.deps.store.moderation.deletions(messages.map((m) => m.id));
+    const deleted = await this.replayDeletions.among(
+      roomId,
+      messages.map((m) => m.id),
+    );
     if (deleted.length === 0) return { messages, top };
     const by = new Map(deleted.map((d) => [d.messageId, { by: d.by, at: d.at }]));
     const out = can(role, 'message.viewDeleted')
@@ -236,6 +242,7 @@ export class GatewayFandom {
     const spot = this.spotlights.get(room);
     if (spot !== undefined && mids.includes(spot.message.id)) this.spotlights.delete(room);
     this.pins.forget(room);
+    this.replayDeletions.forget(room);
   }
 
   private showHeld(room: string, message: ChatMessage, releaseAt: number): void {
