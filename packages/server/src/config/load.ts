@@ -169,7 +169,7 @@ function weakAdminPassword(pw: string): boolean {
 }
 
 /** The fan-out budget over the default `stats` budget (LIGHTSTICK_STATS_FRAMES_PER_SEC unset). */
-export const STATS_SHARE_OF_FANOUT = 25;
+const STATS_SHARE_OF_FANOUT = 25;
 
 export function loadConfig(env: Env = process.env, argv: string[] = []): Config {
   const e: Env = { ...env, ...parseFlags(argv) };

@@ -66,13 +66,18 @@ export function wireOf(frame: PreparedFrame): Buffer {
 }
 
 interface WsInternals {
-  _socket?: { write(b: Buffer): boolean; cork(): void; uncork(): void; destroyed: boolean };
+  _socket?: {
+    write(b: Buffer): boolean;
+    cork(): void;
+    uncork(): void;
+    destroyed: boolean;
+    writableCorked: number;
+  };
   _sender?: { _queue?: unknown[] };
 }
 
 export class WsConnection implements Connection {
   private paused_ = false;
-  private corked = false;
 
   constructor(
     readonly id: string,
@@ -108,17 +113,8 @@ export class WsConnection implements Connection {
    */
   reply(frame: PreparedFrame): void {
     const socket = (this.ws as unknown as WsInternals)._socket;
-    if (!this.corked && socket !== undefined && !socket.destroyed) {
-      this.corked = true;
-      socket.cork();
-      process.nextTick(uncork, this, socket);
-    }
+    if (socket !== undefined && !socket.destroyed) corkForTick(socket);
     this.write(frame);
-  }
-
-  /** @internal the end of a reply tick (see reply). */
-  uncorked(): void {
-    this.corked = false;
   }
 
   writeMany(frames: readonly PreparedFrame[]): void {
@@ -157,7 +153,16 @@ export class WsConnection implements Connection {
   }
 }
 
-function uncork(connection: WsConnection, socket: { uncork(): void }): void {
-  connection.uncorked();
+/**
+ * Corks `socket` until the current tick's promise chain has run (WsConnection.reply says why); a socket corked
+ * already is left to whoever corked it, whose uncork flushes these writes too.
+ */
+export function corkForTick(socket: { cork(): void; uncork(): void; writableCorked: number }): void {
+  if (socket.writableCorked > 0) return;
+  socket.cork();
+  process.nextTick(uncorkSocket, socket);
+}
+
+function uncorkSocket(socket: { uncork(): void }): void {
   socket.uncork();
 }

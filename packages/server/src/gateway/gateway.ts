@@ -28,6 +28,7 @@ import { systemScheduler } from './scheduler.ts';
 import { leaveRoom } from './ops.ts';
 import type { Session } from './session.ts';
 import { handleConnection } from './ws-handler.ts';
+import { corkForTick } from './connection.ts';
 
 export interface GatewayDeps {
   services: Services;
@@ -237,8 +238,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
         return;
       }
       // The 101 answer and the `hello` frame leave in one write (WsConnection.reply says why).
-      socket.cork();
-      process.nextTick(() => socket.uncork());
+      corkForTick(socket);
       wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
     },
 
