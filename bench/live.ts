@@ -10,10 +10,11 @@
  *   storm      live load; SIGKILL the last gateway a third of the way in: time until its clients are back in the
  *              room on the others (Lightstick resumes from its position; Socket.IO has none), loss
  * Prints a table and one JSON line per run, writes an SVG of latency over time under bench/out/, and with
- * `--profile 1` runs the gateways under `node --cpu-prof` into bench/profiles/ (gitignored).
+ * `--profile` runs the gateways under `node --cpu-prof` into bench/profiles/ (gitignored); `--heap-snapshot` has
+ * each gateway write a V8 heap snapshot there once the connections are made (what a connection holds).
  */
 import { fork, type ChildProcess } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { startCluster, type Cluster } from '../packages/server/test/support/cluster.ts';
 import { joinCommunity, ownRoom, registerUsers, sourceAddresses } from './http.ts';
@@ -45,6 +46,8 @@ export interface LiveOptions {
   settleMs: number;
   holdMs: number;
   profile: boolean;
+  /** After the hold, each gateway writes a V8 heap snapshot (`--heapsnapshot-signal`) into bench/profiles/. */
+  heapSnapshot: boolean;
   /** Each gateway's fan-out budget, frames per second (LIGHTSTICK_FANOUT_FRAMES_PER_SEC); unset: the default. */
   budget?: number;
 }
@@ -152,7 +155,7 @@ async function lightstickServers(
       // The default budget assumes a core per gateway; six gateways sharing two cores get a share each.
       ...(o.budget !== undefined ? { LIGHTSTICK_FANOUT_FRAMES_PER_SEC: String(o.budget) } : {}),
     },
-    ...(profileDir ? { gatewayNodeArgs: ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] } : {}),
+    ...(profileDir ? { gatewayNodeArgs: nodeArgs(o, profileDir) } : {}),
   });
   const gws = cluster.gateways;
   let killing = false;
@@ -198,10 +201,7 @@ async function lightstickServers(
 }
 
 async function peerServers(o: LiveOptions, profileDir: string | undefined): Promise<Servers> {
-  const peer: PeerCluster = await startPeerCluster(
-    o.gateways,
-    profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [],
-  );
+  const peer: PeerCluster = await startPeerCluster(o.gateways, profileDir ? nodeArgs(o, profileDir) : []);
   const urls = peer.gateways.map((g) => g.url);
   return {
     pids: () => peer.gateways.map((g) => g.pid),
@@ -230,8 +230,34 @@ function specsFor(
   });
 }
 
+/** The gateways' node flags for `--profile` (CPU profiles) and `--heap-snapshot` (written on SIGUSR2). */
+function nodeArgs(o: LiveOptions, dir: string): string[] {
+  return [
+    ...(o.profile ? ['--cpu-prof', `--cpu-prof-dir=${dir}`] : []),
+    ...(o.heapSnapshot ? ['--heapsnapshot-signal=SIGUSR2', `--diagnostic-dir=${dir}`] : []),
+  ];
+}
+
+/** Signals each gateway to write a heap snapshot and waits until every file is complete (its size stops growing). */
+async function heapSnapshots(pids: number[], dir: string): Promise<void> {
+  const sizes = () =>
+    readdirSync(dir)
+      .filter((f) => f.endsWith('.heapsnapshot'))
+      .map((f) => statSync(`${dir}/${f}`).size);
+  const before = sizes().length;
+  for (const pid of pids) process.kill(pid, 'SIGUSR2');
+  let last = '';
+  for (const deadline = Date.now() + 300_000; Date.now() < deadline;) {
+    await sleep(2000);
+    const now = sizes();
+    if (now.length - before >= pids.length && now.join() === last) return;
+    last = now.join();
+  }
+  console.error('bench: heap snapshots did not complete within 5 minutes');
+}
+
 async function runEngine(o: LiveOptions, engine: Engine, stamp: string) {
-  const profileDir = o.profile ? `${PROFILES}${stamp}-${o.scenario}-${engine}` : undefined;
+  const profileDir = o.profile || o.heapSnapshot ? `${PROFILES}${stamp}-${o.scenario}-${engine}` : undefined;
   if (profileDir) mkdirSync(profileDir, { recursive: true });
   const servers =
     engine === 'lightstick'
@@ -267,6 +293,7 @@ async function runEngine(o: LiveOptions, engine: Engine, stamp: string) {
     const connectMs = Math.max(...conn.map((s) => s.connectMs));
     await sleep(o.holdMs);
     const rss1 = pids.map(rssBytes);
+    if (o.heapSnapshot && profileDir) await heapSnapshots(pids, profileDir);
     const rssPerConnKiB = (rss1.reduce((a, b) => a + b, 0) - rss0.reduce((a, b) => a + b, 0)) / open / 1024;
     const base = {
       engine,

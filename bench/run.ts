@@ -7,7 +7,7 @@
  *   connections  idle authenticated connections over gateway processes; memory per connection
  *   all          both
  *   idle, live, broadcast, storm   the fan-out scenarios of issue 6 (bench/live.ts), Lightstick and the
- *                Socket.IO peer in the same run (`--engines lightstick,socketio`); `--profile` adds --cpu-prof;
+ *                Socket.IO peer in the same run (`--engines lightstick,socketio`); `--profile` adds --cpu-prof, `--heap-snapshot` a heap snapshot per gateway;
  *                `live --rates 5,20,50` measures each rate in turn on the same connections
  * Figures are recorded in docs/benchmarks.md.
  */
@@ -26,8 +26,11 @@ let engines: Engine[] = ['lightstick', 'socketio'];
 let rates: number[] | undefined;
 for (let i = 0; i < args.length; i += 2) {
   const key = args[i]?.replace(/^--/, '') ?? '';
-  if (key === 'profile' && (args[i + 1] === undefined || args[i + 1]!.startsWith('--'))) {
-    flags.set('profile', 1);
+  if (
+    (key === 'profile' || key === 'heap-snapshot') &&
+    (args[i + 1] === undefined || args[i + 1]!.startsWith('--'))
+  ) {
+    flags.set(key, 1);
     i--;
     continue;
   }
@@ -96,6 +99,7 @@ async function main(): Promise<void> {
       settleMs: flag('settle', 5) * 1000,
       holdMs: flag('hold', 3) * 1000,
       profile: flag('profile', 0) === 1,
+      heapSnapshot: flag('heap-snapshot', 0) === 1,
       ...(flags.has('budget') ? { budget: flag('budget', 0) } : {}),
     });
     return;

@@ -26,8 +26,8 @@ import type { AddressLimit } from './address-limits.ts';
 import type { Session } from './session.ts';
 
 /** A socket's claim on its account's shared count: taken once Redis said so, given back when it closes. */
-interface SharedClaim {
-  key: string;
+export interface SharedClaim {
+  userId: string;
   held: boolean;
   closed: boolean;
 }
@@ -38,9 +38,6 @@ export type UpgradeVerdict =
 export class Admission {
   private readonly byAddress = new Map<string, number>();
   private readonly byAccount = new Map<string, number>();
-  private readonly addressOf = new WeakMap<Session, string>();
-  private readonly accountOf = new WeakMap<Session, string>();
-  private readonly claims = new WeakMap<Session, SharedClaim>();
   private readonly trust: (addr: string, i: number) => boolean;
   private sharedDown = false;
 
@@ -82,43 +79,46 @@ export class Admission {
     return { ok: true, address };
   }
 
-  /** A socket opened: counts it for its address (closing it when concurrent upgrades overshot the cap). */
+  /**
+   * A socket opened from `address` (kept as `session.address`): counts it for its address (closing it when
+   * concurrent upgrades overshot the cap). What Admission counts is kept on the session itself
+   * (`address`, `countedAccount`, `claim`): three WeakMaps keyed by session cost ~130 bytes per connection.
+   */
   opened(session: Session, address: string): void {
     const n = (this.byAddress.get(address) ?? 0) + 1;
     this.byAddress.set(address, n);
-    this.addressOf.set(session, address);
+    session.address = address;
     if (n > this.security.wsPerAddress) this.refuse(session, 'Too many connections from this address');
   }
 
   /** After an `auth` frame: counts the socket for its account once; closes it past the account's cap. */
   authed(session: Session): void {
     const userId = session.principal?.userId;
-    if (userId === undefined || this.accountOf.has(session) || !session.active) return;
+    if (userId === undefined || session.countedAccount !== undefined || !session.active) return;
     const n = (this.byAccount.get(userId) ?? 0) + 1;
     this.byAccount.set(userId, n);
-    this.accountOf.set(session, userId);
+    session.countedAccount = userId;
     if (n > this.security.wsPerAccount) return this.refuseAccount(session, userId, 'gateway');
     if (this.shared) this.claim(this.shared, session, userId);
   }
 
   closed(session: Session): void {
-    release(this.byAddress, this.addressOf.get(session));
-    release(this.byAccount, this.accountOf.get(session));
-    this.addressOf.delete(session);
-    this.accountOf.delete(session);
-    const claim = this.claims.get(session);
+    release(this.byAddress, session.address);
+    release(this.byAccount, session.countedAccount);
+    session.countedAccount = undefined;
+    const claim = session.claim;
     if (claim) {
       claim.closed = true;
       this.giveBack(claim);
-      this.claims.delete(session);
+      session.claim = undefined;
     }
   }
 
   /** Takes a slot of the account's deployment-wide count; closes the socket when every slot is taken. */
   private claim(shared: ConnectionCounts, session: Session, userId: string): void {
-    const claim: SharedClaim = { key: `a:${userId}`, held: false, closed: false };
-    this.claims.set(session, claim);
-    shared.acquire(claim.key, this.security.wsPerAccount).then(
+    const claim: SharedClaim = { userId, held: false, closed: false };
+    session.claim = claim;
+    shared.acquire(accountKey(userId), this.security.wsPerAccount).then(
       (taken) => {
         if (this.sharedDown) this.logger.warn('connection counts in Redis answer again');
         this.sharedDown = false;
@@ -141,7 +141,7 @@ export class Admission {
   private giveBack(claim: SharedClaim): void {
     if (!claim.held) return;
     claim.held = false;
-    this.shared?.release(claim.key).catch((err: unknown) => {
+    this.shared?.release(accountKey(claim.userId)).catch((err: unknown) => {
       // The count is written back by the node's next refresh (presence/redis-connections.ts).
       this.logger.debug({ err }, 'connection count release failed');
     });
@@ -150,7 +150,7 @@ export class Admission {
   private refuseAccount(session: Session, userId: string, across: 'gateway' | 'deployment'): void {
     securityEvent(this.logger, 'connection_refused', {
       userId,
-      ip: this.addressOf.get(session),
+      ip: session.address,
       code: 'rate_limited',
       why: 'account',
       across,
@@ -186,4 +186,9 @@ function release(counts: Map<string, number>, key: string | undefined): void {
   const n = (counts.get(key) ?? 1) - 1;
   if (n <= 0) counts.delete(key);
   else counts.set(key, n);
+}
+
+/** The account's key in the deployment-wide connection counts. */
+function accountKey(userId: string): string {
+  return `a:${userId}`;
 }

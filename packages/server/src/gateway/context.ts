@@ -10,6 +10,7 @@ import type { AddressJoinLimiter, JoinLimiter, UserJoinLimiter } from './join-li
 import type { ReplayBudget } from './replay-budget.ts';
 import type { Session } from './session.ts';
 import type { Admission } from './admission.ts';
+import type { SessionClock } from './session-clock.ts';
 
 /**
  * Limits the gateway enforces: the protocol's, optionally shortened (tests), and the fan send bucket of this
@@ -38,6 +39,8 @@ export interface GatewayContext {
   replay: ReplayBudget;
   limits: GatewayLimits;
   sessions: Set<Session>;
+  /** Auth deadline, heartbeat, idle timeout and token expiry of every session. */
+  clock: SessionClock;
   /** Origin and connection caps (per address, per account). */
   admission?: Admission;
   onClosed(session: Session): void;

@@ -27,6 +27,7 @@ import { RoomCounters } from './room-counters.ts';
 import { systemScheduler } from './scheduler.ts';
 import { leaveRoom } from './ops.ts';
 import type { Session } from './session.ts';
+import { SessionClock } from './session-clock.ts';
 import { handleConnection } from './ws-handler.ts';
 import { corkForTick } from './connection.ts';
 
@@ -79,6 +80,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
   const { services } = deps;
   const limits: GatewayLimits = { ...Limits, sendsPerSecond: 0, sendBurst: 0, ...deps.limits };
   const sessions = new Set<Session>();
+  const clock = new SessionClock(sessions, limits, systemScheduler);
   let closedWaiters: (() => void)[] = [];
   let draining = false;
 
@@ -149,6 +151,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
     hub,
     limits,
     sessions,
+    clock,
     onClosed: (session) => {
       admission.closed(session);
       if (sessions.size > 0) return;
@@ -161,11 +164,6 @@ export function createGateway(deps: GatewayDeps): Gateway {
     noServer: true,
     maxPayload: limits.maxFrameBytes,
     perMessageDeflate: false,
-  });
-  wss.on('connection', (ws, req: IncomingMessage) => {
-    const session = handleConnection(ctx, ws);
-    session.address = admission.clientAddress(req);
-    admission.opened(session, session.address);
   });
   registerFandomControl({
     control,
@@ -239,7 +237,9 @@ export function createGateway(deps: GatewayDeps): Gateway {
       }
       // The 101 answer and the `hello` frame leave in one write (WsConnection.reply says why).
       corkForTick(socket);
-      wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
+      wss.handleUpgrade(req, socket, head, (ws) =>
+        admission.opened(handleConnection(ctx, ws), verdict.address),
+      );
     },
 
     async drain({ deadlineMs, spreadMs }) {
@@ -267,6 +267,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
       await allClosed(CLOSE_GRACE_MS);
       for (const s of sessions) s.connection.terminate();
       await new Promise<void>((resolve) => wss.close(() => resolve()));
+      clock.stop();
       await counters.stop();
       await hub.close();
     },

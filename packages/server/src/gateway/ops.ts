@@ -32,7 +32,7 @@ export async function auth(ctx: GatewayContext, session: Session, op: AuthOp): P
     return;
   }
   session.principal = principal;
-  session.armExpiry(principal.expiresAt, ctx.services.runtime.now());
+  ctx.clock.expiresIn(session, principal.expiresAt - ctx.services.runtime.now());
   const user = {
     id: principal.userId,
     name: principal.name,

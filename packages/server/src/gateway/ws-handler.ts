@@ -47,12 +47,12 @@ export function handleConnection(ctx: GatewayContext, ws: WebSocket): Session {
       idleTimeoutMs: limits.idleTimeoutMs,
     },
   });
-  session.armTimers(limits);
+  ctx.clock.opened(session);
 
   let chain = Promise.resolve();
   ws.on('message', (data: Buffer, isBinary: boolean) => {
     if (!session.active) return;
-    session.touched();
+    ctx.clock.touched(session);
     const receivedAt = performance.now();
     if (++session.backlog > MAX_PENDING_FRAMES) {
       session.close(CloseCode.PolicyViolation, 'too many frames waiting');
@@ -71,7 +71,6 @@ export function handleConnection(ctx: GatewayContext, ws: WebSocket): Session {
   ws.on('error', (err) => services.logger.debug({ err, sid }, 'websocket error'));
   ws.on('close', (code: number) => {
     session.closed = true;
-    session.clearTimers();
     ctx.sessions.delete(session);
     services.metrics.connections.dec();
     services.metrics.closes.inc({ code: String(code) });

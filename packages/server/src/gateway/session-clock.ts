@@ -1,0 +1,100 @@
+/**
+ * A gateway's connection deadlines on one clock: the auth deadline, the heartbeat `ping`, the idle timeout and
+ * the token's expiry of every session are numbers on the session, checked by one timer per gateway.
+ *
+ * Why not a timer per session: each session held three or four Node timers (a Timeout object, its closure and
+ * scope, and a Set to clear them), about 1 KB of JS heap per connection, and arming them was part of every
+ * connect; at 100 000 fans that is 100 MB and 300 000 timers for deadlines that need no better than a tick's
+ * precision (issue 6, docs/benchmarks.md). One pass over the sessions per tick costs a few microseconds per
+ * thousand sessions.
+ *
+ * Times are whole milliseconds of the scheduler's monotonic clock (small integers stay unboxed in V8's
+ * objects). The timer runs only while the gateway has sessions.
+ */
+import { CloseCode } from '@lightstick/protocol';
+import { prepare } from './connection.ts';
+import type { Scheduler, TimerHandle } from './scheduler.ts';
+import type { Session } from './session.ts';
+
+const PING = prepare({ t: 'ping' });
+/** The tick: a quarter of the shortest deadline, between these bounds (tests shorten the limits). */
+const MIN_TICK_MS = 10;
+const MAX_TICK_MS = 1000;
+
+export interface ClockLimits {
+  authTimeoutMs: number;
+  heartbeatMs: number;
+  idleTimeoutMs: number;
+}
+
+export class SessionClock {
+  /** How late a deadline may be acted on, at most. */
+  readonly tickMs: number;
+  private timer: TimerHandle | undefined;
+
+  constructor(
+    private readonly sessions: ReadonlySet<Session>,
+    private readonly limits: ClockLimits,
+    private readonly scheduler: Scheduler,
+  ) {
+    const shortest = Math.min(limits.authTimeoutMs, limits.heartbeatMs, limits.idleTimeoutMs);
+    this.tickMs = Math.min(MAX_TICK_MS, Math.max(MIN_TICK_MS, Math.floor(shortest / 4)));
+  }
+
+  /** A new connection: it must authenticate within authTimeoutMs, is pinged every heartbeatMs. */
+  opened(session: Session): void {
+    const now = this.now();
+    session.authBy = now + this.limits.authTimeoutMs;
+    session.seenAt = now;
+    session.pingAt = now + this.limits.heartbeatMs;
+    this.timer ??= this.scheduler.setTimeout(() => this.tick(), this.tickMs);
+  }
+
+  /** Something arrived from the client: the idle clock starts again. */
+  touched(session: Session): void {
+    session.seenAt = this.now();
+  }
+
+  /** The token lasts `lifetimeMs` more (re-set by every successful auth): then `token_expired` and 4004. */
+  expiresIn(session: Session, lifetimeMs: number): void {
+    session.expiresBy = this.now() + Math.max(0, lifetimeMs);
+  }
+
+  /** One pass: acts on every deadline that has come. Exposed for the unit tests' fake clock. */
+  tick(): void {
+    this.timer = undefined;
+    const now = this.now();
+    for (const s of this.sessions) this.check(s, now);
+    if (this.sessions.size > 0) this.timer = this.scheduler.setTimeout(() => this.tick(), this.tickMs);
+  }
+
+  stop(): void {
+    if (this.timer !== undefined) this.scheduler.clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+
+  private check(s: Session, now: number): void {
+    if (!s.active) return;
+    if (s.principal === undefined && now >= s.authBy) {
+      s.close(CloseCode.AuthTimeout, 'auth timeout');
+      return;
+    }
+    if (s.principal !== undefined && now >= s.expiresBy) {
+      s.error(undefined, 'token_expired', 'The access token expired; refresh it and reconnect');
+      s.close(CloseCode.TokenExpired, 'token expired');
+      return;
+    }
+    if (now - s.seenAt >= this.limits.idleTimeoutMs) {
+      s.close(CloseCode.IdleTimeout, 'idle timeout');
+      return;
+    }
+    if (now >= s.pingAt) {
+      s.pingAt = now + this.limits.heartbeatMs;
+      s.connection.write(PING);
+    }
+  }
+
+  private now(): number {
+    return Math.floor(this.scheduler.now());
+  }
+}

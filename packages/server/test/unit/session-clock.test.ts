@@ -1,0 +1,129 @@
+/**
+ * SessionClock: every connection deadline (auth, heartbeat, idle, token expiry) on one timer per gateway, driven
+ * here by a fake clock. The wire behaviour (4001, 4008, 4004 over a real socket) is in ws-lifecycle.test.ts.
+ */
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Principal } from '../../src/auth/principal.ts';
+import type { PreparedFrame, WsConnection } from '../../src/gateway/connection.ts';
+import { Session } from '../../src/gateway/session.ts';
+import { SessionClock } from '../../src/gateway/session-clock.ts';
+import { fakeScheduler } from '../support/fake-scheduler.ts';
+
+const LIMITS = { authTimeoutMs: 10_000, heartbeatMs: 25_000, idleTimeoutMs: 60_000 };
+
+function fakeSession(id = 's') {
+  const written: string[] = [];
+  let closedWith: number | undefined;
+  const connection = {
+    get open() {
+      return closedWith === undefined;
+    },
+    write: (f: PreparedFrame) => written.push(f.text),
+    reply: (f: PreparedFrame) => written.push(f.text),
+    close: (code: number) => {
+      closedWith = code;
+    },
+  };
+  const session = new Session(id, connection as unknown as WsConnection);
+  return { session, written, closedWith: () => closedWith };
+}
+
+const principal = { userId: 'u' } as Principal;
+
+function setup() {
+  const clock = fakeScheduler(5_000.4);
+  const sessions = new Set<Session>();
+  const sc = new SessionClock(sessions, LIMITS, clock);
+  const open = (id?: string) => {
+    const f = fakeSession(id);
+    sessions.add(f.session);
+    sc.opened(f.session);
+    return f;
+  };
+  return { clock, sessions, sc, open };
+}
+
+describe('SessionClock', () => {
+  test('the tick is a quarter of the shortest limit, at most a second and at least 10 ms', () => {
+    const s = new Set<Session>();
+    assert.equal(new SessionClock(s, LIMITS, fakeScheduler()).tickMs, 1000);
+    const short = { authTimeoutMs: 1000, heartbeatMs: 300, idleTimeoutMs: 2500 };
+    assert.equal(new SessionClock(s, short, fakeScheduler()).tickMs, 75);
+    const tiny = { authTimeoutMs: 20, heartbeatMs: 20, idleTimeoutMs: 20 };
+    assert.equal(new SessionClock(s, tiny, fakeScheduler()).tickMs, 10);
+  });
+
+  test('no auth within authTimeoutMs: closed 4001 within one tick of the deadline, not before', () => {
+    const { clock, open } = setup();
+    const a = open();
+    clock.advance(LIMITS.authTimeoutMs - 1000);
+    assert.equal(a.closedWith(), undefined);
+    clock.advance(1000);
+    assert.equal(a.closedWith(), 4001);
+  });
+
+  test('an authenticated session is pinged every heartbeatMs and kept while it answers', () => {
+    const { clock, sc, open } = setup();
+    const a = open();
+    a.session.principal = principal;
+    sc.expiresIn(a.session, 3_600_000);
+    for (let beat = 1; beat <= 4; beat++) {
+      clock.advance(LIMITS.heartbeatMs);
+      assert.equal(a.written.filter((t) => t === '{"t":"ping"}').length, beat);
+      sc.touched(a.session); // its pong
+    }
+    assert.equal(a.closedWith(), undefined);
+  });
+
+  test('nothing from the client for idleTimeoutMs: closed 4008; a frame starts the idle clock again', () => {
+    const { clock, sc, open } = setup();
+    const a = open('a');
+    const b = open('b');
+    for (const f of [a, b]) {
+      f.session.principal = principal;
+      sc.expiresIn(f.session, 3_600_000);
+    }
+    clock.advance(40_000);
+    sc.touched(b.session);
+    clock.advance(LIMITS.idleTimeoutMs - 40_000 + 1000);
+    assert.equal(a.closedWith(), 4008);
+    assert.equal(b.closedWith(), undefined);
+    clock.advance(40_000);
+    assert.equal(b.closedWith(), 4008);
+  });
+
+  test('a token that expires: token_expired, then 4004; a re-auth moves the expiry', () => {
+    const { clock, sc, open } = setup();
+    const a = open();
+    a.session.principal = principal;
+    sc.expiresIn(a.session, 5000);
+    clock.advance(4000);
+    sc.expiresIn(a.session, 5000); // re-auth with a fresh token
+    clock.advance(4000);
+    assert.equal(a.closedWith(), undefined);
+    clock.advance(2000);
+    assert.equal(a.closedWith(), 4004);
+    assert.match(a.written.at(-1) ?? '', /"code":"token_expired"/);
+  });
+
+  test('one timer for every session, and none once the gateway has no session', () => {
+    const { clock, sessions, open } = setup();
+    const all = Array.from({ length: 1000 }, (_, i) => open(String(i)));
+    assert.equal(clock.timers, 1);
+    clock.advance(LIMITS.authTimeoutMs + 1000);
+    assert.ok(all.every((f) => f.closedWith() === 4001));
+    sessions.clear(); // the sockets' close events
+    clock.advance(1000);
+    assert.equal(clock.timers, 0);
+    open('late');
+    assert.equal(clock.timers, 1);
+  });
+
+  test('deadlines stay small integers (unboxed in V8) on a clock with fractions', () => {
+    const { open } = setup();
+    const { session } = open();
+    for (const v of [session.authBy, session.seenAt, session.pingAt])
+      assert.ok(Number.isInteger(v), String(v));
+  });
+});
