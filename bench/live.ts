@@ -50,6 +50,8 @@ export interface LiveOptions {
   heapSnapshot: boolean;
   /** Each gateway's fan-out budget, frames per second (LIGHTSTICK_FANOUT_FRAMES_PER_SEC); unset: the default. */
   budget?: number;
+  /** Each gateway's joins handled at once (LIGHTSTICK_JOIN_CONCURRENCY); unset: the default. */
+  joinConcurrency?: number;
 }
 
 class Gen {
@@ -154,6 +156,7 @@ async function lightstickServers(
       LIGHTSTICK_ADDRESS_JOIN_LIMIT: '1000000',
       // The default budget assumes a core per gateway; six gateways sharing two cores get a share each.
       ...(o.budget !== undefined ? { LIGHTSTICK_FANOUT_FRAMES_PER_SEC: String(o.budget) } : {}),
+      ...(o.joinConcurrency !== undefined ? { LIGHTSTICK_JOIN_CONCURRENCY: String(o.joinConcurrency) } : {}),
     },
     ...(profileDir ? { gatewayNodeArgs: nodeArgs(o, profileDir) } : {}),
   });

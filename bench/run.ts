@@ -101,6 +101,7 @@ async function main(): Promise<void> {
       profile: flag('profile', 0) === 1,
       heapSnapshot: flag('heap-snapshot', 0) === 1,
       ...(flags.has('budget') ? { budget: flag('budget', 0) } : {}),
+      ...(flags.has('join-concurrency') ? { joinConcurrency: flag('join-concurrency', 0) } : {}),
     });
     return;
   }

@@ -79,6 +79,8 @@ export interface Config {
     /** Socket writes per slice before fan-out yields to reads, acks and heartbeats. */
     sliceSockets: number;
   };
+  /** Joins a gateway handles at once, and how many may wait their turn before one is refused (join-gate.ts). */
+  joins: { concurrency: number; maxWaiting: number };
   /** How often each gateway reports its room counters (viewers) and sends changed `stats` frames (ms). */
   countersIntervalMs: number;
   /** `stats` socket writes per second per room on a node: a room of M local members gets one every M / this s. */

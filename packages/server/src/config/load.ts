@@ -237,6 +237,10 @@ export function loadConfig(env: Env = process.env, argv: string[] = []): Config 
       maxIntervalMs: int(e, 'LIGHTSTICK_FANOUT_MAX_INTERVAL_MS', 1000, 10, 10_000),
       sliceSockets: int(e, 'LIGHTSTICK_FANOUT_SLICE', 500, 1, 100_000),
     },
+    joins: {
+      concurrency: int(e, 'LIGHTSTICK_JOIN_CONCURRENCY', 64, 1, 100_000),
+      maxWaiting: int(e, 'LIGHTSTICK_JOIN_QUEUE', 20_000, 0, 1_000_000),
+    },
     countersIntervalMs: int(e, 'LIGHTSTICK_COUNTERS_INTERVAL_MS', 1000, 100, 60_000),
     // Unset, `stats` frames take a fixed share of the node's fan-out budget (2 000 of the default 50 000), so
     // the one knob sized for the machine sizes both: with six gateways on two cores, 2 000 stats writes a

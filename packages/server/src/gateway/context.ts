@@ -8,6 +8,7 @@ import type { GatewayFandom } from './fandom.ts';
 import type { Hub } from './hub.ts';
 import type { AddressJoinLimiter, JoinLimiter, UserJoinLimiter } from './join-limits.ts';
 import type { ReplayBudget } from './replay-budget.ts';
+import type { JoinGate } from './join-gate.ts';
 import type { Session } from './session.ts';
 import type { Admission } from './admission.ts';
 import type { SessionClock } from './session-clock.ts';
@@ -35,6 +36,8 @@ export interface GatewayContext {
   userJoins: UserJoinLimiter;
   /** Joins per client address, in this process. */
   addressJoins?: AddressJoinLimiter;
+  /** Joins in flight on this gateway, and the queue of the others. */
+  joinGate: JoinGate;
   /** Replay bytes per account and window. */
   replay: ReplayBudget;
   limits: GatewayLimits;

@@ -28,6 +28,7 @@ import { systemScheduler } from './scheduler.ts';
 import { leaveRoom } from './ops.ts';
 import type { Session } from './session.ts';
 import { SessionClock } from './session-clock.ts';
+import { JoinGate } from './join-gate.ts';
 import { handleConnection } from './ws-handler.ts';
 import { corkForTick } from './connection.ts';
 
@@ -142,6 +143,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
     joins: new JoinLimiter(rateLimits.joinsPerConnection, now),
     addressJoins: new AddressJoinLimiter(rateLimits.joinsPerAddress, now),
     userJoins: new UserJoinLimiter(services.rateLimiter, services.config.rateLimits.joinsPerUser),
+    joinGate: new JoinGate(services.config.joins),
     replay: new ReplayBudget(services.rateLimiter, services.config.rateLimits.replayBytes),
     admission,
     services,

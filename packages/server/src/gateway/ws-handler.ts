@@ -2,7 +2,13 @@
  * Reads one socket: decodes each frame, handles frames of a connection one at a time and in order, and
  * answers every failure with an error frame carrying a stable code (and the frame's id when it had one).
  */
-import { CloseCode, PROTOCOL_VERSION, type ClientFrame, type ErrorCode } from '@lightstick/protocol';
+import {
+  CloseCode,
+  PROTOCOL_VERSION,
+  type ClientFrame,
+  type ErrorCode,
+  type JoinOp,
+} from '@lightstick/protocol';
 import type { WebSocket } from 'ws';
 import { AppError, isAppError } from '../errors.ts';
 import { WsConnection } from './connection.ts';
@@ -135,7 +141,7 @@ async function dispatch(ctx: GatewayContext, session: Session, frame: ClientFram
   if (session.principal === undefined) throw new AppError('unauthenticated', 'Send auth first');
   switch (frame.op) {
     case 'join':
-      return join(ctx, session, frame);
+      return gatedJoin(ctx, session, frame);
     case 'leave':
       return leave(ctx, session, frame);
     case 'send':
@@ -143,6 +149,17 @@ async function dispatch(ctx: GatewayContext, session: Session, frame: ClientFram
     case 'heart':
       return heart(ctx, session, frame);
   }
+}
+
+/** A join takes its turn in the gateway's JoinGate; the waiting count is a gauge (a reconnect storm shows). */
+async function gatedJoin(ctx: GatewayContext, session: Session, frame: JoinOp): Promise<void> {
+  const { joinGate, services } = ctx;
+  const running = joinGate.run(() => {
+    services.metrics.joinsWaiting.set(joinGate.waiting);
+    return join(ctx, session, frame);
+  });
+  services.metrics.joinsWaiting.set(joinGate.waiting);
+  await running;
 }
 
 function answer(

@@ -56,6 +56,11 @@ export function createMetrics(nodeId: string) {
       help: 'Times a socket stopped being read because its frames waited (the server was busy): TCP backpressure',
       registers: [registry],
     }),
+    joinsWaiting: new Gauge({
+      name: 'lightstick_joins_waiting',
+      help: 'Joins waiting for their turn on this gateway (LIGHTSTICK_JOIN_CONCURRENCY at once): a reconnect storm',
+      registers: [registry],
+    }),
     fanoutInterval: new Gauge({
       name: 'lightstick_fanout_interval_seconds',
       help: 'Interval between flushes of a room on this node (0: at once); grows with the delivery load',

@@ -131,11 +131,15 @@ export class RedisConnectionCounts implements ConnectionCounts {
 
   async acquire(key: string, cap: number): Promise<boolean> {
     if (this.closed) throw new AppError('unavailable', 'connection counts are closed');
-    const taken = await this.track(() =>
-      ACQUIRE.run(this.clients.command, [this.base], [...this.alive(), key, cap]),
-    );
-    if (taken === 1) this.held.set(key, (this.held.get(key) ?? 0) + 1);
-    return taken === 1;
+    // In flight until the slot is counted in `held`: a refresh answered in between would otherwise see Redis
+    // ahead of the node and write the stale holdings back (regression test connection-counts-refresh-...).
+    const taken = await this.track(async () => {
+      const granted =
+        (await ACQUIRE.run(this.clients.command, [this.base], [...this.alive(), key, cap])) === 1;
+      if (granted) this.held.set(key, (this.held.get(key) ?? 0) + 1);
+      return granted;
+    });
+    return taken;
   }
 
   async release(key: string): Promise<void> {
@@ -187,7 +191,7 @@ export class RedisConnectionCounts implements ConnectionCounts {
     return [this.base, this.runtime.now(), Math.max(1, ttlMs), node, Math.max(1, ttlMs * 2), 86_400_000];
   }
 
-  private async track(fn: () => Promise<unknown>): Promise<unknown> {
+  private async track<T>(fn: () => Promise<T>): Promise<T> {
     this.ops++;
     this.inFlight++;
     try {
