@@ -108,11 +108,25 @@ function onText(text: string): void {
 
 const addr = (i: number) => localAddresses[i % localAddresses.length] as string;
 
+interface Pos {
+  epoch: string;
+  offset: number;
+}
+
+/**
+ * A message counts once per client, as the SDK shows it once (packages/client/src/rooms.ts): after a re-join the
+ * live frames held during the join may repeat the end of the replay, and the client drops offsets it has. Counting
+ * the repeats made the `storm` runs' loss negative and could hide real loss behind them.
+ */
+function isNew(held: Pos | undefined, pos: Pos): boolean {
+  return held === undefined || pos.epoch !== held.epoch || pos.offset > held.offset;
+}
+
 /** A Lightstick client: hello, auth, join (with `since` after a reconnect), then msgs frames. */
 function lightstick(spec: LiveClientSpec, index: number): Promise<Client> {
   let ws: WebSocket;
   let ids = 1;
-  let since: unknown;
+  let since: Pos | undefined;
   let urlIndex = 0;
   let dropped = false;
   const acks = new Map<number, (ok: boolean, code?: string) => void>();
@@ -163,13 +177,13 @@ function lightstick(spec: LiveClientSpec, index: number): Promise<Client> {
           t: string;
           id?: number;
           code?: string;
-          msgs?: { text: string }[];
-          missed?: { text: string }[];
-          upto?: unknown;
-          pos?: unknown;
+          msgs?: { text: string; pos: Pos }[];
+          missed?: { text: string; pos: Pos }[];
+          upto?: Pos;
+          pos?: Pos;
         };
         if (f.t === 'msgs') {
-          for (const m of f.msgs ?? []) onText(m.text);
+          for (const m of f.msgs ?? []) if (isNew(since, m.pos)) onText(m.text);
           since = f.upto;
         } else if (f.t === 'ack' || (f.t === 'error' && f.id !== undefined && acks.has(f.id))) {
           const cb = acks.get(f.id as number);
@@ -180,7 +194,7 @@ function lightstick(spec: LiveClientSpec, index: number): Promise<Client> {
         else if (f.t === 'joined') {
           clearTimeout(timer);
           rejoinTries = 0;
-          for (const m of f.missed ?? []) onText(m.text);
+          for (const m of f.missed ?? []) if (isNew(since, m.pos)) onText(m.text);
           since = f.pos;
           if (!settled) {
             settled = true;

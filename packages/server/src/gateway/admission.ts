@@ -103,8 +103,10 @@ export class Admission {
   }
 
   closed(session: Session): void {
+    // Each count is given back once: the fields are cleared as they are released.
     release(this.byAddress, session.address);
     release(this.byAccount, session.countedAccount);
+    session.address = undefined;
     session.countedAccount = undefined;
     const claim = session.claim;
     if (claim) {
