@@ -7,7 +7,8 @@
  *   connections  idle authenticated connections over gateway processes; memory per connection
  *   all          both
  *   idle, live, broadcast, storm   the fan-out scenarios of issue 6 (bench/live.ts), Lightstick and the
- *                Socket.IO peer in the same run (`--engines lightstick,socketio`); `--profile` adds --cpu-prof, `--heap-snapshot` a heap snapshot per gateway;
+ *                Socket.IO peer in the same run (`--engines lightstick,socketio`); `--profile` adds --cpu-prof,
+ *                `--heap-snapshot` a heap snapshot per gateway;
  *                `live --rates 5,20,50` measures each rate in turn on the same connections
  * Figures are recorded in docs/benchmarks.md.
  */

@@ -60,8 +60,8 @@ export class SessionClock {
     session.expiresBy = this.now() + Math.max(0, lifetimeMs);
   }
 
-  /** One pass: acts on every deadline that has come. Exposed for the unit tests' fake clock. */
-  tick(): void {
+  /** One pass: acts on every deadline that has come, then arms the next while there are sessions. */
+  private tick(): void {
     this.timer = undefined;
     const now = this.now();
     for (const s of this.sessions) this.check(s, now);

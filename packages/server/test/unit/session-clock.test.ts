@@ -41,7 +41,14 @@ function setup() {
     sc.opened(f.session);
     return f;
   };
-  return { clock, sessions, sc, open };
+  /** Opened and authenticated as `auth` does it: the principal, then the token's lifetime. */
+  const authed = (id?: string, lifetimeMs = 3_600_000) => {
+    const f = open(id);
+    f.session.principal = principal;
+    sc.expiresIn(f.session, lifetimeMs);
+    return f;
+  };
+  return { clock, sessions, sc, open, authed };
 }
 
 describe('SessionClock', () => {
@@ -64,10 +71,8 @@ describe('SessionClock', () => {
   });
 
   test('an authenticated session is pinged every heartbeatMs and kept while it answers', () => {
-    const { clock, sc, open } = setup();
-    const a = open();
-    a.session.principal = principal;
-    sc.expiresIn(a.session, 3_600_000);
+    const { clock, sc, authed } = setup();
+    const a = authed();
     for (let beat = 1; beat <= 4; beat++) {
       clock.advance(LIMITS.heartbeatMs);
       assert.equal(a.written.filter((t) => t === '{"t":"ping"}').length, beat);
@@ -77,13 +82,9 @@ describe('SessionClock', () => {
   });
 
   test('nothing from the client for idleTimeoutMs: closed 4008; a frame starts the idle clock again', () => {
-    const { clock, sc, open } = setup();
-    const a = open('a');
-    const b = open('b');
-    for (const f of [a, b]) {
-      f.session.principal = principal;
-      sc.expiresIn(f.session, 3_600_000);
-    }
+    const { clock, sc, authed } = setup();
+    const a = authed('a');
+    const b = authed('b');
     clock.advance(40_000);
     sc.touched(b.session);
     clock.advance(LIMITS.idleTimeoutMs - 40_000 + 1000);
@@ -94,10 +95,8 @@ describe('SessionClock', () => {
   });
 
   test('a token that expires: token_expired, then 4004; a re-auth moves the expiry', () => {
-    const { clock, sc, open } = setup();
-    const a = open();
-    a.session.principal = principal;
-    sc.expiresIn(a.session, 5000);
+    const { clock, sc, authed } = setup();
+    const a = authed(undefined, 5000);
     clock.advance(4000);
     sc.expiresIn(a.session, 5000); // re-auth with a fresh token
     clock.advance(4000);
