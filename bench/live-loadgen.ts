@@ -4,11 +4,14 @@
  * Socket.IO peer (socket.io-client over WebSocket). Sockets are spread over loopback source addresses.
  * Every message carries its send time and kind (`F` fan, `A` artist) in its text, so each receiving client
  * records the send-to-receive latency of every message it gets (log histograms, overall and per second of
- * send time), and loss is counted per message per client. Clients whose gateway dies reconnect to the next
- * URL of their list (Lightstick resumes from the last position it holds; Socket.IO has no resume).
+ * send time), and loss is counted per message per client. Clients whose gateway dies reconnect to another
+ * gateway (Lightstick resumes from the last position it holds; Socket.IO has no resume). The process also
+ * reports its own event-loop delay and CPU, so a table shows when the load generator is what is slow.
  */
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { WebSocket } from 'ws';
 import { io, type Socket } from 'socket.io-client';
+import { Decoder, Encoder, type Packet } from 'socket.io-parser';
 import { BUCKETS, bucketOf, newHist } from './hist.ts';
 
 export type Engine = 'lightstick' | 'socketio';
@@ -55,6 +58,13 @@ export interface LiveStats {
   lastBackAt: number;
   /** Distinct messages received by any client of this process. */
   ids: string[];
+  /**
+   * This process's own event-loop delay since the counters were reset, p99 (ms): how late it read what arrived.
+   * A receiving client's latency includes it, so a table shows how much of a latency is the client's.
+   */
+  lagP99Ms: number;
+  /** CPU this process used since the counters were reset, % of one core: near 100 it is the bottleneck. */
+  cpuPct: number;
 }
 
 export type FromLive = { type: 'ok' } | { type: 'stats'; stats: LiveStats };
@@ -73,6 +83,9 @@ let t0 = Date.now();
 let countFrom = 0;
 let stopping = false;
 const series = new Map<number, [number[], number[]]>();
+const lag = monitorEventLoopDelay({ resolution: 10 });
+lag.enable();
+let cpuFrom = { usage: process.cpuUsage(), at: performance.now() };
 
 function fresh() {
   return {
@@ -89,22 +102,73 @@ function fresh() {
   };
 }
 
-/** One message arrived at one client. */
-function onText(text: string): void {
-  const kind = text.charCodeAt(0) === 65 ? 'artist' : text.charCodeAt(0) === 70 ? 'fan' : undefined;
-  if (!kind) return;
-  const sentAt = Number(text.slice(2, text.indexOf('|', 2)));
-  if (sentAt < countFrom) return;
-  const ms = Date.now() - sentAt;
-  const b = bucketOf(ms);
-  st.received[kind]++;
-  st.ids.add(text.slice(text.indexOf('|', 2) + 1));
-  st.hist[kind][b]!++;
-  const sec = Math.floor((sentAt - t0) / 1000);
+/**
+ * Frames that many clients of this process receive byte for byte are parsed once per process (the last 256 kept):
+ * a gateway serialises a room's flush once and writes the same bytes to every member, and Socket.IO's adapter
+ * encodes a broadcast once too. A phone parses only its own frames on its own CPU; parsing every copy here made
+ * the load generators the slowest readers on the machine: at 50 000 fans their sockets' receive queues filled,
+ * the kernel hit its TCP memory limit and dropped segments (`TCPRcvQDrop`), and retransmissions, not the
+ * servers, set the latencies (stop 18). Both engines' clients use it; nothing parsed here is modified.
+ */
+const shared = new Map<string, unknown>();
+function parseShared<T>(text: string, parse: (s: string) => T): T {
+  let v = shared.get(text) as T | undefined;
+  if (v === undefined) {
+    v = parse(text);
+    if (shared.size >= 256) shared.clear();
+    shared.set(text, v);
+  }
+  return v;
+}
+
+/** What a message's text says (kind, send time, id), worked out once per distinct text. */
+interface Said {
+  kind: 'fan' | 'artist';
+  sentAt: number;
+  id: string;
+}
+const said = new Map<string, Said | null>();
+function saidBy(text: string): Said | null {
+  let s = said.get(text);
+  if (s === undefined) {
+    const c = text.charCodeAt(0);
+    const kind = c === 65 ? 'artist' : c === 70 ? 'fan' : undefined;
+    const bar = text.indexOf('|', 2);
+    s = kind ? { kind, sentAt: Number(text.slice(2, bar)), id: text.slice(bar + 1) } : null;
+    if (said.size >= 100_000) said.clear();
+    said.set(text, s);
+  }
+  return s;
+}
+
+/** One message arrived at one client, at `now`. */
+function onText(text: string, now = Date.now()): void {
+  const m = saidBy(text);
+  if (m === null || m.sentAt < countFrom) return;
+  const b = bucketOf(now - m.sentAt);
+  st.received[m.kind]++;
+  st.ids.add(m.id);
+  st.hist[m.kind][b]!++;
+  const sec = Math.floor((m.sentAt - t0) / 1000);
   let s = series.get(sec);
   if (!s) series.set(sec, (s = [newHist(), newHist()]));
-  s[kind === 'fan' ? 0 : 1][b]!++;
+  s[m.kind === 'fan' ? 0 : 1][b]!++;
 }
+
+/** socket.io-parser's Decoder, parsing a broadcast event's packet once per process (parseShared). */
+class SharedDecoder extends Decoder {
+  override add(obj: unknown): void {
+    // `2[...`: an EVENT on the main namespace with no ack id, the shape of `io.to(room).emit('msg', ...)`.
+    if (typeof obj === 'string' && obj.startsWith('2[')) {
+      const decode = (str: string) =>
+        (this as unknown as { decodeString(s: string): Packet }).decodeString(str);
+      this.emitReserved('decoded', parseShared(obj, decode));
+      return;
+    }
+    super.add(obj);
+  }
+}
+const sharedParser = { Encoder, Decoder: SharedDecoder };
 
 const addr = (i: number) => localAddresses[i % localAddresses.length] as string;
 
@@ -173,7 +237,8 @@ function lightstick(spec: LiveClientSpec, index: number): Promise<Client> {
         setTimeout(open, 200 + Math.random() * 1000);
       });
       ws.on('message', (data) => {
-        const f = JSON.parse(String(data)) as {
+        const text = String(data);
+        const f = (text.startsWith('{"t":"msgs"') ? parseShared(text, JSON.parse) : JSON.parse(text)) as {
           t: string;
           id?: number;
           code?: string;
@@ -183,7 +248,8 @@ function lightstick(spec: LiveClientSpec, index: number): Promise<Client> {
           pos?: Pos;
         };
         if (f.t === 'msgs') {
-          for (const m of f.msgs ?? []) if (isNew(since, m.pos)) onText(m.text);
+          const now = Date.now();
+          for (const m of f.msgs ?? []) if (isNew(since, m.pos)) onText(m.text, now);
           since = f.upto;
         } else if (f.t === 'ack' || (f.t === 'error' && f.id !== undefined && acks.has(f.id))) {
           const cb = acks.get(f.id as number);
@@ -263,6 +329,7 @@ function socketio(spec: LiveClientSpec, index: number): Promise<Client> {
           reconnection: false,
           timeout: 60_000,
           localAddress: addr(index),
+          parser: sharedParser,
         } as Parameters<typeof io>[1],
       );
       sock.on('msg', (m: { text: string }) => onText(m.text));
@@ -355,6 +422,11 @@ async function run(msg: Extract<ToLive, { type: 'run' }>): Promise<void> {
   }
 }
 
+function cpuPercent(): number {
+  const { user, system } = process.cpuUsage(cpuFrom.usage);
+  return Math.round((user + system) / 10 / Math.max(1, performance.now() - cpuFrom.at));
+}
+
 function stats(): LiveStats {
   const sparse = (h: number[]) => h;
   return {
@@ -363,6 +435,8 @@ function stats(): LiveStats {
     connectMs: 0,
     ...st,
     ids: [...st.ids],
+    lagP99Ms: Math.round(lag.percentile(99) / 1e6),
+    cpuPct: cpuPercent(),
     hist: { ack: sparse(st.hist.ack), fan: st.hist.fan, artist: st.hist.artist },
     series: [...series.entries()].map(([s, [f, a]]) => [s, f, a]),
   };
@@ -375,6 +449,8 @@ process.on('message', (msg: ToLive) => {
     st = fresh();
     countFrom = msg.since ?? 0;
     series.clear();
+    lag.reset();
+    cpuFrom = { usage: process.cpuUsage(), at: performance.now() };
     reply({ type: 'ok' });
   } else if (msg.type === 'run') {
     reply({ type: 'ok' });

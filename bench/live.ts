@@ -21,7 +21,7 @@ import { joinCommunity, ownRoom, registerUsers, sourceAddresses } from './http.t
 import { track } from './cleanup.ts';
 import { count, maxOf, mergeInto, newHist, pct } from './hist.ts';
 import type { Engine, FromLive, LiveClientSpec, LiveStats, ToLive } from './live-loadgen.ts';
-import { cpuMs, rssBytes } from './proc.ts';
+import { cpuMs, rssBytes, tcpTrouble } from './proc.ts';
 import { startPeerCluster, type PeerCluster } from './peer/cluster.ts';
 import { writeChart } from './chart.ts';
 
@@ -266,7 +266,12 @@ async function runEngine(o: LiveOptions, engine: Engine, stamp: string) {
     engine === 'lightstick'
       ? await lightstickServers(o, profileDir, stamp)
       : await peerServers(o, profileDir);
-  const gens = Array.from({ length: o.loadGens }, () => new Gen());
+  // gens[0] holds the artist and the fan senders and nothing else: their send-to-ack is the server's, not a load
+  // generator's busy with thousands of viewers (real senders are on their own phones). The viewers are spread
+  // over the other `--loadgens` processes. `idle` has no senders: the artist is a viewer there.
+  const withSenders = o.scenario !== 'idle';
+  const gens = Array.from({ length: o.loadGens + (withSenders ? 1 : 0) }, () => new Gen());
+  const viewerGens = withSenders ? gens.slice(1) : gens;
   const stop = track(async () => {
     await Promise.all(gens.map((g) => g.stop()));
     await servers.stop();
@@ -276,13 +281,18 @@ async function runEngine(o: LiveOptions, engine: Engine, stamp: string) {
     const pids = servers.pids();
     const rss0 = pids.map(rssBytes);
     const cpuBeforeConnect = pids.map(cpuMs);
-    const addrs = sourceAddresses(o.loadGens * 2);
+    const addrs = sourceAddresses(gens.length * 2);
+    const viewers = withSenders ? specs.filter((c) => c.role === 'viewer') : specs;
+    const clientsOf = (k: number) =>
+      withSenders && k === 0
+        ? specs.filter((c) => c.role !== 'viewer')
+        : viewers.filter((_, i) => i % viewerGens.length === k - (withSenders ? 1 : 0));
     const conn = await Promise.all(
       gens.map(async (g, k) => {
         const m = await g.ask({
           type: 'connect',
           engine,
-          clients: specs.filter((_, i) => i % o.loadGens === k),
+          clients: clientsOf(k),
           localAddresses: addrs.slice(k * 2, k * 2 + 2),
           concurrency: 100,
         });
@@ -342,6 +352,7 @@ async function measure(
 ) {
   for (const g of gens) await g.ask({ type: 'reset', since: Date.now() });
   const cpu0 = pids.map(cpuMs);
+  const tcp0 = tcpTrouble();
   const t0 = Date.now();
   let killAt = 0;
   if (o.scenario === 'broadcast') {
@@ -368,7 +379,9 @@ async function measure(
     }
     await sleep(o.durationMs - (Date.now() - t0) + o.settleMs);
   }
-  const all = merge(await Promise.all(gens.map((g) => g.stats())));
+  const each = await Promise.all(gens.map((g) => g.stats()));
+  const tcp1 = tcpTrouble();
+  const all = merge(each);
   const cpu1 = pids.map(cpuMs);
   const cpuTotal = cpu1.reduce((a, b, i) => a + (b > 0 ? b - cpu0[i]! : 0), 0);
   const delivered = all.received.fan + all.received.artist;
@@ -389,6 +402,15 @@ async function measure(
     lastMs: o.scenario === 'broadcast' ? maxOf(all.hist.artist) : undefined,
     ackP50: pct(all.hist.ack, 50),
     ackP99: pct(all.hist.ack, 99),
+    // How late the load generators themselves read (event-loop delay during the phase): the viewers' worst
+    // p99 (part of every fan and artist latency above) and the senders' (part of send-to-ack).
+    viewerLagP99Ms: Math.max(...each.slice(1).map((s) => s.lagP99Ms)),
+    senderLagP99Ms: each[0]!.lagP99Ms,
+    // Their CPU over the phase, % of a core: a viewer process near 100 is what limits the latencies.
+    viewerCpuPct: Math.max(...each.slice(1).map((s) => s.cpuPct)),
+    // The kernel dropping segments for TCP memory (bench/proc.ts): latencies are then retransmissions'.
+    tcpRcvQueueDrops: tcp1.rcvQueueDrops - tcp0.rcvQueueDrops,
+    tcpMemoryPressureMs: tcp1.memoryPressureMs - tcp0.memoryPressureMs,
     cpuUsPerDelivery: round((cpuTotal * 1000) / Math.max(1, delivered), 2),
     ...(o.scenario === 'storm'
       ? {

@@ -23,3 +23,22 @@ export function rssBytes(pid: number): number {
     return 0;
   }
 }
+
+/**
+ * The kernel's TCP trouble counters (/proc/net/netstat, machine-wide): segments dropped because a receive queue
+ * was over its memory (`TCPRcvQDrop`), and milliseconds spent under TCP memory pressure. Clients and servers share
+ * this machine's TCP memory, so a load generator that reads too slowly makes the kernel drop segments, and the
+ * retransmissions, not the servers, set the latencies; a run reports these so that shows.
+ */
+export function tcpTrouble(): { rcvQueueDrops: number; memoryPressureMs: number } {
+  try {
+    const lines = readFileSync('/proc/net/netstat', 'utf8').split('\n');
+    const i = lines.findIndex((l) => l.startsWith('TcpExt:'));
+    const names = lines[i]!.split(' ');
+    const values = lines[i + 1]!.split(' ').map(Number);
+    const get = (n: string) => values[names.indexOf(n)] ?? 0;
+    return { rcvQueueDrops: get('TCPRcvQDrop'), memoryPressureMs: get('TCPMemoryPressuresChrono') };
+  } catch {
+    return { rcvQueueDrops: 0, memoryPressureMs: 0 };
+  }
+}
