@@ -8,7 +8,7 @@
  * gateway (Lightstick resumes from the last position it holds; Socket.IO has no resume). The process also
  * reports its own event-loop delay and CPU, so a table shows when the load generator is what is slow.
  */
-import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { PerformanceObserver, monitorEventLoopDelay } from 'node:perf_hooks';
 import { WebSocket } from 'ws';
 import { io, type Socket } from 'socket.io-client';
 import { Decoder, Encoder, type Packet } from 'socket.io-parser';
@@ -63,6 +63,9 @@ export interface LiveStats {
    * A receiving client's latency includes it, so a table shows how much of a latency is the client's.
    */
   lagP99Ms: number;
+  /** Garbage collection since the counters were reset: total and longest pause (ms). */
+  gcMs: number;
+  gcMaxMs: number;
   /** CPU this process used since the counters were reset, % of one core: near 100 it is the bottleneck. */
   cpuPct: number;
 }
@@ -86,6 +89,13 @@ const series = new Map<number, [number[], number[]]>();
 const lag = monitorEventLoopDelay({ resolution: 10 });
 lag.enable();
 let cpuFrom = { usage: process.cpuUsage(), at: performance.now() };
+let gc = { ms: 0, maxMs: 0 };
+new PerformanceObserver((list) => {
+  for (const e of list.getEntries()) {
+    gc.ms += e.duration;
+    gc.maxMs = Math.max(gc.maxMs, e.duration);
+  }
+}).observe({ entryTypes: ['gc'] });
 
 function fresh() {
   return {
@@ -437,6 +447,8 @@ function stats(): LiveStats {
     ids: [...st.ids],
     lagP99Ms: Math.round(lag.percentile(99) / 1e6),
     cpuPct: cpuPercent(),
+    gcMs: Math.round(gc.ms),
+    gcMaxMs: Math.round(gc.maxMs),
     hist: { ack: sparse(st.hist.ack), fan: st.hist.fan, artist: st.hist.artist },
     series: [...series.entries()].map(([s, [f, a]]) => [s, f, a]),
   };
@@ -451,6 +463,7 @@ process.on('message', (msg: ToLive) => {
     series.clear();
     lag.reset();
     cpuFrom = { usage: process.cpuUsage(), at: performance.now() };
+    gc = { ms: 0, maxMs: 0 };
     reply({ type: 'ok' });
   } else if (msg.type === 'run') {
     reply({ type: 'ok' });

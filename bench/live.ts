@@ -408,6 +408,9 @@ async function measure(
     senderLagP99Ms: each[0]!.lagP99Ms,
     // Their CPU over the phase, % of a core: a viewer process near 100 is what limits the latencies.
     viewerCpuPct: Math.max(...each.slice(1).map((s) => s.cpuPct)),
+    // Their garbage collection: the most any viewer process spent in it, and its longest pause.
+    viewerGcMs: Math.max(...each.slice(1).map((s) => s.gcMs)),
+    viewerGcMaxMs: Math.max(...each.slice(1).map((s) => s.gcMaxMs)),
     // The kernel dropping segments for TCP memory (bench/proc.ts): latencies are then retransmissions'.
     tcpRcvQueueDrops: tcp1.rcvQueueDrops - tcp0.rcvQueueDrops,
     tcpMemoryPressureMs: tcp1.memoryPressureMs - tcp0.memoryPressureMs,
