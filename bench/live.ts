@@ -381,6 +381,8 @@ async function measure(
   }
   const each = await Promise.all(gens.map((g) => g.stats()));
   const tcp1 = tcpTrouble();
+  // gens[0] is the senders' process (measure runs only in scenarios with senders); the others hold the viewers.
+  const worstViewer = (f: (s: LiveStats) => number) => Math.max(...each.slice(1).map(f));
   const all = merge(each);
   const cpu1 = pids.map(cpuMs);
   const cpuTotal = cpu1.reduce((a, b, i) => a + (b > 0 ? b - cpu0[i]! : 0), 0);
@@ -404,13 +406,13 @@ async function measure(
     ackP99: pct(all.hist.ack, 99),
     // How late the load generators themselves read (event-loop delay during the phase): the viewers' worst
     // p99 (part of every fan and artist latency above) and the senders' (part of send-to-ack).
-    viewerLagP99Ms: Math.max(...each.slice(1).map((s) => s.lagP99Ms)),
+    viewerLagP99Ms: worstViewer((s) => s.lagP99Ms),
     senderLagP99Ms: each[0]!.lagP99Ms,
     // Their CPU over the phase, % of a core: a viewer process near 100 is what limits the latencies.
-    viewerCpuPct: Math.max(...each.slice(1).map((s) => s.cpuPct)),
+    viewerCpuPct: worstViewer((s) => s.cpuPct),
     // Their garbage collection: the most any viewer process spent in it, and its longest pause.
-    viewerGcMs: Math.max(...each.slice(1).map((s) => s.gcMs)),
-    viewerGcMaxMs: Math.max(...each.slice(1).map((s) => s.gcMaxMs)),
+    viewerGcMs: worstViewer((s) => s.gcMs),
+    viewerGcMaxMs: worstViewer((s) => s.gcMaxMs),
     // The kernel dropping segments for TCP memory (bench/proc.ts): latencies are then retransmissions'.
     tcpRcvQueueDrops: tcp1.rcvQueueDrops - tcp0.rcvQueueDrops,
     tcpMemoryPressureMs: tcp1.memoryPressureMs - tcp0.memoryPressureMs,
