@@ -51,11 +51,21 @@ export interface LiveStats {
   hist: { ack: number[]; fan: number[]; artist: number[] };
   /** [second of send time since t0, fan histogram, artist histogram], sparse. */
   series: [number, number[], number[]][];
+  /**
+   * [second of send time since t0, histogram] of what clients that were never dropped received (fan and artist
+   * messages): in a storm, how far the rooms on the surviving gateways fell behind while the dropped came back.
+   */
+  kept: [number, number[]][];
   /** Clients that lost their connection, and of those how many are back in their room. */
   dropped: number;
   back: number;
-  /** Latest time (Date.now()) a dropped client was back in its room. */
-  lastBackAt: number;
+  /** When (Date.now()) each dropped client was back in its room: the storm's reconnect curve. */
+  backAt: number[];
+  /**
+   * The steps of coming back (Date.now(), first time after each drop): the close seen, the new socket's `hello`
+   * (connected and upgraded), `authed`. With `backAt` they show where a slow return waits.
+   */
+  steps: { lost: number[]; hello: number[]; authed: number[] };
   /** Distinct messages received by any client of this process. */
   ids: string[];
   /**
@@ -86,6 +96,7 @@ let t0 = Date.now();
 let countFrom = 0;
 let stopping = false;
 const series = new Map<number, [number[], number[]]>();
+const kept = new Map<number, number[]>();
 const lag = monitorEventLoopDelay({ resolution: 10 });
 lag.enable();
 let cpuFrom = { usage: process.cpuUsage(), at: performance.now() };
@@ -106,7 +117,8 @@ function fresh() {
     hist: { ack: newHist(), fan: newHist(), artist: newHist() },
     dropped: 0,
     back: 0,
-    lastBackAt: 0,
+    backAt: [] as number[],
+    steps: { lost: [] as number[], hello: [] as number[], authed: [] as number[] },
     /** Distinct messages seen by any client of this process (the loss denominator). */
     ids: new Set<string>(),
   };
@@ -152,7 +164,7 @@ function saidBy(text: string): Said | null {
 }
 
 /** One message arrived at one client, at `now`. */
-function onText(text: string, now = Date.now()): void {
+function onText(text: string, now = Date.now(), neverDropped = false): void {
   const m = saidBy(text);
   if (m === null || m.sentAt < countFrom) return;
   const b = bucketOf(now - m.sentAt);
@@ -163,6 +175,10 @@ function onText(text: string, now = Date.now()): void {
   let s = series.get(sec);
   if (!s) series.set(sec, (s = [newHist(), newHist()]));
   s[m.kind === 'fan' ? 0 : 1][b]!++;
+  if (!neverDropped) return;
+  let k = kept.get(sec);
+  if (!k) kept.set(sec, (k = newHist()));
+  k[b]!++;
 }
 
 /** socket.io-parser's Decoder, parsing a broadcast event's packet once per process (parseShared). */
@@ -203,6 +219,9 @@ function lightstick(spec: LiveClientSpec, index: number): Promise<Client> {
   let since: Pos | undefined;
   let urlIndex = 0;
   let dropped = false;
+  let everDropped = false;
+  /** The next step of coming back to record (after a drop). */
+  let step: 'hello' | 'authed' | undefined;
   const acks = new Map<number, (ok: boolean, code?: string) => void>();
   return new Promise((resolve, reject) => {
     let settled = false;
@@ -231,9 +250,15 @@ function lightstick(spec: LiveClientSpec, index: number): Promise<Client> {
         perMessageDeflate: false,
       });
       const timer = setTimeout(() => ws.terminate(), 60_000);
-      ws.on('error', () => undefined);
-      ws.on('close', () => {
+      // A way back that failed (refused upgrade, reset, a close before `joined`) is counted by why: the client
+      // then tries another gateway.
+      const failed = (why: string) => {
+        if (dropped) st.errors[`reconnect:${why}`] = (st.errors[`reconnect:${why}`] ?? 0) + 1;
+      };
+      ws.on('error', (err) => failed(err.message.replace(/ [\d.]+:\d+$/, '') || 'error'));
+      ws.on('close', (code: number) => {
         clearTimeout(timer);
+        failed(`close ${code}`);
         for (const cb of acks.values()) cb(false, 'closed');
         acks.clear();
         if (stopping) return;
@@ -241,8 +266,13 @@ function lightstick(spec: LiveClientSpec, index: number): Promise<Client> {
           settled = true;
           return reject(new Error('closed before joining'));
         }
-        if (!dropped) st.dropped++;
+        if (!dropped) {
+          st.dropped++;
+          st.steps.lost.push(Date.now());
+          step = 'hello';
+        }
         dropped = true;
+        everDropped = true;
         urlIndex = otherGateway(urlIndex, spec.urls.length);
         setTimeout(open, 200 + Math.random() * 1000);
       });
@@ -259,15 +289,28 @@ function lightstick(spec: LiveClientSpec, index: number): Promise<Client> {
         };
         if (f.t === 'msgs') {
           const now = Date.now();
-          for (const m of f.msgs ?? []) if (isNew(since, m.pos)) onText(m.text, now);
-          since = f.upto;
+          for (const m of f.msgs ?? []) if (isNew(since, m.pos)) onText(m.text, now, !everDropped);
+          // Frames held while `joined` was prepared follow it and may end before it (their messages are ones the
+          // replay had): the resume point only moves forward. Taking their `upto` moved it back, and the next
+          // message was counted twice (the storm's negative loss, stop 19), which hid as much real loss.
+          if (f.upto !== undefined && isNew(since, f.upto)) since = f.upto;
         } else if (f.t === 'ack' || (f.t === 'error' && f.id !== undefined && acks.has(f.id))) {
           const cb = acks.get(f.id as number);
           acks.delete(f.id as number);
           cb?.(f.t === 'ack', f.code);
-        } else if (f.t === 'hello') ws.send(JSON.stringify({ op: 'auth', id: ids++, token: spec.token }));
-        else if (f.t === 'authed') join();
-        else if (f.t === 'joined') {
+        } else if (f.t === 'hello') {
+          if (step === 'hello') {
+            st.steps.hello.push(Date.now());
+            step = 'authed';
+          }
+          ws.send(JSON.stringify({ op: 'auth', id: ids++, token: spec.token }));
+        } else if (f.t === 'authed') {
+          if (step === 'authed') {
+            st.steps.authed.push(Date.now());
+            step = undefined;
+          }
+          join();
+        } else if (f.t === 'joined') {
           clearTimeout(timer);
           rejoinTries = 0;
           for (const m of f.missed ?? []) if (isNew(since, m.pos)) onText(m.text);
@@ -278,7 +321,7 @@ function lightstick(spec: LiveClientSpec, index: number): Promise<Client> {
           } else if (dropped) {
             dropped = false;
             st.back++;
-            st.lastBackAt = Date.now();
+            st.backAt.push(Date.now());
           }
         } else if (f.t === 'error' && !settled) {
           settled = true;
@@ -315,6 +358,7 @@ function socketio(spec: LiveClientSpec, index: number): Promise<Client> {
   let sock: Socket;
   let urlIndex = 0;
   let dropped = false;
+  let everDropped = false;
   return new Promise((resolve, reject) => {
     let settled = false;
     const client: Client = {
@@ -342,7 +386,7 @@ function socketio(spec: LiveClientSpec, index: number): Promise<Client> {
           parser: sharedParser,
         } as Parameters<typeof io>[1],
       );
-      sock.on('msg', (m: { text: string }) => onText(m.text));
+      sock.on('msg', (m: { text: string }) => onText(m.text, Date.now(), !everDropped));
       sock.on('connect', () => {
         sock.emit('join', spec.room, () => {
           if (!settled) {
@@ -351,7 +395,7 @@ function socketio(spec: LiveClientSpec, index: number): Promise<Client> {
           } else if (dropped) {
             dropped = false;
             st.back++;
-            st.lastBackAt = Date.now();
+            st.backAt.push(Date.now());
           }
         });
       });
@@ -361,8 +405,12 @@ function socketio(spec: LiveClientSpec, index: number): Promise<Client> {
           settled = true;
           return reject(new Error('connect failed'));
         }
-        if (!dropped) st.dropped++;
+        if (!dropped) {
+          st.dropped++;
+          st.steps.lost.push(Date.now());
+        }
         dropped = true;
+        everDropped = true;
         urlIndex = otherGateway(urlIndex, spec.urls.length);
         sock.removeAllListeners();
         setTimeout(open, 200 + Math.random() * 1000);
@@ -451,6 +499,7 @@ function stats(): LiveStats {
     gcMaxMs: Math.round(gc.maxMs),
     hist: { ack: sparse(st.hist.ack), fan: st.hist.fan, artist: st.hist.artist },
     series: [...series.entries()].map(([s, [f, a]]) => [s, f, a]),
+    kept: [...kept.entries()],
   };
 }
 
@@ -461,6 +510,7 @@ process.on('message', (msg: ToLive) => {
     st = fresh();
     countFrom = msg.since ?? 0;
     series.clear();
+    kept.clear();
     lag.reset();
     cpuFrom = { usage: process.cpuUsage(), at: performance.now() };
     gc = { ms: 0, maxMs: 0 };

@@ -98,9 +98,11 @@ function merge(all: LiveStats[]) {
     received: { fan: 0, artist: 0 },
     hist: { ack: newHist(), fan: newHist(), artist: newHist() },
     series: new Map<number, [number[], number[]]>(),
+    kept: new Map<number, number[]>(),
     dropped: 0,
     back: 0,
-    lastBackAt: 0,
+    backAt: [] as number[],
+    steps: { lost: [] as number[], hello: [] as number[], authed: [] as number[] },
     ids: new Set<string>(),
   };
   for (const s of all) {
@@ -119,10 +121,38 @@ function merge(all: LiveStats[]) {
       mergeInto(cur[1], a);
       out.series.set(sec, cur);
     }
+    for (const [sec, h] of s.kept) {
+      const cur = out.kept.get(sec) ?? newHist();
+      mergeInto(cur, h);
+      out.kept.set(sec, cur);
+    }
     out.dropped += s.dropped;
     out.back += s.back;
-    out.lastBackAt = Math.max(out.lastBackAt, s.lastBackAt);
+    for (const at of s.backAt) out.backAt.push(at);
+    for (const k of ['lost', 'hello', 'authed'] as const) for (const at of s.steps[k]) out.steps[k].push(at);
   }
+  return out;
+}
+
+/** Quantiles of the times dropped clients were back (ms after the kill), over all dropped (null: not that many back). */
+function backCurve(backAt: number[], dropped: number, killAt: number) {
+  const after = backAt.map((at) => at - killAt).sort((a, b) => a - b);
+  const nth = (q: number) => {
+    const i = Math.ceil(q * dropped) - 1;
+    return dropped > 0 && i < after.length ? after[Math.max(0, i)]! : null;
+  };
+  return {
+    backP50Ms: nth(0.5),
+    backP90Ms: nth(0.9),
+    backP99Ms: nth(0.99),
+    backIn15s: after.filter((ms) => ms <= 15_000).length,
+  };
+}
+
+/** One histogram of the per-second ones from second `from` on. */
+function keptSince(kept: Map<number, number[]>, from: number): number[] {
+  const out = newHist();
+  for (const [sec, h] of kept) if (sec >= from) mergeInto(out, h);
   return out;
 }
 
@@ -421,7 +451,20 @@ async function measure(
       ? {
           dropped: all.dropped,
           back: all.back,
-          allBackMs: all.back >= all.dropped && all.lastBackAt > 0 ? all.lastBackAt - killAt : null,
+          allBackMs:
+            all.back >= all.dropped && all.back > 0
+              ? all.backAt.reduce((a, b) => Math.max(a, b)) - killAt
+              : null,
+          // The reconnect curve: when half, nine in ten and all but one in a hundred of the dropped clients
+          // were back and resumed (ms after the kill), and how many were back within the target's 15 s.
+          ...backCurve(all.backAt, all.dropped, killAt),
+          // Where the half-way client was on its way back: its close seen, `hello` on the new socket, `authed`
+          // (the last two are Lightstick's frames: null for the peer).
+          lostP50Ms: backCurve(all.steps.lost, all.dropped, killAt).backP50Ms,
+          helloP50Ms: backCurve(all.steps.hello, all.dropped, killAt).backP50Ms,
+          authedP50Ms: backCurve(all.steps.authed, all.dropped, killAt).backP50Ms,
+          // Latency on the clients never dropped, of messages sent from the kill on (target: behind by <= 2 s).
+          keptP99Ms: pct(keptSince(all.kept, Math.floor((killAt - t0) / 1000)), 99),
         }
       : {}),
     counted: count(all.hist.fan) + count(all.hist.artist),
@@ -442,6 +485,7 @@ const RATIO_KEYS = [
   'connectsPerSec',
   'connectCpuMsEach',
   'allBackMs',
+  'backP90Ms',
 ] as const;
 
 export async function live(o: LiveOptions): Promise<void> {

@@ -33,7 +33,9 @@ io.on('connection', (socket) => {
     if (typeof ack === 'function') ack({ ok: true });
   });
 });
-http.listen(port, '127.0.0.1', () => {
+// The same accept queue as the Lightstick gateway's (LIGHTSTICK_LISTEN_BACKLOG's default): a listen backlog is
+// the operator's setting for any server, not the engine's, so both are measured with it.
+http.listen({ port, host: '127.0.0.1', backlog: 16_384 }, () => {
   console.log(JSON.stringify({ msg: 'listening', port: http.address().port }));
 });
 const stop = () => {

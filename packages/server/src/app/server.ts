@@ -121,7 +121,7 @@ async function startRoles(config: Config, opts: StartOptions, built: Built): Pro
         logger,
       });
     }
-    await http.listen({ port: config.port, host: config.host });
+    await http.listen({ port: config.port, host: config.host, backlog: config.listenBacklog });
     await built.lives.start();
   } catch (err) {
     // A port that is taken, or an RTMP listener that fails: nothing this start opened stays listening or

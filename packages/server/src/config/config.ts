@@ -11,6 +11,8 @@ export interface Config {
   roles: Set<Exclude<Role, 'all'>>;
   host: string;
   port: number;
+  /** Pending connections the public listener's accept queue holds (LIGHTSTICK_LISTEN_BACKLOG). */
+  listenBacklog: number;
   /** A separate listener for `/metrics` (LIGHTSTICK_METRICS_PORT); unset: served on the public port. */
   metrics: MetricsConfig;
   /** Base folder for the SQLite file and local media (LIGHTSTICK_DATA_DIR, default ./data). */

@@ -194,6 +194,11 @@ export function loadConfig(env: Env = process.env, argv: string[] = []): Config 
     roles: roles(e.LIGHTSTICK_ROLES, 'LIGHTSTICK_ROLES (--role)'),
     host,
     port,
+    // Node listens with 511; a gateway killed with 17 000 clients sends them all to the survivors within about a
+    // second, a busy survivor accepts between fan-out slices, and the kernel drops what overflows its accept queue:
+    // those clients' SYNs are retried after 1, 3, 7, 15 and 31 s (docs/benchmarks.md, stop 19). The kernel caps it
+    // at net.core.somaxconn (4 096 by default since Linux 5.4).
+    listenBacklog: int(e, 'LIGHTSTICK_LISTEN_BACKLOG', 16_384, 1, 1_000_000),
     metrics: loadMetrics(e, { host, port }),
     dataDir: path.resolve(e.LIGHTSTICK_DATA_DIR || './data'),
     databaseUrl: url(e, 'LIGHTSTICK_DATABASE_URL', ['postgres:', 'postgresql:']),

@@ -28,6 +28,13 @@ describe('scale-out configuration', () => {
     assert.equal(loadConfig(both).statsFramesPerSecond, 3000);
   });
 
+  test("the listen backlog: 16384 unless set (Node's own default, 511, dropped reconnect waves), refused outside 1-1000000", () => {
+    assert.equal(loadConfig({}).listenBacklog, 16_384);
+    assert.equal(loadConfig({ LIGHTSTICK_LISTEN_BACKLOG: '4096' }).listenBacklog, 4096);
+    refuses({ LIGHTSTICK_LISTEN_BACKLOG: '0' }, /LIGHTSTICK_LISTEN_BACKLOG/);
+    refuses({ LIGHTSTICK_LISTEN_BACKLOG: 'many' }, /LIGHTSTICK_LISTEN_BACKLOG/);
+  });
+
   test('reads every scale-out variable', () => {
     const c = loadConfig({
       LIGHTSTICK_REDIS_URL: 'redis://127.0.0.1:6379/0',
