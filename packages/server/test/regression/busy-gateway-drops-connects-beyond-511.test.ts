@@ -1,9 +1,9 @@
 /**
  * The gateway listened with Node's default backlog, 511. A gateway busy writing fan-out accepts between slices,
- * and when fans arrive faster than that (100 000 connecting, the clients of a killed gateway coming back), the
+ * and when fans arrive faster than that (a wave at a live's start, a killed gateway's clients coming back), the
  * kernel dropped every handshake its accept queue could not hold; each was retried by the client 1, 3, 7, 15 s
- * later. Connecting 72 000 fans over 6 gateways, the kernel counted 150 000 such drops (`ListenOverflows`), and
- * the connect rate rose from 739/s to 1 123/s once the queue held them (docs/benchmarks.md, stop 19).
+ * later. In 36 000-fan storms (6 000 clients coming back) the kernel counted 747 to 19 477 such drops
+ * (`ListenOverflows`), and none once the queue could hold them (docs/benchmarks.md, stop 19).
  *
  * Here the server is stopped (SIGSTOP: as busy as a process can be) while 1 000 clients connect: the kernel must
  * queue every one of them. With 511 it never does while the process is stopped, whatever the wait.
