@@ -4,7 +4,7 @@
  * connecting took and each gateway's memory per connection (resident set and JS heap, after minus before).
  */
 import { metricValue, startCluster } from '../packages/server/test/support/cluster.ts';
-import { joinCommunity, ownRoom, registerUsers, sourceAddresses } from './http.ts';
+import { addressesFor, joinCommunity, ownRoom, registerUsers } from './http.ts';
 import type { ClientSpec } from './loadgen.ts';
 import { track } from './cleanup.ts';
 import { LoadGen } from './loadgens.ts';
@@ -51,16 +51,9 @@ export async function connections(o: ConnectionsOptions) {
       };
     });
     // Each load generator gets its own slice of clients and its own source addresses.
-    const addrs = sourceAddresses(o.loadGens * 2);
-    const results = await Promise.all(
-      gens.map((g, k) =>
-        g.connect(
-          specs.filter((_, i) => i % o.loadGens === k),
-          addrs.slice(k * 2, k * 2 + 2),
-          200,
-        ),
-      ),
-    );
+    const mine = (k: number) => specs.filter((_, i) => i % o.loadGens === k);
+    const addrs = addressesFor(gens.map((_, k) => mine(k).length));
+    const results = await Promise.all(gens.map((g, k) => g.connect(mine(k), addrs[k]!, 200)));
     const open = results.reduce((n, r) => n + r.open, 0);
     const failed = results.reduce((n, r) => n + r.failed, 0);
     const connectMs = Math.max(...results.map((r) => r.ms));

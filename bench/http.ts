@@ -10,6 +10,25 @@ import { ADMIN_PASSWORD } from '../packages/server/test/support/harness.ts';
 /** Source addresses 127.0.0.2 .. 127.0.0.(1+n). */
 export const sourceAddresses = (n: number) => Array.from({ length: n }, (_, i) => `127.0.0.${2 + i}`);
 
+/**
+ * Client sockets a load generator binds to one source address at most. A client socket bound to a source address
+ * (`localAddress`) takes its port in bind(), and Linux finds a free one by scanning the address's ports in use:
+ * measured here, 2 000 more connects from a process holding 1 000 or 3 000 per address took 0.1 ms each, at
+ * 6 000 per address 0.66 ms, at 8 000 3.2 ms, all of it system time inside a synchronous call that stops the
+ * process's event loop (stop 19; the benchmark gave each load generator two addresses, 6 000-8 000 sockets each
+ * at 72 000-100 000 fans).
+ */
+export const SOCKETS_PER_ADDRESS = 2500;
+
+/** Each load generator's own source addresses, enough for its clients (at least two), none shared. */
+export function addressesFor(clientsPerGenerator: readonly number[]): string[][] {
+  const counts = clientsPerGenerator.map((n) => Math.max(2, Math.ceil(n / SOCKETS_PER_ADDRESS)));
+  const all = sourceAddresses(counts.reduce((a, b) => a + b, 0));
+  if (all.length > 250) throw new Error(`${all.length} source addresses needed; 127.0.0.2-251 holds 250`);
+  let next = 0;
+  return counts.map((n) => all.slice(next, (next += n)));
+}
+
 export function json<T>(
   baseUrl: string,
   method: string,

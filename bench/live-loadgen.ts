@@ -73,6 +73,8 @@ export interface LiveStats {
    * A receiving client's latency includes it, so a table shows how much of a latency is the client's.
    */
   lagP99Ms: number;
+  /** Its longest single delay (ms): a p99 over 10 ms samples does not show a few long stalls. */
+  lagMaxMs: number;
   /** Garbage collection since the counters were reset: total and longest pause (ms). */
   gcMs: number;
   gcMaxMs: number;
@@ -494,6 +496,7 @@ function stats(): LiveStats {
     ...st,
     ids: [...st.ids],
     lagP99Ms: Math.round(lag.percentile(99) / 1e6),
+    lagMaxMs: Math.round(lag.max / 1e6),
     cpuPct: cpuPercent(),
     gcMs: Math.round(gc.ms),
     gcMaxMs: Math.round(gc.maxMs),

@@ -17,7 +17,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { startCluster, type Cluster } from '../packages/server/test/support/cluster.ts';
-import { joinCommunity, ownRoom, registerUsers, sourceAddresses } from './http.ts';
+import { addressesFor, joinCommunity, ownRoom, registerUsers } from './http.ts';
 import { track } from './cleanup.ts';
 import { count, maxOf, mergeInto, newHist, pct } from './hist.ts';
 import type { Engine, FromLive, LiveClientSpec, LiveStats, ToLive } from './live-loadgen.ts';
@@ -311,19 +311,19 @@ async function runEngine(o: LiveOptions, engine: Engine, stamp: string) {
     const pids = servers.pids();
     const rss0 = pids.map(rssBytes);
     const cpuBeforeConnect = pids.map(cpuMs);
-    const addrs = sourceAddresses(gens.length * 2);
     const viewers = withSenders ? specs.filter((c) => c.role === 'viewer') : specs;
     const clientsOf = (k: number) =>
       withSenders && k === 0
         ? specs.filter((c) => c.role !== 'viewer')
         : viewers.filter((_, i) => i % viewerGens.length === k - (withSenders ? 1 : 0));
+    const addrs = addressesFor(gens.map((_, k) => clientsOf(k).length));
     const conn = await Promise.all(
       gens.map(async (g, k) => {
         const m = await g.ask({
           type: 'connect',
           engine,
           clients: clientsOf(k),
-          localAddresses: addrs.slice(k * 2, k * 2 + 2),
+          localAddresses: addrs[k]!,
           concurrency: 100,
         });
         if (m.type !== 'stats') throw new Error('expected stats');
@@ -437,6 +437,7 @@ async function measure(
     // How late the load generators themselves read (event-loop delay during the phase): the viewers' worst
     // p99 (part of every fan and artist latency above) and the senders' (part of send-to-ack).
     viewerLagP99Ms: worstViewer((s) => s.lagP99Ms),
+    viewerLagMaxMs: worstViewer((s) => s.lagMaxMs),
     senderLagP99Ms: each[0]!.lagP99Ms,
     // Their CPU over the phase, % of a core: a viewer process near 100 is what limits the latencies.
     viewerCpuPct: worstViewer((s) => s.cpuPct),
