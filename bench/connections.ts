@@ -51,9 +51,9 @@ export async function connections(o: ConnectionsOptions) {
       };
     });
     // Each load generator gets its own slice of clients and its own source addresses.
-    const mine = (k: number) => specs.filter((_, i) => i % o.loadGens === k);
-    const addrs = addressesFor(gens.map((_, k) => mine(k).length));
-    const results = await Promise.all(gens.map((g, k) => g.connect(mine(k), addrs[k]!, 200)));
+    const slices = gens.map((_, k) => specs.filter((_, i) => i % o.loadGens === k));
+    const addrs = addressesFor(slices.map((c) => c.length));
+    const results = await Promise.all(gens.map((g, k) => g.connect(slices[k]!, addrs[k]!, 200)));
     const open = results.reduce((n, r) => n + r.open, 0);
     const failed = results.reduce((n, r) => n + r.failed, 0);
     const connectMs = Math.max(...results.map((r) => r.ms));

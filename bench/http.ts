@@ -18,7 +18,7 @@ export const sourceAddresses = (n: number) => Array.from({ length: n }, (_, i) =
  * process's event loop (stop 19; the benchmark gave each load generator two addresses, 6 000-8 000 sockets each
  * at 72 000-100 000 fans).
  */
-export const SOCKETS_PER_ADDRESS = 2500;
+const SOCKETS_PER_ADDRESS = 2500;
 
 /** Each load generator's own source addresses, enough for its clients (at least two), none shared. */
 export function addressesFor(clientsPerGenerator: readonly number[]): string[][] {

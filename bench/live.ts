@@ -134,18 +134,37 @@ function merge(all: LiveStats[]) {
   return out;
 }
 
-/** Quantiles of the times dropped clients were back (ms after the kill), over all dropped (null: not that many back). */
-function backCurve(backAt: number[], dropped: number, killAt: number) {
-  const after = backAt.map((at) => at - killAt).sort((a, b) => a - b);
-  const nth = (q: number) => {
-    const i = Math.ceil(q * dropped) - 1;
-    return dropped > 0 && i < after.length ? after[Math.max(0, i)]! : null;
-  };
+/** Times (Date.now()) as ms after the kill, in order. */
+const afterKill = (times: number[], killAt: number) => times.map((at) => at - killAt).sort((a, b) => a - b);
+
+/**
+ * When a share `q` of the dropped clients had done a step (`after`: afterKill of the times they did it, one each
+ * at most); null when not that many did.
+ */
+function byShare(after: number[], dropped: number, q: number): number | null {
+  const i = Math.ceil(q * dropped) - 1;
+  return dropped > 0 && i < after.length ? after[Math.max(0, i)]! : null;
+}
+
+/** The storm's figures: the reconnect curve and where the half-way client waited. */
+function stormFigures(all: ReturnType<typeof merge>, killAt: number) {
+  const back = afterKill(all.backAt, killAt);
+  const half = (times: number[]) => byShare(afterKill(times, killAt), all.dropped, 0.5);
   return {
-    backP50Ms: nth(0.5),
-    backP90Ms: nth(0.9),
-    backP99Ms: nth(0.99),
-    backIn15s: after.filter((ms) => ms <= 15_000).length,
+    dropped: all.dropped,
+    back: all.back,
+    allBackMs: all.back >= all.dropped && back.length > 0 ? back.at(-1)! : null,
+    // The reconnect curve: when half, nine in ten and all but one in a hundred of the dropped clients were back
+    // and resumed (ms after the kill), and how many were back within the target's 15 s.
+    backP50Ms: byShare(back, all.dropped, 0.5),
+    backP90Ms: byShare(back, all.dropped, 0.9),
+    backP99Ms: byShare(back, all.dropped, 0.99),
+    backIn15s: back.filter((ms) => ms <= 15_000).length,
+    // Where the half-way client was on its way back: its close seen, `hello` on the new socket, `authed` (the
+    // last two are Lightstick's frames: null for the peer).
+    lostP50Ms: half(all.steps.lost),
+    helloP50Ms: half(all.steps.hello),
+    authedP50Ms: half(all.steps.authed),
   };
 }
 
@@ -316,13 +335,14 @@ async function runEngine(o: LiveOptions, engine: Engine, stamp: string) {
       withSenders && k === 0
         ? specs.filter((c) => c.role !== 'viewer')
         : viewers.filter((_, i) => i % viewerGens.length === k - (withSenders ? 1 : 0));
-    const addrs = addressesFor(gens.map((_, k) => clientsOf(k).length));
+    const slices = gens.map((_, k) => clientsOf(k));
+    const addrs = addressesFor(slices.map((c) => c.length));
     const conn = await Promise.all(
       gens.map(async (g, k) => {
         const m = await g.ask({
           type: 'connect',
           engine,
-          clients: clientsOf(k),
+          clients: slices[k]!,
           localAddresses: addrs[k]!,
           concurrency: 100,
         });
@@ -450,20 +470,7 @@ async function measure(
     cpuUsPerDelivery: round((cpuTotal * 1000) / Math.max(1, delivered), 2),
     ...(o.scenario === 'storm'
       ? {
-          dropped: all.dropped,
-          back: all.back,
-          allBackMs:
-            all.back >= all.dropped && all.back > 0
-              ? all.backAt.reduce((a, b) => Math.max(a, b)) - killAt
-              : null,
-          // The reconnect curve: when half, nine in ten and all but one in a hundred of the dropped clients
-          // were back and resumed (ms after the kill), and how many were back within the target's 15 s.
-          ...backCurve(all.backAt, all.dropped, killAt),
-          // Where the half-way client was on its way back: its close seen, `hello` on the new socket, `authed`
-          // (the last two are Lightstick's frames: null for the peer).
-          lostP50Ms: backCurve(all.steps.lost, all.dropped, killAt).backP50Ms,
-          helloP50Ms: backCurve(all.steps.hello, all.dropped, killAt).backP50Ms,
-          authedP50Ms: backCurve(all.steps.authed, all.dropped, killAt).backP50Ms,
+          ...stormFigures(all, killAt),
           // Latency on the clients never dropped, of messages sent from the kill on (target: behind by <= 2 s).
           keptP99Ms: pct(keptSince(all.kept, Math.floor((killAt - t0) / 1000)), 99),
         }
