@@ -59,7 +59,18 @@ function useTimeLeft(refusal: ModeBannerProps['refusal']): number | undefined {
     }, 1000);
     return () => clearInterval(timer);
   }, [end]);
-  return end === undefined ? wait : end - now;
+  return timeLeft(refusal, now);
+}
+
+/**
+ * The wait left at `now`. `now` is the banner's last redraw, which may predate the refusal (the first render
+ * after it is told comes before the effect reads the clock), so it counts from no earlier than `at`: a 10-minute
+ * timeout read as "11 minutes" until the next tick, rounded up from 600 000 ms plus that stale gap.
+ */
+export function timeLeft(refusal: ModeBannerProps['refusal'], now: number): number | undefined {
+  const wait = refusal?.retryAfterMs;
+  if (wait === undefined || refusal?.at === undefined) return wait;
+  return refusal.at + wait - Math.max(now, refusal.at);
 }
 
 export function ModeBanner({ api, rt, room, lang, refusal, rateLimit = DEFAULT_RATE }: ModeBannerProps) {
