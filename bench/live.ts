@@ -331,10 +331,16 @@ async function runEngine(o: LiveOptions, engine: Engine, stamp: string) {
     const rss0 = pids.map(rssBytes);
     const cpuBeforeConnect = pids.map(cpuMs);
     const viewers = withSenders ? specs.filter((c) => c.role === 'viewer') : specs;
-    const clientsOf = (k: number) =>
-      withSenders && k === 0
-        ? specs.filter((c) => c.role !== 'viewer')
-        : viewers.filter((_, i) => i % viewerGens.length === k - (withSenders ? 1 : 0));
+    // Each load generator takes a contiguous block of viewers, so it holds clients of every gateway (they go
+    // round the gateways). Dealt round-robin instead, with as many load generators as gateways each process held
+    // ONE gateway's clients: the storm's killed gateway sent all 12 000 of its clients back through one
+    // single-threaded load generator, which took 30 s to reconnect them on a saturated box (stop 20).
+    const block = (k: number) => Math.round((k * viewers.length) / viewerGens.length);
+    const clientsOf = (k: number) => {
+      if (withSenders && k === 0) return specs.filter((c) => c.role !== 'viewer');
+      const v = k - (withSenders ? 1 : 0);
+      return viewers.slice(block(v), block(v + 1));
+    };
     const slices = gens.map((_, k) => clientsOf(k));
     const addrs = addressesFor(slices.map((c) => c.length));
     const conn = await Promise.all(
