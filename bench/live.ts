@@ -21,7 +21,7 @@ import { addressesFor, joinCommunity, ownRoom, registerUsers } from './http.ts';
 import { track } from './cleanup.ts';
 import { count, maxOf, mergeInto, newHist, pct } from './hist.ts';
 import type { Engine, FromLive, LiveClientSpec, LiveStats, ToLive } from './live-loadgen.ts';
-import { cpuMs, rssBytes, tcpTrouble } from './proc.ts';
+import { cpuMs, machineCpuMs, rssBytes, tcpTrouble } from './proc.ts';
 import { startPeerCluster, type PeerCluster } from './peer/cluster.ts';
 import { writeChart } from './chart.ts';
 
@@ -79,6 +79,10 @@ class Gen {
     if (m.type !== 'stats') throw new Error('expected stats');
     return m.stats;
   }
+  get pid(): number {
+    return this.child.pid ?? 0;
+  }
+
   stop(): Promise<void> {
     return new Promise((resolve) => {
       if (this.child.exitCode !== null) return resolve();
@@ -408,6 +412,17 @@ async function measure(
 ) {
   for (const g of gens) await g.ask({ type: 'reset', since: Date.now() });
   const cpu0 = pids.map(cpuMs);
+  const gensCpu = () => gens.reduce((ms, g) => ms + cpuMs(g.pid), 0);
+  const gensCpu0 = gensCpu();
+  const box0 = machineCpuMs();
+  // Seconds of the phase the box spent saturated (>= 95 % of every core busy), sampled each second.
+  let saturatedS = 0;
+  let lastBox = box0;
+  const boxTimer = setInterval(() => {
+    const b = machineCpuMs();
+    if (b.busy - lastBox.busy >= 0.95 * (b.total - lastBox.total)) saturatedS++;
+    lastBox = b;
+  }, 1000).unref();
   const tcp0 = tcpTrouble();
   const t0 = Date.now();
   let killAt = 0;
@@ -442,6 +457,9 @@ async function measure(
   const all = merge(each);
   const cpu1 = pids.map(cpuMs);
   const cpuTotal = cpu1.reduce((a, b, i) => a + (b > 0 ? b - cpu0[i]! : 0), 0);
+  clearInterval(boxTimer);
+  const box1 = machineCpuMs();
+  const wallMs = Math.max(1, Date.now() - t0);
   const delivered = all.received.fan + all.received.artist;
   // Every client is in the room: each message that reached anyone (stored, even if its ack was lost with a
   // killed gateway) is owed to every client.
@@ -474,6 +492,12 @@ async function measure(
     tcpRcvQueueDrops: tcp1.rcvQueueDrops - tcp0.rcvQueueDrops,
     tcpMemoryPressureMs: tcp1.memoryPressureMs - tcp0.memoryPressureMs,
     cpuUsPerDelivery: round((cpuTotal * 1000) / Math.max(1, delivered), 2),
+    // Where the box's CPU went over the phase (cores in use on average) and how busy it was in all (100: every
+    // core busy). The load generators share the cores with the servers; at 100 the latencies are partly theirs.
+    gatewayCores: round(cpuTotal / wallMs, 2),
+    loadgenCores: round((gensCpu() - gensCpu0) / wallMs, 2),
+    boxBusyPct: Math.round((100 * (box1.busy - box0.busy)) / Math.max(1, box1.total - box0.total)),
+    boxSaturatedS: saturatedS,
     ...(o.scenario === 'storm'
       ? {
           ...stormFigures(all, killAt),

@@ -14,6 +14,22 @@ export function cpuMs(pid: number): number {
   }
 }
 
+/**
+ * The whole machine's CPU time since boot, ms summed over its cores (/proc/stat): `busy` is all but idle and
+ * I/O wait. Over a phase, busy / total is how saturated the box was; with the load generators on the same two
+ * cores, a saturated box makes every latency partly theirs.
+ */
+export function machineCpuMs(): { busy: number; total: number } {
+  try {
+    const [, ...ticks] = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/);
+    const n = ticks.slice(0, 8).map(Number); // user nice system idle iowait irq softirq steal
+    const total = n.reduce((a, b) => a + b, 0);
+    return { busy: (total - n[3]! - n[4]!) * TICK_MS, total: total * TICK_MS };
+  } catch {
+    return { busy: 0, total: 0 };
+  }
+}
+
 /** Resident set size of `pid`, bytes (0 once it is gone). */
 export function rssBytes(pid: number): number {
   try {

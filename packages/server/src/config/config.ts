@@ -80,6 +80,8 @@ export interface Config {
     maxIntervalMs: number;
     /** Socket writes per slice before fan-out yields to reads, acks and heartbeats. */
     sliceSockets: number;
+    /** Mean event-loop delay (ms) above which the budget shrinks to what the node keeps up with; 0: fixed. */
+    lagTargetMs: number;
   };
   /** Joins a gateway handles at once, and how many may wait their turn before one is refused (join-gate.ts). */
   joins: { concurrency: number; maxWaiting: number };

@@ -23,6 +23,7 @@ import { ReplayBudget } from './replay-budget.ts';
 import { registerFandomControl } from './fandom-control.ts';
 import { Admission } from './admission.ts';
 import { Hub } from './hub.ts';
+import { FanoutGovernor, processLoopDelay } from './fanout-governor.ts';
 import { RoomCounters } from './room-counters.ts';
 import { systemScheduler } from './scheduler.ts';
 import { leaveRoom } from './ops.ts';
@@ -76,6 +77,8 @@ export interface Gateway {
 
 /** Grace for close handshakes in close() before sockets are dropped. */
 const CLOSE_GRACE_MS = 1000;
+/** How often the fan-out governor reads the loop's delay and adjusts the budget (fanout-governor.ts). */
+const GOVERNOR_PERIOD_MS = 500;
 
 export function createGateway(deps: GatewayDeps): Gateway {
   const { services } = deps;
@@ -130,6 +133,22 @@ export function createGateway(deps: GatewayDeps): Gateway {
   });
   fandom.attach(hub);
   counters.start();
+  const fanout = services.config.fanout;
+  const loopDelay = processLoopDelay();
+  const governor = new FanoutGovernor(
+    {
+      ceiling: fanout.framesPerSecond,
+      floor: Math.max(100, Math.round(fanout.framesPerSecond / 50)),
+      lagTargetMs: fanout.lagTargetMs,
+      periodMs: GOVERNOR_PERIOD_MS,
+    },
+    hub.pacer,
+    loopDelay,
+    systemScheduler,
+    (budget) => services.metrics.fanoutBudget.set(budget),
+  );
+  services.metrics.fanoutBudget.set(fanout.framesPerSecond);
+  governor.start();
   const now = () => services.runtime.now();
   const rateLimits = services.config.rateLimits;
   const admission = new Admission(
@@ -270,6 +289,8 @@ export function createGateway(deps: GatewayDeps): Gateway {
       for (const s of sessions) s.connection.terminate();
       await new Promise<void>((resolve) => wss.close(() => resolve()));
       clock.stop();
+      governor.stop();
+      loopDelay.stop();
       await counters.stop();
       await hub.close();
     },

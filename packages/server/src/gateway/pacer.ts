@@ -36,6 +36,7 @@ export class FlushPacer {
   private readonly recomputeMs: number;
   private cached = 0;
   private computedAt = Number.NEGATIVE_INFINITY;
+  private framesPerSecond: number;
 
   constructor(
     private readonly opts: PacerOptions,
@@ -43,6 +44,7 @@ export class FlushPacer {
   ) {
     this.windowMs = opts.windowMs ?? 1000;
     this.recomputeMs = opts.recomputeMs ?? 50;
+    this.framesPerSecond = opts.framesPerSecond;
   }
 
   /** A message arrived for `room`, which has `members` local members now. */
@@ -61,6 +63,17 @@ export class FlushPacer {
   /** The room has no local member any more. */
   forget(room: string): void {
     this.rooms.delete(room);
+  }
+
+  /** The budget in force: the configured one, or what the governor (fanout-governor.ts) set. */
+  budget(): number {
+    return this.framesPerSecond;
+  }
+
+  /** Sets the budget (frames per second) and recomputes the interval at the next ask. */
+  setBudget(framesPerSecond: number): void {
+    this.framesPerSecond = framesPerSecond;
+    this.computedAt = Number.NEGATIVE_INFINITY;
   }
 
   /** Current interval between a room's flushes, ms: 0 while the node's demand fits the budget. */
@@ -94,7 +107,7 @@ export class FlushPacer {
       busy.push({ rate, members: r.members });
       demand += rate * r.members;
     }
-    const budget = this.opts.framesPerSecond;
+    const budget = this.framesPerSecond;
     if (demand <= budget) return 0;
     // Solve Σ m·min(λ, x) = budget for x (flushes per second): rooms slower than x send all their messages.
     busy.sort((a, b) => a.rate - b.rate);

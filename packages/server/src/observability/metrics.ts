@@ -61,6 +61,11 @@ export function createMetrics(nodeId: string) {
       help: 'Joins waiting for their turn on this gateway (LIGHTSTICK_JOIN_CONCURRENCY at once): a reconnect storm',
       registers: [registry],
     }),
+    fanoutBudget: new Gauge({
+      name: 'lightstick_fanout_budget_frames_per_second',
+      help: 'Fan-out frames per second the node allows itself now: the configured budget, lower while its event loop lags',
+      registers: [registry],
+    }),
     fanoutInterval: new Gauge({
       name: 'lightstick_fanout_interval_seconds',
       help: 'Interval between flushes of a room on this node (0: at once); grows with the delivery load',

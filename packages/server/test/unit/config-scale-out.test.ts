@@ -35,6 +35,14 @@ describe('scale-out configuration', () => {
     refuses({ LIGHTSTICK_LISTEN_BACKLOG: 'many' }, /LIGHTSTICK_LISTEN_BACKLOG/);
   });
 
+  test('the fan-out lag target: 50 ms unless set, 0 keeps the budget fixed, refused outside 0-10000', () => {
+    assert.equal(loadConfig({}).fanout.lagTargetMs, 50);
+    assert.equal(loadConfig({ LIGHTSTICK_FANOUT_LAG_TARGET_MS: '0' }).fanout.lagTargetMs, 0);
+    assert.equal(loadConfig({ LIGHTSTICK_FANOUT_LAG_TARGET_MS: '200' }).fanout.lagTargetMs, 200);
+    refuses({ LIGHTSTICK_FANOUT_LAG_TARGET_MS: '-1' }, /LIGHTSTICK_FANOUT_LAG_TARGET_MS/);
+    refuses({ LIGHTSTICK_FANOUT_LAG_TARGET_MS: '10001' }, /LIGHTSTICK_FANOUT_LAG_TARGET_MS/);
+  });
+
   test('reads every scale-out variable', () => {
     const c = loadConfig({
       LIGHTSTICK_REDIS_URL: 'redis://127.0.0.1:6379/0',

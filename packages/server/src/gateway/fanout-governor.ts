@@ -1,0 +1,97 @@
+/**
+ * The node's fan-out budget follows what the node can actually do, measured by its event loop's delay.
+ *
+ * The configured budget (`LIGHTSTICK_FANOUT_FRAMES_PER_SEC`) is a ceiling set for a core per gateway. A gateway
+ * that gets less (more gateways than cores, load generators or other services on its cores, a noisy neighbour)
+ * kept writing every message as its own frame to every socket while its loop fell seconds behind: on the
+ * benchmark's 2 cores the `storm` survivors held ~1 000 reconnecting clients each in their accept queues for
+ * ~15 s, busy writing single-message frames (docs/benchmarks.md, stop 20). Frames per recipient should fall
+ * as load rises, and load is what the node measures, not what it was configured for.
+ *
+ * Every `periodMs` the governor reads the loop's mean delay over the period (timer lateness, which counts time
+ * the process waited for a core as well as time it worked):
+ * - above `lagTargetMs`: the budget drops to 70 % of what the node was writing (its demand, if lower than the
+ *   budget), at least `floor`: rooms flush less often, each frame carrying more messages, and the time saved
+ *   goes to reads, acks and accepts;
+ * - below half the target: it grows back by half each period, up to the configured ceiling (from the floor, a
+ *   fiftieth of the ceiling, back to the ceiling in ten periods once the pressure is gone).
+ * Sharp decrease, gradual increase: a short stall shrinks the budget at once, a healthy
+ * loop never pays for it long. The priority lane ignores the interval either way (hub.ts).
+ */
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import type { FlushPacer } from './pacer.ts';
+import type { Scheduler, TimerHandle } from './scheduler.ts';
+
+export interface FanoutGovernorOptions {
+  /** The configured budget: frames per second at most. */
+  ceiling: number;
+  /** The budget never falls below this. */
+  floor: number;
+  /** Mean event-loop delay (ms) above which the budget shrinks; 0 turns the governor off. */
+  lagTargetMs: number;
+  /** How often the delay is read and the budget adjusted (ms). */
+  periodMs: number;
+}
+
+/** Where the loop's delay comes from: perf_hooks' histogram in production, a fake in the unit tests. */
+export interface LoopDelay {
+  /** Mean delay since the last reset, ms (0 when nothing was recorded). */
+  meanMs(): number;
+  reset(): void;
+}
+
+/** The process's loop delay from perf_hooks (sampled every 10 ms); `stop` disables the sampling. */
+export function processLoopDelay(): LoopDelay & { stop(): void } {
+  const h = monitorEventLoopDelay({ resolution: 10 });
+  h.enable();
+  return {
+    meanMs: () => (h.count > 0 ? h.mean / 1e6 : 0),
+    reset: () => h.reset(),
+    stop: () => h.disable(),
+  };
+}
+
+export class FanoutGovernor {
+  private timer: TimerHandle | undefined;
+
+  constructor(
+    private readonly opts: FanoutGovernorOptions,
+    private readonly pacer: Pick<FlushPacer, 'budget' | 'setBudget' | 'demand'>,
+    private readonly delay: LoopDelay,
+    private readonly scheduler: Scheduler,
+    private readonly onBudget: (framesPerSecond: number) => void = () => {},
+  ) {}
+
+  start(): void {
+    if (this.opts.lagTargetMs <= 0 || this.timer !== undefined) return;
+    this.delay.reset();
+    this.schedule();
+  }
+
+  stop(): void {
+    if (this.timer !== undefined) this.scheduler.clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+
+  /** One adjustment from the delay measured since the last one. */
+  adjust(): void {
+    const lag = this.delay.meanMs();
+    this.delay.reset();
+    const { ceiling, floor, lagTargetMs } = this.opts;
+    const budget = this.pacer.budget();
+    let next = budget;
+    if (lag > lagTargetMs) next = Math.max(floor, 0.7 * Math.min(budget, this.pacer.demand()));
+    else if (lag < lagTargetMs / 2) next = Math.min(ceiling, Math.max(floor, budget * 1.5));
+    next = Math.round(next);
+    if (next === budget) return;
+    this.pacer.setBudget(next);
+    this.onBudget(next);
+  }
+
+  private schedule(): void {
+    this.timer = this.scheduler.setTimeout(() => {
+      this.adjust();
+      this.schedule();
+    }, this.opts.periodMs);
+  }
+}
