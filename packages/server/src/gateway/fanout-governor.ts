@@ -38,16 +38,19 @@ export interface LoopDelay {
   /** Mean delay since the last reset, ms (0 when nothing was recorded). */
   meanMs(): number;
   reset(): void;
+  /** Starts and stops the sampling (the governor's start and stop): a governor turned off samples nothing. */
+  enable?(): void;
+  disable?(): void;
 }
 
-/** The process's loop delay from perf_hooks (sampled every 10 ms); `stop` disables the sampling. */
-export function processLoopDelay(): LoopDelay & { stop(): void } {
+/** The process's loop delay from perf_hooks, sampled every 10 ms while enabled. */
+export function processLoopDelay(): LoopDelay {
   const h = monitorEventLoopDelay({ resolution: 10 });
-  h.enable();
   return {
     meanMs: () => (h.count > 0 ? h.mean / 1e6 : 0),
     reset: () => h.reset(),
-    stop: () => h.disable(),
+    enable: () => h.enable(),
+    disable: () => h.disable(),
   };
 }
 
@@ -64,13 +67,16 @@ export class FanoutGovernor {
 
   start(): void {
     if (this.opts.lagTargetMs <= 0 || this.timer !== undefined) return;
+    this.delay.enable?.();
     this.delay.reset();
     this.schedule();
   }
 
   stop(): void {
-    if (this.timer !== undefined) this.scheduler.clearTimeout(this.timer);
+    if (this.timer === undefined) return;
+    this.scheduler.clearTimeout(this.timer);
     this.timer = undefined;
+    this.delay.disable?.();
   }
 
   /** One adjustment from the delay measured since the last one. */

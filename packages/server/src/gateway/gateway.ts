@@ -134,7 +134,6 @@ export function createGateway(deps: GatewayDeps): Gateway {
   fandom.attach(hub);
   counters.start();
   const fanout = services.config.fanout;
-  const loopDelay = processLoopDelay();
   const governor = new FanoutGovernor(
     {
       ceiling: fanout.framesPerSecond,
@@ -143,7 +142,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
       periodMs: GOVERNOR_PERIOD_MS,
     },
     hub.pacer,
-    loopDelay,
+    processLoopDelay(),
     systemScheduler,
     (budget) => services.metrics.fanoutBudget.set(budget),
   );
@@ -290,7 +289,6 @@ export function createGateway(deps: GatewayDeps): Gateway {
       await new Promise<void>((resolve) => wss.close(() => resolve()));
       clock.stop();
       governor.stop();
-      loopDelay.stop();
       await counters.stop();
       await hub.close();
     },
