@@ -134,15 +134,18 @@ function fresh() {
  * the kernel hit its TCP memory limit and dropped segments (`TCPRcvQDrop`), and retransmissions, not the
  * servers, set the latencies (stop 18). Both engines' clients use it; nothing parsed here is modified.
  */
-const shared = new Map<string, unknown>();
+const shared = new Map<string, { text: string; value: unknown }>();
 function parseShared<T>(text: string, parse: (s: string) => T): T {
-  let v = shared.get(text) as T | undefined;
-  if (v === undefined) {
-    v = parse(text);
-    if (shared.size >= 256) shared.clear();
-    shared.set(text, v);
-  }
-  return v;
+  // Keyed by the length and the last 64 characters (where a frame's position or ids differ), checked against
+  // the whole text: a Map keyed by the whole text hashed all ~1.4 KB of every copy, a sixth of the load
+  // generators' CPU at 20 000 fans x 20 msgs/s (profile, stop 21). `===` on two flat strings is a memcmp.
+  const key = `${text.length}|${text.slice(-64)}`;
+  const hit = shared.get(key);
+  if (hit !== undefined && hit.text === text) return hit.value as T;
+  const value = parse(text);
+  if (shared.size >= 256) shared.clear();
+  shared.set(key, { text, value });
+  return value;
 }
 
 /** What a message's text says (kind, send time, id), worked out once per distinct text. */

@@ -8,6 +8,13 @@
  *
  * The node keeps what it holds in memory too: when its refresh finds Redis holding another total (Redis
  * restarted, or the node was taken for dead during a long pause), it writes its holdings back in one script.
+ *
+ * Acquires and releases are batched per node (issue 6, cheap connects): what arrives within `batchMs` (10 ms)
+ * leaves as ONE script call (up to `MAX_BATCH` requests), which prunes and lists the nodes once and reads each
+ * node's counts with one HMGET for all the batch's keys. One script per socket ran six commands plus one HGET
+ * per live node (14 with 8 nodes) on every connect, in Redis, which shares the machine. A claim does not hold up
+ * the connection (Admission takes it after `authed`), so the window costs a socket over the cap at most those
+ * milliseconds more.
  */
 import type { Logger } from '../observability/logger.ts';
 import type { Runtime } from '../runtime.ts';
@@ -29,32 +36,57 @@ local function alive(base, now, ttl, node, keep, nodes_keep)
 end
 `;
 
-/** ARGV: base, now, ttl, node, hash expiry ms, nodes expiry ms, key, cap. Returns 1 when a slot was taken. */
+/**
+ * ARGV: base, now, ttl, node, hash expiry ms, nodes expiry ms, then (key, cap) pairs in the order asked.
+ * Returns 1 or 0 per pair: 1 when a slot was taken. Pairs of one key are judged in order against one sum.
+ */
 const ACQUIRE = new RedisScript(
-  'lightstickConnAcquire',
+  'lightstickConnAcquireMany',
   `${PRUNE}
 local base, now, ttl, node = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3]), ARGV[4]
-local key, cap = ARGV[7], tonumber(ARGV[8])
+local mine = base .. 'n:' .. node
 prune(base, now)
-local held = 0
-for _, other in ipairs(redis.call('ZRANGE', base .. 'nodes', 0, -1)) do
-  if other ~= node then held = held + tonumber(redis.call('HGET', base .. 'n:' .. other, key) or '0') end
+local keys, index = {}, {}
+for i = 7, #ARGV, 2 do
+  if not index[ARGV[i]] then keys[#keys + 1] = ARGV[i]; index[ARGV[i]] = #keys end
 end
-held = held + tonumber(redis.call('HGET', base .. 'n:' .. node, key) or '0')
-if held >= cap then return 0 end
-redis.call('HINCRBY', base .. 'n:' .. node, key, 1)
+local held = {}
+for j = 1, #keys do held[j] = 0 end
+local function count(hash)
+  local values = redis.call('HMGET', hash, unpack(keys))
+  for j = 1, #keys do held[j] = held[j] + tonumber(values[j] or '0') end
+end
+local listed = false
+for _, other in ipairs(redis.call('ZRANGE', base .. 'nodes', 0, -1)) do
+  if other == node then listed = true end
+  count(base .. 'n:' .. other)
+end
+if not listed then count(mine) end
+local taken = {}
+for i = 7, #ARGV, 2 do
+  local j = index[ARGV[i]]
+  if held[j] < tonumber(ARGV[i + 1]) then
+    held[j] = held[j] + 1
+    redis.call('HINCRBY', mine, ARGV[i], 1)
+    taken[#taken + 1] = 1
+  else
+    taken[#taken + 1] = 0
+  end
+end
 alive(base, now, ttl, node, tonumber(ARGV[5]), tonumber(ARGV[6]))
-return 1
+return taken
 `,
 );
 
-/** ARGV: base, node, key. */
+/** ARGV: base, node, then (key, slots) pairs: slots given back per key. */
 const RELEASE = new RedisScript(
-  'lightstickConnRelease',
+  'lightstickConnReleaseMany',
   `
 local mine = ARGV[1] .. 'n:' .. ARGV[2]
-local n = tonumber(redis.call('HGET', mine, ARGV[3]) or '0')
-if n <= 1 then redis.call('HDEL', mine, ARGV[3]) else redis.call('HINCRBY', mine, ARGV[3], -1) end
+for i = 3, #ARGV, 2 do
+  local n, give = tonumber(redis.call('HGET', mine, ARGV[i]) or '0'), tonumber(ARGV[i + 1])
+  if n <= give then redis.call('HDEL', mine, ARGV[i]) else redis.call('HINCRBY', mine, ARGV[i], -give) end
+end
 return 1
 `,
 );
@@ -105,7 +137,19 @@ export interface RedisConnectionCountsOptions {
   ttlMs: number;
   /** Key prefix (default: the clients' prefix). */
   prefix?: string;
+  /** How long acquires and releases gather before they leave as one script call (default 10 ms). */
+  batchMs?: number;
   logger?: Logger;
+}
+
+/** Requests per script call at most: a batch is one Lua run, which holds Redis for its length. */
+const MAX_BATCH = 500;
+
+interface PendingAcquire {
+  key: string;
+  cap: number;
+  done(taken: boolean): void;
+  fail(err: unknown): void;
 }
 
 export class RedisConnectionCounts implements ConnectionCounts {
@@ -117,6 +161,11 @@ export class RedisConnectionCounts implements ConnectionCounts {
   private inFlight = 0;
   private refreshing = false;
   private readonly timer: NodeJS.Timeout;
+  /** The batch gathering now: acquires in order, releases as slots per key (one HINCRBY each). */
+  private acquires: PendingAcquire[] = [];
+  private releases = new Map<string, number>();
+  private released: { done(): void; fail(err: unknown): void }[] = [];
+  private flushTimer: NodeJS.Timeout | undefined;
   private closed = false;
 
   constructor(
@@ -129,25 +178,79 @@ export class RedisConnectionCounts implements ConnectionCounts {
     this.timer.unref();
   }
 
-  async acquire(key: string, cap: number): Promise<boolean> {
-    if (this.closed) throw new AppError('unavailable', 'connection counts are closed');
+  acquire(key: string, cap: number): Promise<boolean> {
+    if (this.closed) return Promise.reject(new AppError('unavailable', 'connection counts are closed'));
     // In flight until the slot is counted in `held`: a refresh answered in between would otherwise see Redis
     // ahead of the node and write the stale holdings back (regression test connection-counts-refresh-...).
-    const taken = await this.track(async () => {
-      const granted =
-        (await ACQUIRE.run(this.clients.command, [this.base], [...this.alive(), key, cap])) === 1;
-      if (granted) this.held.set(key, (this.held.get(key) ?? 0) + 1);
-      return granted;
+    this.ops++;
+    this.inFlight++;
+    return new Promise((done, fail) => {
+      this.acquires.push({ key, cap, done, fail });
+      this.schedule();
     });
-    return taken;
   }
 
-  async release(key: string): Promise<void> {
+  release(key: string): Promise<void> {
     const n = this.held.get(key);
-    if (n === undefined) return;
+    if (n === undefined || this.closed) return Promise.resolve();
     if (n <= 1) this.held.delete(key);
     else this.held.set(key, n - 1);
-    await this.track(() => RELEASE.run(this.clients.command, [this.base], [this.base, this.opts.node, key]));
+    this.ops++;
+    this.inFlight++;
+    this.releases.set(key, (this.releases.get(key) ?? 0) + 1);
+    return new Promise((done, fail) => {
+      this.released.push({ done, fail });
+      this.schedule();
+    });
+  }
+
+  /** Sends what gathered at once: the next batch starts its own window. Public for tests. */
+  flush(): void {
+    if (this.flushTimer !== undefined) clearTimeout(this.flushTimer);
+    this.flushTimer = undefined;
+    if (this.releases.size > 0) this.sendReleases();
+    while (this.acquires.length > 0) this.sendAcquires(this.acquires.splice(0, MAX_BATCH));
+  }
+
+  private schedule(): void {
+    if (this.acquires.length + this.released.length >= MAX_BATCH) return this.flush();
+    this.flushTimer ??= setTimeout(() => this.flush(), this.opts.batchMs ?? 10);
+  }
+
+  private sendAcquires(batch: PendingAcquire[]): void {
+    const pairs = batch.flatMap((a) => [a.key, a.cap]);
+    guarded(() => ACQUIRE.run(this.clients.command, [this.base], [...this.alive(), ...pairs])).then(
+      (answer) => {
+        const taken = answer as number[];
+        batch.forEach((a, i) => {
+          const granted = taken[i] === 1;
+          if (granted) this.held.set(a.key, (this.held.get(a.key) ?? 0) + 1);
+          this.inFlight--;
+          a.done(granted);
+        });
+      },
+      (err: unknown) => {
+        this.inFlight -= batch.length;
+        for (const a of batch) a.fail(err);
+      },
+    );
+  }
+
+  private sendReleases(): void {
+    const pairs = [...this.releases].flatMap(([k, n]) => [k, n]);
+    const waiting = this.released;
+    this.releases = new Map();
+    this.released = [];
+    guarded(() => RELEASE.run(this.clients.command, [this.base], [this.base, this.opts.node, ...pairs])).then(
+      () => {
+        this.inFlight -= waiting.length;
+        for (const r of waiting) r.done();
+      },
+      (err: unknown) => {
+        this.inFlight -= waiting.length;
+        for (const r of waiting) r.fail(err);
+      },
+    );
   }
 
   /**
@@ -180,6 +283,14 @@ export class RedisConnectionCounts implements ConnectionCounts {
     if (this.closed) return;
     this.closed = true;
     clearInterval(this.timer);
+    if (this.flushTimer !== undefined) clearTimeout(this.flushTimer);
+    this.flushTimer = undefined;
+    // Nothing gathered is sent: the node's hash goes below, which gives every slot back.
+    const refused = new AppError('unavailable', 'connection counts are closed');
+    for (const a of this.acquires.splice(0)) a.fail(refused);
+    for (const r of this.released.splice(0)) r.done();
+    this.releases.clear();
+    this.inFlight = 0;
     this.held.clear();
     await guarded(() => REMOVE.run(this.clients.command, [this.base], [this.base, this.opts.node]));
   }
@@ -189,15 +300,5 @@ export class RedisConnectionCounts implements ConnectionCounts {
     const { ttlMs, node } = this.opts;
     // The hash outlives two refreshes missed; the node list lasts a day after the deployment stopped.
     return [this.base, this.runtime.now(), Math.max(1, ttlMs), node, Math.max(1, ttlMs * 2), 86_400_000];
-  }
-
-  private async track<T>(fn: () => Promise<T>): Promise<T> {
-    this.ops++;
-    this.inFlight++;
-    try {
-      return await guarded(fn);
-    } finally {
-      this.inFlight--;
-    }
   }
 }

@@ -113,3 +113,77 @@ describe('Redis connection counts', () => {
     assert.equal(await y.acquire('a:u1', 2), true);
   });
 });
+
+describe('Redis connection counts, batched', () => {
+  let clients: RedisClients;
+  let cleanup: () => Promise<void>;
+  beforeEach(async () => {
+    ({ clients, cleanup } = await testClients());
+  });
+  afterEach(() => cleanup());
+
+  /** Counts the script calls that leave on the node's command connection. */
+  function countScripts(): { calls: () => number; stop: () => void } {
+    const conn = clients.command as unknown as { sendCommand(cmd: { name: string }): unknown };
+    const original = conn.sendCommand;
+    let calls = 0;
+    conn.sendCommand = function (this: unknown, cmd: { name: string }) {
+      if (cmd.name === 'evalsha' || cmd.name === 'eval') calls++;
+      return original.call(this, cmd);
+    };
+    return { calls: () => calls, stop: () => void (conn.sendCommand = original) };
+  }
+
+  test('acquires and releases asked together leave as one script call each, judged in the order asked', async () => {
+    const n = new RedisConnectionCounts(clients, fakeClock(), { node: 'n', intervalMs: NEVER, ttlMs: TTL });
+    try {
+      // The scripts are defined on the connection by a first call, outside the count.
+      assert.equal(await n.acquire('a:warm', 1), true);
+      const scripts = countScripts();
+      try {
+        const asked = Array.from({ length: 300 }, (_, i) => n.acquire(`a:u${i % 100}`, 2));
+        const taken = await Promise.all(asked);
+        assert.equal(scripts.calls(), 1, 'one script call for 300 acquires');
+        // Each of the 100 accounts asked three times with a cap of two: the first two are taken, the third not.
+        assert.deepEqual(
+          taken.map((t, i) => [i < 200, t]).filter(([first, t]) => first !== t),
+          [],
+        );
+        await Promise.all(Array.from({ length: 100 }, (_, i) => n.release(`a:u${i}`)));
+        assert.equal(scripts.calls(), 2, 'one script call for 100 releases');
+        const again = await Promise.all(Array.from({ length: 100 }, (_, i) => n.acquire(`a:u${i}`, 2)));
+        assert.ok(
+          again.every((t) => t),
+          'each released slot is free again',
+        );
+        assert.equal(scripts.calls(), 3);
+      } finally {
+        scripts.stop();
+      }
+    } finally {
+      await n.close();
+    }
+  });
+
+  test('a close refuses what is still gathering and gives every slot back', async () => {
+    const n = new RedisConnectionCounts(clients, fakeClock(), {
+      node: 'n',
+      intervalMs: NEVER,
+      ttlMs: TTL,
+      batchMs: 60_000,
+    });
+    const other = new RedisConnectionCounts(clients, fakeClock(), {
+      node: 'o',
+      intervalMs: NEVER,
+      ttlMs: TTL,
+    });
+    try {
+      const refused = assert.rejects(n.acquire('a:u1', 1), { code: 'unavailable' });
+      await n.close();
+      await refused;
+      assert.equal(await other.acquire('a:u1', 1), true);
+    } finally {
+      await other.close();
+    }
+  });
+});
