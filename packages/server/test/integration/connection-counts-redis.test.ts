@@ -178,7 +178,10 @@ describe('Redis connection counts, batched', () => {
       ttlMs: TTL,
     });
     try {
-      const refused = assert.rejects(n.acquire('a:u1', 1), { code: 'unavailable' });
+      const held = n.acquire('a:u1', 2);
+      n.flush();
+      assert.equal(await held, true);
+      const refused = assert.rejects(n.acquire('a:u1', 2), { code: 'unavailable' });
       await n.close();
       await refused;
       assert.equal(await other.acquire('a:u1', 1), true);
