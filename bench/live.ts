@@ -412,6 +412,8 @@ async function measure(
 ) {
   for (const g of gens) await g.ask({ type: 'reset', since: Date.now() });
   const cpu0 = pids.map(cpuMs);
+  // A killed gateway reads 0: what it used before the kill is not counted.
+  const cpuSince = (now: number[]) => now.reduce((a, b, i) => a + (b > 0 ? b - cpu0[i]! : 0), 0);
   const gensCpu = () => gens.reduce((ms, g) => ms + cpuMs(g.pid), 0);
   const gensCpu0 = gensCpu();
   const box0 = machineCpuMs();
@@ -426,6 +428,7 @@ async function measure(
   const tcp0 = tcpTrouble();
   const t0 = Date.now();
   let killAt = 0;
+  let sending: { gatewaysMs: number; gensMs: number; wallMs: number } | undefined;
   if (o.scenario === 'broadcast') {
     await gens[0]!.ask({ type: 'one', t0 });
     const deadline = Date.now() + 30_000;
@@ -448,15 +451,21 @@ async function measure(
       killAt = Date.now();
       servers.killLast();
     }
-    await sleep(o.durationMs - (Date.now() - t0) + o.settleMs);
+    await sleep(o.durationMs - (Date.now() - t0));
+    // The CPU while the load runs, apart from the settle after it, where the servers and clients idle.
+    sending = {
+      gatewaysMs: cpuSince(pids.map(cpuMs)),
+      gensMs: gensCpu() - gensCpu0,
+      wallMs: Date.now() - t0,
+    };
+    await sleep(o.settleMs);
   }
   const each = await Promise.all(gens.map((g) => g.stats()));
   const tcp1 = tcpTrouble();
   // gens[0] is the senders' process (measure runs only in scenarios with senders); the others hold the viewers.
   const worstViewer = (f: (s: LiveStats) => number) => Math.max(...each.slice(1).map(f));
   const all = merge(each);
-  const cpu1 = pids.map(cpuMs);
-  const cpuTotal = cpu1.reduce((a, b, i) => a + (b > 0 ? b - cpu0[i]! : 0), 0);
+  const cpuTotal = cpuSince(pids.map(cpuMs));
   clearInterval(boxTimer);
   const box1 = machineCpuMs();
   const wallMs = Math.max(1, Date.now() - t0);
@@ -496,6 +505,9 @@ async function measure(
     // core busy). The load generators share the cores with the servers; at 100 the latencies are partly theirs.
     gatewayCores: round(cpuTotal / wallMs, 2),
     loadgenCores: round((gensCpu() - gensCpu0) / wallMs, 2),
+    // The same while the load ran (the two above average over the settle too, when little happens).
+    gatewayCoresSending: sending ? round(sending.gatewaysMs / sending.wallMs, 2) : undefined,
+    loadgenCoresSending: sending ? round(sending.gensMs / sending.wallMs, 2) : undefined,
     boxBusyPct: Math.round((100 * (box1.busy - box0.busy)) / Math.max(1, box1.total - box0.total)),
     boxSaturatedS: saturatedS,
     ...(o.scenario === 'storm'
