@@ -192,7 +192,7 @@ export class RedisConnectionCounts implements ConnectionCounts {
 
   release(key: string): Promise<void> {
     const n = this.held.get(key);
-    if (n === undefined || this.closed) return Promise.resolve();
+    if (n === undefined) return Promise.resolve(); // never taken, or closed (close forgets every slot)
     if (n <= 1) this.held.delete(key);
     else this.held.set(key, n - 1);
     this.ops++;
@@ -287,10 +287,11 @@ export class RedisConnectionCounts implements ConnectionCounts {
     this.flushTimer = undefined;
     // Nothing gathered is sent: the node's hash goes below, which gives every slot back.
     const refused = new AppError('unavailable', 'connection counts are closed');
+    // What was never sent stops counting as in flight; batches already sent count down when answered.
+    this.inFlight -= this.acquires.length + this.released.length;
     for (const a of this.acquires.splice(0)) a.fail(refused);
     for (const r of this.released.splice(0)) r.done();
     this.releases.clear();
-    this.inFlight = 0;
     this.held.clear();
     await guarded(() => REMOVE.run(this.clients.command, [this.base], [this.base, this.opts.node]));
   }
