@@ -15,13 +15,14 @@
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { setPriority } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { startCluster, type Cluster } from '../packages/server/test/support/cluster.ts';
 import { addressesFor, joinCommunity, ownRoom, registerUsers } from './http.ts';
 import { track } from './cleanup.ts';
 import { count, maxOf, mergeInto, newHist, pct } from './hist.ts';
 import type { Engine, FromLive, LiveClientSpec, LiveStats, ToLive } from './live-loadgen.ts';
-import { cpuMs, machineCpuMs, rssBytes, tcpTrouble } from './proc.ts';
+import { cpuMs, machineCpuMs, rssBytes, tcpTrouble, userSysMs } from './proc.ts';
 import { startPeerCluster, type PeerCluster } from './peer/cluster.ts';
 import { writeChart } from './chart.ts';
 
@@ -52,6 +53,12 @@ export interface LiveOptions {
   budget?: number;
   /** Each gateway's joins handled at once (LIGHTSTICK_JOIN_CONCURRENCY); unset: the default. */
   joinConcurrency?: number;
+  /**
+   * The viewer load generators' scheduling priority (nice, 0-19); unset: 0. Above 0 the gateways get the CPU
+   * first and the viewers read later than they are written to, as slow phones do: their receive queues fill and the
+   * gateways write to sockets that cannot take it all (the senders' process keeps priority 0).
+   */
+  viewerNice?: number;
 }
 
 class Gen {
@@ -325,6 +332,7 @@ async function runEngine(o: LiveOptions, engine: Engine, stamp: string) {
   const withSenders = o.scenario !== 'idle';
   const gens = Array.from({ length: o.loadGens + (withSenders ? 1 : 0) }, () => new Gen());
   const viewerGens = withSenders ? gens.slice(1) : gens;
+  if (o.viewerNice !== undefined) for (const g of viewerGens) setPriority(g.pid, o.viewerNice);
   const stop = track(async () => {
     await Promise.all(gens.map((g) => g.stop()));
     await servers.stop();
@@ -334,6 +342,7 @@ async function runEngine(o: LiveOptions, engine: Engine, stamp: string) {
     const pids = servers.pids();
     const rss0 = pids.map(rssBytes);
     const cpuBeforeConnect = pids.map(cpuMs);
+    const sysBeforeConnect = pids.reduce((ms, pid) => ms + userSysMs(pid)[1], 0);
     const viewers = withSenders ? specs.filter((c) => c.role === 'viewer') : specs;
     // Each load generator takes a contiguous block of viewers, so it holds clients of every gateway (they go
     // round the gateways). Dealt round-robin instead, with as many load generators as gateways each process held
@@ -347,23 +356,37 @@ async function runEngine(o: LiveOptions, engine: Engine, stamp: string) {
     };
     const slices = gens.map((_, k) => clientsOf(k));
     const addrs = addressesFor(slices.map((c) => c.length));
-    const conn = await Promise.all(
-      gens.map(async (g, k) => {
-        const m = await g.ask({
-          type: 'connect',
-          engine,
-          clients: slices[k]!,
-          localAddresses: addrs[k]!,
-          concurrency: 100,
-        });
-        if (m.type !== 'stats') throw new Error('expected stats');
-        return m.stats;
-      }),
-    );
-    const open = conn.reduce((n, s) => n + s.open, 0);
+    // Two waves, each half of every load generator's clients: the first also warms the gateways up (V8 compiles
+    // the connect path's hot functions while it runs: a fifth of the gateways' CPU in a `perf` profile of
+    // 10 000 connects from a fresh start, stop 22), so the second's CPU per connection is what a gateway that
+    // has been up a while pays.
+    const wave = async (half: 0 | 1) =>
+      Promise.all(
+        gens.map(async (g, k) => {
+          const all = slices[k]!;
+          const cut = Math.ceil(all.length / 2);
+          const m = await g.ask({
+            type: 'connect',
+            engine,
+            clients: half === 0 ? all.slice(0, cut) : all.slice(cut),
+            localAddresses: addrs[k]!,
+            concurrency: 100,
+          });
+          if (m.type !== 'stats') throw new Error('expected stats');
+          return m.stats;
+        }),
+      );
+    const first = await wave(0);
+    const cpuAfterFirst = pids.map(cpuMs);
+    const openAfterFirst = first.reduce((n, s) => n + s.open, 0);
+    const second = await wave(1);
+    const open = second.reduce((n, s) => n + s.open, 0);
     const connectCpuMs = pids.map(cpuMs).reduce((a, b, i) => a + b - cpuBeforeConnect[i]!, 0);
-    const failed = conn.reduce((n, s) => n + s.failed, 0);
-    const connectMs = Math.max(...conn.map((s) => s.connectMs));
+    const warmCpuMs = pids.map(cpuMs).reduce((a, b, i) => a + b - cpuAfterFirst[i]!, 0);
+    const connectSysMs = pids.reduce((ms, pid) => ms + userSysMs(pid)[1], 0) - sysBeforeConnect;
+    const failed = [...first, ...second].reduce((n, s) => n + s.failed, 0);
+    const connectMs =
+      Math.max(...first.map((s) => s.connectMs)) + Math.max(...second.map((s) => s.connectMs));
     await sleep(o.holdMs);
     const rss1 = pids.map(rssBytes);
     if (o.heapSnapshot && profileDir) await heapSnapshots(pids, profileDir);
@@ -378,6 +401,10 @@ async function runEngine(o: LiveOptions, engine: Engine, stamp: string) {
       connectsPerSec: Math.round(open / (connectMs / 1000)),
       // Server CPU (user + system, all gateways) per connection made: hello, auth, join and its answer.
       connectCpuMsEach: round(connectCpuMs / Math.max(1, open), 3),
+      // The same over the second wave alone (gateways warmed up by the first).
+      connectCpuMsEachWarm: round(warmCpuMs / Math.max(1, open - openAfterFirst), 3),
+      // The kernel's share of it, % (the upgrade, replies and Redis commands are system calls).
+      connectSysPct: Math.round((100 * connectSysMs) / Math.max(1, connectCpuMs)),
       gatewayRssMiB: rss1.map((r) => round(r / 2 ** 20)),
       idleRssMiB: rss0.map((r) => round(r / 2 ** 20)),
       rssPerConnKiB: round(rssPerConnKiB, 2),
@@ -412,6 +439,12 @@ async function measure(
 ) {
   for (const g of gens) await g.ask({ type: 'reset', since: Date.now() });
   const cpu0 = pids.map(cpuMs);
+  const sys0 = pids.map((pid) => userSysMs(pid)[1]);
+  const sysSince = () =>
+    pids.reduce((ms, pid, i) => {
+      const sys = userSysMs(pid)[1];
+      return ms + (sys > 0 ? sys - sys0[i]! : 0);
+    }, 0);
   // A killed gateway reads 0: what it used before the kill is not counted.
   const cpuSince = (now: number[]) => now.reduce((a, b, i) => a + (b > 0 ? b - cpu0[i]! : 0), 0);
   const gensCpu = () => gens.reduce((ms, g) => ms + cpuMs(g.pid), 0);
@@ -428,7 +461,7 @@ async function measure(
   const tcp0 = tcpTrouble();
   const t0 = Date.now();
   let killAt = 0;
-  let sending: { gatewaysMs: number; gensMs: number; wallMs: number } | undefined;
+  let sending: { gatewaysMs: number; gatewaysSysMs: number; gensMs: number; wallMs: number } | undefined;
   if (o.scenario === 'broadcast') {
     await gens[0]!.ask({ type: 'one', t0 });
     const deadline = Date.now() + 30_000;
@@ -455,6 +488,7 @@ async function measure(
     // The CPU while the load runs, apart from the settle after it, where the servers and clients idle.
     sending = {
       gatewaysMs: cpuSince(pids.map(cpuMs)),
+      gatewaysSysMs: sysSince(),
       gensMs: gensCpu() - gensCpu0,
       wallMs: Date.now() - t0,
     };
@@ -508,6 +542,11 @@ async function measure(
     // The same while the load ran (the two above average over the settle too, when little happens).
     gatewayCoresSending: sending ? round(sending.gatewaysMs / sending.wallMs, 2) : undefined,
     loadgenCoresSending: sending ? round(sending.gensMs / sending.wallMs, 2) : undefined,
+    // The kernel's share of the gateways' CPU while the load ran, % (system calls; on loopback also the clients'
+    // side of TCP): what faster JavaScript cannot take away.
+    gatewaySysPctSending: sending
+      ? Math.round((100 * sending.gatewaysSysMs) / Math.max(1, sending.gatewaysMs))
+      : undefined,
     boxBusyPct: Math.round((100 * (box1.busy - box0.busy)) / Math.max(1, box1.total - box0.total)),
     boxSaturatedS: saturatedS,
     ...(o.scenario === 'storm'
@@ -534,6 +573,7 @@ const RATIO_KEYS = [
   'rssPerConnKiB',
   'connectsPerSec',
   'connectCpuMsEach',
+  'connectCpuMsEachWarm',
   'allBackMs',
   'backP90Ms',
 ] as const;

@@ -5,12 +5,22 @@ const TICK_MS = 10; // USER_HZ is 100 on Linux
 
 /** User plus system CPU time of `pid`, ms (0 once it is gone). */
 export function cpuMs(pid: number): number {
+  return userSysMs(pid).reduce((a, b) => a + b, 0);
+}
+
+/**
+ * User and system (kernel) CPU time of `pid`, ms ([0, 0] once it is gone). The kernel's share is the system
+ * calls (socket writes and reads) and, on loopback, the receiving side of TCP that a write runs. A V8 CPU profile
+ * cannot tell this: it samples wall time, and a write that wakes a reader on a busy box is often where the
+ * writer is preempted, so a syscall's share of a profile is CPU plus waiting for it.
+ */
+export function userSysMs(pid: number): [user: number, sys: number] {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) * TICK_MS; // utime, stime (fields 14, 15)
+    return [Number(fields[11]) * TICK_MS, Number(fields[12]) * TICK_MS]; // utime, stime (fields 14, 15)
   } catch {
-    return 0;
+    return [0, 0];
   }
 }
 

@@ -9,7 +9,8 @@
  *   idle, live, broadcast, storm   the fan-out scenarios of issue 6 (bench/live.ts), Lightstick and the
  *                Socket.IO peer in the same run (`--engines lightstick,socketio`); `--profile` adds --cpu-prof,
  *                `--heap-snapshot` a heap snapshot per gateway;
- *                `live --rates 5,20,50` measures each rate in turn on the same connections
+ *                `live --rates 5,20,50` measures each rate in turn on the same connections;
+ *                `--viewer-nice 10` runs the viewers' load generators at that priority (slow readers)
  * Figures are recorded in docs/benchmarks.md.
  */
 import { stopAll } from './cleanup.ts';
@@ -57,6 +58,11 @@ for (let i = 0; i < args.length; i += 2) {
   flags.set(key, value);
 }
 const flag = (name: string, def: number) => flags.get(name) ?? def;
+const viewerNice = flags.get('viewer-nice');
+if (viewerNice !== undefined && !(Number.isInteger(viewerNice) && viewerNice >= 0 && viewerNice <= 19)) {
+  console.error(`bad flag --viewer-nice ${viewerNice}: a nice value from 0 to 19`);
+  process.exit(2);
+}
 
 const throughputOpts: ThroughputOptions = {
   gateways: flag('gateways', 3),
@@ -103,6 +109,7 @@ async function main(): Promise<void> {
       heapSnapshot: flag('heap-snapshot', 0) === 1,
       ...(flags.has('budget') ? { budget: flag('budget', 0) } : {}),
       ...(flags.has('join-concurrency') ? { joinConcurrency: flag('join-concurrency', 0) } : {}),
+      ...(viewerNice !== undefined ? { viewerNice } : {}),
     });
     return;
   }
