@@ -24,6 +24,7 @@ import { count, maxOf, mergeInto, newHist, pct } from './hist.ts';
 import type { Engine, FromLive, LiveClientSpec, LiveStats, ToLive } from './live-loadgen.ts';
 import { cpuMs, machineCpuMs, rssBytes, tcpTrouble, userSysMs } from './proc.ts';
 import { startPeerCluster, type PeerCluster } from './peer/cluster.ts';
+import { percentileBetween, scrape } from './server-metrics.ts';
 import { writeChart } from './chart.ts';
 
 const LOADGEN = fileURLToPath(new URL('./live-loadgen.ts', import.meta.url));
@@ -192,6 +193,8 @@ const round = (x: number, d = 1) => (Number.isFinite(x) ? +x.toFixed(d) : null);
 interface Servers {
   pids: () => number[];
   urls: string[];
+  /** Each gateway's HTTP base URL, to read its `/metrics` (Lightstick's; the peer has none). */
+  metricsUrls: string[];
   /** SIGKILL the last gateway (the artist, client 0, is on the first). */
   killLast(): void;
   stop(): Promise<void>;
@@ -232,6 +235,7 @@ async function lightstickServers(
   return {
     pids: () => gws.map((g) => g.pid),
     urls: cluster.wsUrls,
+    metricsUrls: gws.map((g) => g.baseUrl),
     killLast: () => {
       killing = true;
       void gws.at(-1)?.kill('SIGKILL');
@@ -269,6 +273,7 @@ async function peerServers(o: LiveOptions, profileDir: string | undefined): Prom
   return {
     pids: () => peer.gateways.map((g) => g.pid),
     urls,
+    metricsUrls: [],
     killLast: () => peer.kill(peer.gateways.length - 1),
     stop: () => peer.stop(),
     specs: (o) => Promise.resolve(specsFor(o, urls, 'live', () => '')),
@@ -459,8 +464,10 @@ async function measure(
     lastBox = b;
   }, 1000).unref();
   const tcp0 = tcpTrouble();
+  const metrics0 = await scrape(servers.metricsUrls);
   const t0 = Date.now();
   let killAt = 0;
+  let metricsSending: Awaited<ReturnType<typeof scrape>> = [];
   let sending: { gatewaysMs: number; gatewaysSysMs: number; gensMs: number; wallMs: number } | undefined;
   if (o.scenario === 'broadcast') {
     await gens[0]!.ask({ type: 'one', t0 });
@@ -486,6 +493,7 @@ async function measure(
     }
     await sleep(o.durationMs - (Date.now() - t0));
     // The CPU while the load runs, apart from the settle after it, where the servers and clients idle.
+    metricsSending = await scrape(servers.metricsUrls);
     sending = {
       gatewaysMs: cpuSince(pids.map(cpuMs)),
       gatewaysSysMs: sysSince(),
@@ -526,6 +534,16 @@ async function measure(
     viewerLagP99Ms: worstViewer((s) => s.lagP99Ms),
     viewerLagMaxMs: worstViewer((s) => s.lagMaxMs),
     senderLagP99Ms: each[0]!.lagP99Ms,
+    // The gateways' own view over the sending (Lightstick; bench/server-metrics.ts): send-to-ack p99 from the
+    // frame's arrival in the gateway (a histogram bucket's upper bound, ms), and the worst event-loop delay p99
+    // and maximum of any gateway. Beside `ackP99`, what the gateways' own work adds and what the scheduler does.
+    ...(metricsSending.length > 0
+      ? {
+          serverAckP99Ms: percentileBetween(metrics0, metricsSending, 99),
+          gatewayLoopLagP99Ms: Math.round(1000 * Math.max(...metricsSending.map((m) => m?.loopLagP99S ?? 0))),
+          gatewayLoopLagMaxMs: Math.round(1000 * Math.max(...metricsSending.map((m) => m?.loopLagMaxS ?? 0))),
+        }
+      : {}),
     // Their CPU over the phase, % of a core: a viewer process near 100 is what limits the latencies.
     viewerCpuPct: worstViewer((s) => s.cpuPct),
     // Their garbage collection: the most any viewer process spent in it, and its longest pause.

@@ -10,13 +10,33 @@
 import { createRequire } from 'node:module';
 import type * as Tinyld from 'tinyld';
 
-// tinyld's tables hold about 30 MB of a process (measured on a gateway, docs/benchmarks.md), so they load on
-// the first line that needs them, not at start: an idle gateway never pays for them. A synchronous require
-// keeps detectLanguage synchronous; the compiled server leaves tinyld in node_modules for it.
+// tinyld's tables hold about 30 MB of a process (measured on a gateway, docs/benchmarks.md), so they load when
+// first needed, not at start: an idle gateway never pays for them. A synchronous require keeps detectLanguage
+// synchronous; the compiled server leaves tinyld in node_modules for it.
 const requireHere = createRequire(import.meta.url);
 let tinyldDetect: typeof Tinyld.detect | undefined;
-const detect: typeof Tinyld.detect = (text, opts) =>
-  (tinyldDetect ??= (requireHere('tinyld') as typeof Tinyld).detect)(text, opts);
+const loadTinyld = (): typeof Tinyld.detect =>
+  (tinyldDetect ??= (requireHere('tinyld') as typeof Tinyld).detect);
+const detect: typeof Tinyld.detect = (text, opts) => loadTinyld()(text, opts);
+let warming = false;
+
+/**
+ * Loads tinyld on a later turn of the event loop, once per process. The load is compile and table building on the
+ * main thread: ~0.22 s on an idle core, 1.1 s in a gateway's profile on a saturated box, and nothing else runs
+ * meanwhile. Loaded by the first chat line that needed it, that stall fell on a room already talking: every socket
+ * of the gateway waited, acks and fan-out included (issue 6, docs/benchmarks.md "Stop 22"). A gateway calls this
+ * when a fan joins, so it comes before the room's first line; a gateway nobody joins still never pays the 30 MB.
+ */
+export function warmLanguageDetector(): void {
+  if (warming || tinyldDetect !== undefined) return;
+  warming = true;
+  setImmediate(loadTinyld);
+}
+
+/** Whether tinyld is loaded in this process (tests). */
+export function languageDetectorLoaded(): boolean {
+  return tinyldDetect !== undefined;
+}
 
 /** Languages tinyld may answer (the translation targets and their neighbours). */
 const CANDIDATES = [

@@ -13,6 +13,7 @@ import type { GatewayContext } from './context.ts';
 import type { Session } from './session.ts';
 import { prepare } from './connection.ts';
 import { securityEvent } from '../observability/security-events.ts';
+import { warmLanguageDetector } from '../chat/language.ts';
 
 export async function auth(ctx: GatewayContext, session: Session, op: AuthOp): Promise<void> {
   let principal: Principal;
@@ -118,6 +119,8 @@ export async function join(ctx: GatewayContext, session: Session, op: JoinOp): P
   // Frames that arrived while `joined` was prepared follow it, in order; the client drops offsets it has.
   session.connection.writeMany(session.endHold(op.room));
   if (!already) session.rooms.set(op.room, 'joined');
+  // The room will talk: the language detector loads now, on a later turn, not on its first line (language.ts).
+  warmLanguageDetector();
   await ctx.fandom.joined(session, { room: grant.room, role: grant.role }, mode);
 }
 
