@@ -30,7 +30,14 @@ let warming = false;
 export function warmLanguageDetector(): void {
   if (warming || tinyldDetect !== undefined) return;
   warming = true;
-  setImmediate(loadTinyld);
+  setImmediate(() => {
+    try {
+      loadTinyld();
+    } catch {
+      // Not thrown from a timer (it would end the process): the first line that needs it tries again and its
+      // send reports the failure, as before.
+    }
+  });
 }
 
 /** Whether tinyld is loaded in this process (tests). */
