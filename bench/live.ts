@@ -345,9 +345,6 @@ async function runEngine(o: LiveOptions, engine: Engine, stamp: string) {
   try {
     const specs = await servers.specs(o);
     const pids = servers.pids();
-    const rss0 = pids.map(rssBytes);
-    const cpuBeforeConnect = pids.map(cpuMs);
-    const sysBeforeConnect = pids.reduce((ms, pid) => ms + userSysMs(pid)[1], 0);
     const viewers = withSenders ? specs.filter((c) => c.role === 'viewer') : specs;
     // Each load generator takes a contiguous block of viewers, so it holds clients of every gateway (they go
     // round the gateways). Dealt round-robin instead, with as many load generators as gateways each process held
@@ -361,19 +358,13 @@ async function runEngine(o: LiveOptions, engine: Engine, stamp: string) {
     };
     const slices = gens.map((_, k) => clientsOf(k));
     const addrs = addressesFor(slices.map((c) => c.length));
-    // Two waves, each half of every load generator's clients: the first also warms the gateways up (V8 compiles
-    // the connect path's hot functions while it runs: a fifth of the gateways' CPU in a `perf` profile of
-    // 10 000 connects from a fresh start, stop 22), so the second's CPU per connection is what a gateway that
-    // has been up a while pays.
-    const wave = async (half: 0 | 1) =>
+    const connect = async (pick: (all: LiveClientSpec[], k: number) => LiveClientSpec[]) =>
       Promise.all(
         gens.map(async (g, k) => {
-          const all = slices[k]!;
-          const cut = Math.ceil(all.length / 2);
           const m = await g.ask({
             type: 'connect',
             engine,
-            clients: half === 0 ? all.slice(0, cut) : all.slice(cut),
+            clients: pick(slices[k]!, k),
             localAddresses: addrs[k]!,
             concurrency: 100,
           });
@@ -381,21 +372,48 @@ async function runEngine(o: LiveOptions, engine: Engine, stamp: string) {
           return m.stats;
         }),
       );
-    const first = await wave(0);
+    // First one viewer per gateway (the first viewers go round the gateways), then the memory and CPU baselines:
+    // a gateway loads what serving a room needs on its first join (the language detector's 30 MB, stop 22), a
+    // cost per process, not per connection. The pause lets that load (a later turn of its loop) finish.
+    const rssStart = pids.map(rssBytes);
+    const primer = withSenders ? 1 : 0;
+    const primed = (k: number) => (k === primer ? Math.min(o.gateways, slices[k]!.length) : 0);
+    const prime = await connect((all, k) => all.slice(0, primed(k)));
+    const openPrimed = prime.reduce((n, s) => n + s.open, 0);
+    await sleep(2000);
+    const rss0 = pids.map(rssBytes);
+    const cpuBeforeConnect = pids.map(cpuMs);
+    const sysBeforeConnect = pids.reduce((ms, pid) => ms + userSysMs(pid)[1], 0);
+    // Then two waves, each half of every load generator's other clients: the first also warms the gateways up (V8
+    // compiles the connect path's hot functions while it runs: a fifth of the gateways' CPU in a `perf` profile
+    // of 10 000 connects from a fresh start, stop 22), so the second's CPU per connection is what a gateway that
+    // has been up a while pays.
+    const half = (all: LiveClientSpec[], k: number, which: 0 | 1) => {
+      const rest = all.slice(primed(k));
+      const cut = Math.ceil(rest.length / 2);
+      return which === 0 ? rest.slice(0, cut) : rest.slice(cut);
+    };
+    const first = await connect((all, k) => half(all, k, 0));
     const cpuAfterFirst = pids.map(cpuMs);
     const openAfterFirst = first.reduce((n, s) => n + s.open, 0);
-    const second = await wave(1);
+    const second = await connect((all, k) => half(all, k, 1));
     const open = second.reduce((n, s) => n + s.open, 0);
+    // The connections measured: the waves' (the load generators' counts are cumulative).
+    const made = Math.max(1, open - openPrimed);
     const connectCpuMs = pids.map(cpuMs).reduce((a, b, i) => a + b - cpuBeforeConnect[i]!, 0);
     const warmCpuMs = pids.map(cpuMs).reduce((a, b, i) => a + b - cpuAfterFirst[i]!, 0);
     const connectSysMs = pids.reduce((ms, pid) => ms + userSysMs(pid)[1], 0) - sysBeforeConnect;
-    const failed = [...first, ...second].reduce((n, s) => n + s.failed, 0);
+    const failed = [...prime, ...first, ...second].reduce((n, s) => n + s.failed, 0);
     const connectMs =
       Math.max(...first.map((s) => s.connectMs)) + Math.max(...second.map((s) => s.connectMs));
     await sleep(o.holdMs);
     const rss1 = pids.map(rssBytes);
     if (o.heapSnapshot && profileDir) await heapSnapshots(pids, profileDir);
-    const rssPerConnKiB = (rss1.reduce((a, b) => a + b, 0) - rss0.reduce((a, b) => a + b, 0)) / open / 1024;
+    const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
+    // From the fresh processes (as in stops 15-21; what the primer's join loads counts as the connections'), and
+    // from processes that already serve a room.
+    const rssPerConnKiB = (sum(rss1) - sum(rssStart)) / made / 1024;
+    const rssPerConnKiBServing = (sum(rss1) - sum(rss0)) / made / 1024;
     const base = {
       engine,
       scenario: o.scenario,
@@ -403,16 +421,19 @@ async function runEngine(o: LiveOptions, engine: Engine, stamp: string) {
       connections: open,
       failed,
       connectMs,
-      connectsPerSec: Math.round(open / (connectMs / 1000)),
+      connectsPerSec: Math.round(made / (connectMs / 1000)),
       // Server CPU (user + system, all gateways) per connection made: hello, auth, join and its answer.
-      connectCpuMsEach: round(connectCpuMs / Math.max(1, open), 3),
+      connectCpuMsEach: round(connectCpuMs / made, 3),
       // The same over the second wave alone (gateways warmed up by the first).
       connectCpuMsEachWarm: round(warmCpuMs / Math.max(1, open - openAfterFirst), 3),
       // The kernel's share of it, % (the upgrade, replies and Redis commands are system calls).
       connectSysPct: Math.round((100 * connectSysMs) / Math.max(1, connectCpuMs)),
       gatewayRssMiB: rss1.map((r) => round(r / 2 ** 20)),
-      idleRssMiB: rss0.map((r) => round(r / 2 ** 20)),
+      idleRssMiB: rssStart.map((r) => round(r / 2 ** 20)),
+      // Each gateway's RSS once it serves a room (after the primer), before the waves.
+      servingRssMiB: rss0.map((r) => round(r / 2 ** 20)),
       rssPerConnKiB: round(rssPerConnKiB, 2),
+      rssPerConnKiBServing: round(rssPerConnKiBServing, 2),
     };
     if (o.scenario === 'idle') return [{ ...base, series: new Map() }];
 
@@ -589,6 +610,7 @@ const RATIO_KEYS = [
   'ackP99',
   'cpuUsPerDelivery',
   'rssPerConnKiB',
+  'rssPerConnKiBServing',
   'connectsPerSec',
   'connectCpuMsEach',
   'connectCpuMsEachWarm',
