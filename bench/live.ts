@@ -22,7 +22,7 @@ import { addressesFor, joinCommunity, ownRoom, registerUsers } from './http.ts';
 import { track } from './cleanup.ts';
 import { count, maxOf, mergeInto, newHist, pct } from './hist.ts';
 import type { Engine, FromLive, LiveClientSpec, LiveStats, ToLive } from './live-loadgen.ts';
-import { cpuMs, machineCpuMs, rssBytes, tcpTrouble, userSysMs } from './proc.ts';
+import { cpuMs, machineCpuMs, rssBytes, spent, tcpTrouble, usage } from './proc.ts';
 import { startPeerCluster, type PeerCluster } from './peer/cluster.ts';
 import { percentileBetween, scrape } from './server-metrics.ts';
 import { writeChart } from './chart.ts';
@@ -372,18 +372,17 @@ async function runEngine(o: LiveOptions, engine: Engine, stamp: string) {
           return m.stats;
         }),
       );
-    // First one viewer per gateway (the first viewers go round the gateways), then the memory and CPU baselines:
-    // a gateway loads what serving a room needs on its first join (the language detector's 30 MB, stop 22), a
-    // cost per process, not per connection. The pause lets that load (a later turn of its loop) finish.
+    // First one viewer per gateway (the first viewers go round the gateways), then the CPU baseline: a gateway
+    // loads what serving a room needs on its first join (the language detector, stop 22), a cost per process, not
+    // per connection. The pause lets that load (a later turn of its loop) finish.
     const rssStart = pids.map(rssBytes);
     const primer = withSenders ? 1 : 0;
     const primed = (k: number) => (k === primer ? Math.min(o.gateways, slices[k]!.length) : 0);
     const prime = await connect((all, k) => all.slice(0, primed(k)));
     const openPrimed = prime.reduce((n, s) => n + s.open, 0);
     await sleep(2000);
-    const rss0 = pids.map(rssBytes);
-    const cpuBeforeConnect = pids.map(cpuMs);
-    const sysBeforeConnect = pids.reduce((ms, pid) => ms + userSysMs(pid)[1], 0);
+    const rssServing = pids.map(rssBytes);
+    const beforeConnect = usage(pids);
     // Then two waves, each half of every load generator's other clients: the first also warms the gateways up (V8
     // compiles the connect path's hot functions while it runs: a fifth of the gateways' CPU in a `perf` profile
     // of 10 000 connects from a fresh start, stop 22), so the second's CPU per connection is what a gateway that
@@ -394,15 +393,15 @@ async function runEngine(o: LiveOptions, engine: Engine, stamp: string) {
       return which === 0 ? rest.slice(0, cut) : rest.slice(cut);
     };
     const first = await connect((all, k) => half(all, k, 0));
-    const cpuAfterFirst = pids.map(cpuMs);
+    const afterFirst = usage(pids);
     const openAfterFirst = first.reduce((n, s) => n + s.open, 0);
     const second = await connect((all, k) => half(all, k, 1));
     const open = second.reduce((n, s) => n + s.open, 0);
     // The connections measured: the waves' (the load generators' counts are cumulative).
     const made = Math.max(1, open - openPrimed);
-    const connectCpuMs = pids.map(cpuMs).reduce((a, b, i) => a + b - cpuBeforeConnect[i]!, 0);
-    const warmCpuMs = pids.map(cpuMs).reduce((a, b, i) => a + b - cpuAfterFirst[i]!, 0);
-    const connectSysMs = pids.reduce((ms, pid) => ms + userSysMs(pid)[1], 0) - sysBeforeConnect;
+    const afterConnect = usage(pids);
+    const { cpuMs: connectCpuMs, sysMs: connectSysMs } = spent(beforeConnect, afterConnect);
+    const warmCpuMs = spent(afterFirst, afterConnect).cpuMs;
     const failed = [...prime, ...first, ...second].reduce((n, s) => n + s.failed, 0);
     const connectMs =
       Math.max(...first.map((s) => s.connectMs)) + Math.max(...second.map((s) => s.connectMs));
@@ -410,7 +409,7 @@ async function runEngine(o: LiveOptions, engine: Engine, stamp: string) {
     const rss1 = pids.map(rssBytes);
     if (o.heapSnapshot && profileDir) await heapSnapshots(pids, profileDir);
     // From the fresh processes, as in stops 15-21: what the primer's join loads counts as the connections'. Not from
-    // `rss0`: RSS does not shrink when the heap frees, so a heap that a first join's load grew takes the next
+    // `rssServing`: RSS does not shrink when the heap frees, so a heap that a first join's load grew takes the next
     // connections in at no RSS cost (stop 22 measured 6-8 KiB that way against 14-17 KiB from the start).
     const rssPerConnKiB =
       (rss1.reduce((a, b) => a + b, 0) - rssStart.reduce((a, b) => a + b, 0)) / made / 1024;
@@ -431,7 +430,7 @@ async function runEngine(o: LiveOptions, engine: Engine, stamp: string) {
       gatewayRssMiB: rss1.map((r) => round(r / 2 ** 20)),
       idleRssMiB: rssStart.map((r) => round(r / 2 ** 20)),
       // Each gateway's RSS once it serves a room (after the primer), before the waves.
-      servingRssMiB: rss0.map((r) => round(r / 2 ** 20)),
+      servingRssMiB: rssServing.map((r) => round(r / 2 ** 20)),
       rssPerConnKiB: round(rssPerConnKiB, 2),
     };
     if (o.scenario === 'idle') return [{ ...base, series: new Map() }];
@@ -463,15 +462,8 @@ async function measure(
   open: number,
 ) {
   for (const g of gens) await g.ask({ type: 'reset', since: Date.now() });
-  const cpu0 = pids.map(cpuMs);
-  const sys0 = pids.map((pid) => userSysMs(pid)[1]);
-  const sysSince = () =>
-    pids.reduce((ms, pid, i) => {
-      const sys = userSysMs(pid)[1];
-      return ms + (sys > 0 ? sys - sys0[i]! : 0);
-    }, 0);
-  // A killed gateway reads 0: what it used before the kill is not counted.
-  const cpuSince = (now: number[]) => now.reduce((a, b, i) => a + (b > 0 ? b - cpu0[i]! : 0), 0);
+  // A killed gateway reads 0: what it used before the kill is not counted (spent).
+  const use0 = usage(pids);
   const gensCpu = () => gens.reduce((ms, g) => ms + cpuMs(g.pid), 0);
   const gensCpu0 = gensCpu();
   const box0 = machineCpuMs();
@@ -514,9 +506,10 @@ async function measure(
     await sleep(o.durationMs - (Date.now() - t0));
     // The CPU while the load runs, apart from the settle after it, where the servers and clients idle.
     metricsSending = await scrape(servers.metricsUrls);
+    const gateways = spent(use0, usage(pids));
     sending = {
-      gatewaysMs: cpuSince(pids.map(cpuMs)),
-      gatewaysSysMs: sysSince(),
+      gatewaysMs: gateways.cpuMs,
+      gatewaysSysMs: gateways.sysMs,
       gensMs: gensCpu() - gensCpu0,
       wallMs: Date.now() - t0,
     };
@@ -527,7 +520,7 @@ async function measure(
   // gens[0] is the senders' process (measure runs only in scenarios with senders); the others hold the viewers.
   const worstViewer = (f: (s: LiveStats) => number) => Math.max(...each.slice(1).map(f));
   const all = merge(each);
-  const cpuTotal = cpuSince(pids.map(cpuMs));
+  const cpuTotal = spent(use0, usage(pids)).cpuMs;
   clearInterval(boxTimer);
   const box1 = machineCpuMs();
   const wallMs = Math.max(1, Date.now() - t0);

@@ -24,6 +24,30 @@ export function userSysMs(pid: number): [user: number, sys: number] {
   }
 }
 
+/** Each process's [user, sys] CPU time now, ms (for `spent`). */
+export function usage(pids: readonly number[]): [user: number, sys: number][] {
+  return pids.map(userSysMs);
+}
+
+/**
+ * CPU time (user plus system) and its system part spent by the same processes between two `usage` readings, ms.
+ * A process gone by `to` (it reads 0, e.g. a killed gateway) counts nothing: what it used before is not known.
+ */
+export function spent(
+  from: readonly [number, number][],
+  to: readonly [number, number][],
+): { cpuMs: number; sysMs: number } {
+  let cpu = 0;
+  let sys = 0;
+  to.forEach(([user, s], i) => {
+    if (user + s === 0) return;
+    const [user0, s0] = from[i]!;
+    cpu += user + s - user0 - s0;
+    sys += s - s0;
+  });
+  return { cpuMs: cpu, sysMs: sys };
+}
+
 /**
  * The whole machine's CPU time since boot, ms summed over its cores (/proc/stat): `busy` is all but idle and
  * I/O wait. Over a phase, busy / total is how saturated the box was; with the load generators on the same two

@@ -7,6 +7,7 @@
  * these, a run shows how much of a late ack is the gateway's own work (fan-out slices, Redis) and how much the
  * machine's scheduler.
  */
+import { metricSamples } from '../packages/server/test/support/cluster.ts';
 
 /** Cumulative bucket counts of one histogram, by upper bound (seconds; +Inf last). */
 export type Buckets = Map<number, number>;
@@ -17,24 +18,19 @@ export interface GatewayMetrics {
   loopLagMaxS: number;
 }
 
-/** One sample line: the name, its labels (the gateways add `node="..."` to every series), the value. */
-const SAMPLE = /^([a-zA-Z_:][\w:]*)(?:\{([^}]*)\})? (\S+)/;
-const LE = /(?:^|,)le="([^"]+)"/;
+const LE = /[{,]le="([^"]+)"/;
 
 /** Parses the figures above from one scrape; a figure missing from it reads as empty or 0. */
 export function parseGatewayMetrics(text: string): GatewayMetrics {
   const sendToAck: Buckets = new Map();
   let loopLagP99S = 0;
   let loopLagMaxS = 0;
-  for (const line of text.split('\n')) {
-    const m = SAMPLE.exec(line);
-    if (m === null) continue;
-    const [, name, labels = '', value] = m;
+  for (const { name, labels, value } of metricSamples(text)) {
     if (name === 'lightstick_send_to_ack_seconds_bucket') {
       const le = LE.exec(labels)?.[1];
-      if (le !== undefined) sendToAck.set(le === '+Inf' ? Infinity : Number(le), Number(value));
-    } else if (name === 'nodejs_eventloop_lag_p99_seconds') loopLagP99S = Number(value);
-    else if (name === 'nodejs_eventloop_lag_max_seconds') loopLagMaxS = Number(value);
+      if (le !== undefined) sendToAck.set(le === '+Inf' ? Infinity : Number(le), value);
+    } else if (name === 'nodejs_eventloop_lag_p99_seconds') loopLagP99S = value;
+    else if (name === 'nodejs_eventloop_lag_max_seconds') loopLagMaxS = value;
   }
   return { sendToAck, loopLagP99S, loopLagMaxS };
 }

@@ -120,6 +120,16 @@ export async function deleteKeys(redisUrl: string, prefix: string): Promise<void
   }
 }
 
+/** The samples of a Prometheus text exposition: each one's name, its label block as written (`{...}`, or ''), value. */
+export function metricSamples(text: string): { name: string; labels: string; value: number }[] {
+  const out: { name: string; labels: string; value: number }[] = [];
+  for (const line of text.split('\n')) {
+    const m = /^([a-zA-Z_:][\w:]*)(\{[^}]*\})?\s+(\S+)$/.exec(line);
+    if (m) out.push({ name: m[1]!, labels: m[2] ?? '', value: Number(m[3]) });
+  }
+  return out;
+}
+
 /** Sum of a Prometheus metric's samples whose labels include every `labels` pair. */
 export async function metricValue(
   baseUrl: string,
@@ -128,11 +138,9 @@ export async function metricValue(
 ): Promise<number> {
   const text = await (await fetch(`${baseUrl}/metrics`)).text();
   let sum = 0;
-  for (const line of text.split('\n')) {
-    const m = /^([a-zA-Z_:][\w:]*)(\{[^}]*\})?\s+(\S+)$/.exec(line);
-    if (!m || m[1] !== name) continue;
-    const have = m[2] ?? '';
-    if (Object.entries(labels).every(([k, v]) => have.includes(`${k}="${v}"`))) sum += Number(m[3]);
+  for (const s of metricSamples(text)) {
+    if (s.name !== name) continue;
+    if (Object.entries(labels).every(([k, v]) => s.labels.includes(`${k}="${v}"`))) sum += s.value;
   }
   return sum;
 }
