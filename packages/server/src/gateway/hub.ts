@@ -6,8 +6,13 @@
  * - every `pacer.interval()` ms above it, so one frame carries everything since the last flush;
  * - at once for the priority lane (artist, moderator, owner, admin and system messages, priority frames),
  *   whatever the interval: it is never delayed, and never thinned (outbox.ts).
- * A flush is written by the FanoutWriter in slices; a room has at most one flush in flight, the next one
- * gathers what arrives meanwhile (frames per recipient fall further when writing falls behind).
+ * A flush is written by the FanoutWriter in slices, in passes over the room's members. A flush taken while a
+ * pass is under way joins it: the members the pass has not reached yet get it in the same write as the earlier
+ * flush (one system call, frames in order), and those it passed get it in the next pass, which skips members
+ * already up to date. Before, such a flush waited for the whole pass: on a saturated box a fan message that
+ * arrived as a 12 500-member write began waited ~430 ms before its own write started (issue 6, "Stop 23" in
+ * docs/benchmarks.md). A member is written at most once per pass, so writes per member still fall when
+ * writing falls behind; frames per member stay within the pacer's budget, as flushes are taken at its interval.
  */
 import type { ChatMessage } from '@lightstick/protocol';
 import { AppError } from '../errors.ts';
@@ -16,22 +21,30 @@ import type { Logger } from '../observability/logger.ts';
 import type { Metrics } from '../observability/metrics.ts';
 import { prepareText, type PreparedFrame } from './connection.ts';
 import { FanoutWriter } from './fanout-writer.ts';
-import { RoomOutbox, type OutboxDeps, type Subscriber } from './outbox.ts';
+import { deliverFlushes, RoomOutbox, type OutboxDeps, type RoomFlush, type Subscriber } from './outbox.ts';
 import { FlushPacer, type PacerOptions } from './pacer.ts';
 import { systemScheduler, type Scheduler, type TimerHandle } from './scheduler.ts';
 
 interface RoomEntry {
   room: string;
-  members: Set<Subscriber>;
+  /** Each local member, with the number of the first flush it has not been given. */
+  members: Map<Subscriber, number>;
   outbox: RoomOutbox;
+  /** Flushes some member still lacks, in order; `flushes[0]` is number `firstSeq`. */
+  flushes: RoomFlush[];
+  firstSeq: number;
+  /** The number the next flush gets. */
+  nextSeq: number;
+  /** `nextSeq` when the pass under way began: every member has all flushes before it once the pass ends. */
+  passFrom: number;
   subscribed: Promise<void>;
   /** Pending flush by interval. */
   timer: TimerHandle | undefined;
   /** Queued for the next loop turn. */
   queued: boolean;
-  /** Something on the priority lane waits: flush as soon as the room's write in flight is done. */
+  /** Something on the priority lane waits: flush on the next loop turn. */
   urgent: boolean;
-  /** A flush of this room is being written. */
+  /** A pass over the room's members is under way. */
   writing: boolean;
   lastFlushAt: number;
 }
@@ -40,6 +53,9 @@ export interface FanoutOptions extends PacerOptions {
   /** Socket writes per slice before the writer yields to the event loop. */
   sliceSockets: number;
 }
+
+/** A member a pass finds up to date costs a map step, not a write: 32 of them count as one socket of a slice. */
+const SKIP_COST = 1 / 32;
 
 export const DEFAULT_FANOUT: FanoutOptions = {
   framesPerSecond: 50_000,
@@ -92,8 +108,12 @@ export class Hub {
       const subscribed = this.deps.started.then(() => this.deps.broker.subscribe([room]));
       entry = {
         room,
-        members: new Set(),
+        members: new Map(),
         outbox: new RoomOutbox(room, this.deps),
+        flushes: [],
+        firstSeq: 0,
+        nextSeq: 0,
+        passFrom: 0,
         subscribed,
         timer: undefined,
         queued: false,
@@ -105,7 +125,8 @@ export class Hub {
       this.deps.metrics.rooms.set(this.rooms.size);
       subscribed.catch(() => {}); // observed below by whoever awaits it
     }
-    entry.members.add(sub);
+    // A new member gets what is flushed from now on; what came before is in its join's replay.
+    if (!entry.members.has(sub)) entry.members.set(sub, entry.nextSeq);
     try {
       await entry.subscribed;
     } catch (err) {
@@ -162,7 +183,7 @@ export class Hub {
 
   /** Local members of a room (control handlers act on them: revoked sessions, bans). */
   members(room: string): Iterable<Subscriber> {
-    return this.rooms.get(room)?.members ?? [];
+    return this.rooms.get(room)?.members.keys() ?? [];
   }
 
   /** Writes whatever is gathered now, without slicing (used before closing). */
@@ -172,7 +193,7 @@ export class Hub {
       e.timer = undefined;
     }
     this.writer.drain();
-    for (const e of this.rooms.values()) if (!e.outbox.empty) e.outbox.flush(e.members);
+    for (const e of this.rooms.values()) if (!e.outbox.empty) e.outbox.flush(e.members.keys());
     this.queue.clear();
   }
 
@@ -207,7 +228,7 @@ export class Hub {
 
   private schedule(entry: RoomEntry, urgent: boolean): void {
     if (urgent) entry.urgent = true;
-    if (entry.writing || entry.queued) return; // the write in flight reschedules when it is done
+    if (entry.queued) return;
     if (entry.urgent) return this.queueNow(entry);
     if (entry.timer !== undefined) return;
     const wait = entry.lastFlushAt + this.pacer.interval() - this.scheduler.now();
@@ -242,27 +263,48 @@ export class Hub {
     entry.queued = false;
     entry.urgent = false;
     if (entry.outbox.empty || this.rooms.get(entry.room) !== entry) return;
-    const flush = entry.outbox.take();
-    entry.writing = true;
+    entry.flushes.push(entry.outbox.take());
+    entry.nextSeq++;
     entry.lastFlushAt = this.scheduler.now();
     this.deps.metrics.fanoutInterval.set(this.pacer.interval() / 1000);
-    const members = entry.members.values();
+    if (!entry.writing) this.startPass(entry);
+  }
+
+  /** One pass over the members: each gets, in one write, every flush it lacks at the moment it is reached. */
+  private startPass(entry: RoomEntry): void {
+    entry.writing = true;
+    entry.passFrom = entry.nextSeq;
+    const members = entry.members.entries();
     this.writer.add({
       step: (budget) => {
-        let n = 0;
-        while (n < budget) {
+        let cost = 0;
+        while (cost < budget) {
           const next = members.next();
           if (next.done === true) break;
-          flush.deliver(next.value);
-          n++;
+          const [member, from] = next.value;
+          if (from >= entry.nextSeq) {
+            cost += SKIP_COST; // up to date already (reached after the last flush was taken)
+            continue;
+          }
+          entry.members.set(member, entry.nextSeq);
+          deliverFlushes(entry.flushes, from - entry.firstSeq, member);
+          cost++;
         }
-        return n;
+        return Math.ceil(cost);
       },
-      done: () => {
-        flush.finish();
-        entry.writing = false;
-        if (!entry.outbox.empty) this.schedule(entry, false);
-      },
+      done: () => this.endPass(entry),
     });
+  }
+
+  private endPass(entry: RoomEntry): void {
+    entry.writing = false;
+    // Every member (the ones that joined meanwhile included) now has each flush numbered before `passFrom`.
+    const complete = entry.passFrom - entry.firstSeq;
+    for (let i = 0; i < complete; i++) entry.flushes[i]!.finish();
+    entry.flushes.splice(0, complete);
+    entry.firstSeq = entry.passFrom;
+    if (this.rooms.get(entry.room) !== entry) return;
+    // Flushes taken during the pass: the members it had passed still lack them.
+    if (entry.nextSeq > entry.passFrom) this.startPass(entry);
   }
 }

@@ -101,28 +101,36 @@ export class RoomFlush {
 
   /** Writes this flush to one member (held, thinned or closed as its state says). */
   deliver(member: Subscriber): void {
+    const frames = this.framesFor(member);
+    if (frames !== undefined) member.connection.writeMany(frames);
+  }
+
+  /**
+   * What this flush writes to one member, counted as delivered: its frames, or the thinned ones past the soft
+   * buffer limit; undefined when nothing is to be written (closed, past the hard limit and now closed, or its
+   * join in progress: then the frames are held for it).
+   */
+  framesFor(member: Subscriber): readonly PreparedFrame[] | undefined {
     const conn = member.connection;
-    if (!conn.open) return;
+    if (!conn.open) return undefined;
     const hold = member.held(this.room);
     if (hold !== undefined) {
       hold.push(...this.full);
-      return;
+      return undefined;
     }
     const buffered = conn.bufferedAmount();
     if (buffered > this.deps.limits.hardBufferBytes) {
       conn.close(CloseCode.SlowConsumer, 'slow consumer: reconnect and resume');
-      return;
+      return undefined;
     }
-    if (buffered <= this.deps.limits.softBufferBytes) {
-      conn.writeMany(this.full);
-      this.frames += this.full.length;
-      this.delivered += this.messages;
-      return;
-    }
-    conn.writeMany(this.thin());
     this.frames += this.full.length;
+    if (buffered <= this.deps.limits.softBufferBytes) {
+      this.delivered += this.messages;
+      return this.full;
+    }
     this.delivered += this.priority;
     this.skipped += this.messages - this.priority;
+    return this.thin();
   }
 
   /** Records the metrics of the flush once every member had it. */
@@ -159,4 +167,19 @@ export class RoomFlush {
     });
     return this.thinFrames;
   }
+}
+
+/**
+ * Writes `flushes[from]` and every later one to one member, in order, in one write: a member that a pass reaches
+ * after several flushes were taken gets them together (hub.ts). Each flush decides for itself (held, thinned,
+ * closed) from the same buffered byte count.
+ */
+export function deliverFlushes(flushes: readonly RoomFlush[], from: number, member: Subscriber): void {
+  if (from === flushes.length - 1) return flushes[from]!.deliver(member);
+  const frames: PreparedFrame[] = [];
+  for (let i = from; i < flushes.length; i++) {
+    const f = flushes[i]!.framesFor(member);
+    if (f !== undefined) frames.push(...f);
+  }
+  if (frames.length > 0) member.connection.writeMany(frames);
 }

@@ -106,6 +106,9 @@ describe('AsyncAPI document', () => {
       assert.ok(validate(frame), `${frame.t}: ${ajv.errorsText(validate.errors)}\n${JSON.stringify(frame)}`);
       seen.add(frame.t);
     }
+    // A `stats` frame comes too when the room's counters tick during the session (a busy machine makes the
+    // session longer): checked above like every frame, not required here.
+    seen.delete('stats');
     assert.deepEqual([...seen].sort(), [
       'ack',
       'authed',
