@@ -9,46 +9,23 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { ChatMessage, MessagesFrame } from '@lightstick/protocol';
-import { Hub } from '../../src/gateway/hub.ts';
-import { MemoryBroker } from '../../src/broker/memory.ts';
-import { fakeScheduler } from '../support/fake-scheduler.ts';
-import { Sink, silentLogger, testMetrics } from '../unit/chat-support.ts';
-
-const message = (offset: number): ChatMessage => ({
-  id: `m${offset}`,
-  room: 'room',
-  pos: { epoch: 'E', offset },
-  cid: `c${offset}`,
-  user: { id: 'u', name: 'u', displayName: 'U' },
-  role: 'fan',
-  priority: false,
-  text: `t${offset}`,
-  ts: 0,
-});
+import type { MessagesFrame } from '@lightstick/protocol';
+import { chatMessage, hubOnFakeClock } from '../support/hub-fixtures.ts';
+import { Sink } from '../unit/chat-support.ts';
 
 test('regression: a message arriving during a fan-out pass waits for the whole pass', async () => {
-  const clock = fakeScheduler(1000);
-  const broker = new MemoryBroker();
-  const started = broker.start({ onPublication: () => {}, onControl: () => {} });
-  const hub = new Hub({
-    broker,
-    metrics: testMetrics(),
-    logger: silentLogger(),
-    started,
-    limits: { softBufferBytes: 1e6, hardBufferBytes: 1e7 },
-    // Light load (every message flushes at once); 100 members are a pass of 10 slices.
-    fanout: { framesPerSecond: 1e6, maxIntervalMs: 1000, sliceSockets: 10 },
-    scheduler: clock,
-  });
-  const sinks = Array.from({ length: 100 }, (_, i) => new Sink(`s${i}`));
-  for (const s of sinks) await hub.add('room', s);
+  // Light load (every message flushes at once); 100 members are a pass of 10 slices.
+  const { clock, hub, sinks, broker } = await hubOnFakeClock(
+    { framesPerSecond: 1e6, sliceSockets: 10 },
+    100,
+    (id) => new Sink(id),
+  );
   const offsets = (s: Sink) =>
     s.written.flatMap((f) => (JSON.parse(f.text) as MessagesFrame).msgs.map((m) => m.pos.offset));
 
-  hub.onPublication('room', { kind: 'message', message: message(1) });
+  hub.onPublication('room', { kind: 'message', message: chatMessage(1) });
   clock.turn(); // the pass for message 1 begins: 10 members have it
-  hub.onPublication('room', { kind: 'message', message: message(2) });
+  hub.onPublication('room', { kind: 'message', message: chatMessage(2) });
   let turns = 0;
   while (!sinks.every((s) => offsets(s).includes(2))) {
     clock.turn();

@@ -7,12 +7,12 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ChatMessage, MessagesFrame } from '@lightstick/protocol';
-import { Hub, type FanoutOptions } from '../../src/gateway/hub.ts';
+import type { FanoutOptions, Hub } from '../../src/gateway/hub.ts';
 import { FlushPacer } from '../../src/gateway/pacer.ts';
 import { prepare } from '../../src/gateway/connection.ts';
-import { MemoryBroker } from '../../src/broker/memory.ts';
-import { fakeScheduler, type FakeScheduler } from '../support/fake-scheduler.ts';
-import { Sink as BaseSink, silentLogger, testMetrics } from './chat-support.ts';
+import type { FakeScheduler } from '../support/fake-scheduler.ts';
+import { chatMessage, hubOnFakeClock } from '../support/hub-fixtures.ts';
+import { Sink as BaseSink } from './chat-support.ts';
 
 class Sink extends BaseSink {
   /** Write calls (one system call each on a real socket). */
@@ -32,38 +32,10 @@ class Sink extends BaseSink {
 }
 
 let offset = 0;
-const msg = (priority = false): ChatMessage => {
-  offset++;
-  return {
-    id: `m${offset}`,
-    room: 'room',
-    pos: { epoch: 'E', offset },
-    cid: `c${offset}`,
-    user: { id: 'u', name: 'u', displayName: 'U' },
-    role: priority ? 'artist' : 'fan',
-    priority,
-    text: `t${offset}`,
-    ts: 0,
-  };
-};
+const msg = (priority = false): ChatMessage => chatMessage(++offset, 'room', priority);
 
-async function setup(fanout: Partial<FanoutOptions>, members: number) {
-  const clock = fakeScheduler(1000);
-  const broker = new MemoryBroker();
-  const started = broker.start({ onPublication: () => {}, onControl: () => {} });
-  const hub = new Hub({
-    broker,
-    metrics: testMetrics(),
-    logger: silentLogger(),
-    started,
-    limits: { softBufferBytes: 1e6, hardBufferBytes: 1e7 },
-    fanout: { framesPerSecond: 1000, maxIntervalMs: 1000, sliceSockets: 1_000_000, ...fanout },
-    scheduler: clock,
-  });
-  const sinks = Array.from({ length: members }, (_, i) => new Sink(`s${i}`));
-  for (const s of sinks) await hub.add('room', s);
-  return { clock, hub, sinks, broker };
-}
+const setup = (fanout: Partial<FanoutOptions>, members: number) =>
+  hubOnFakeClock(fanout, members, (id) => new Sink(id));
 
 /** Publishes `rate` fan messages per second for `ms`, moving the clock between them. */
 function load(hub: Hub, clock: FakeScheduler, rate: number, ms: number): void {

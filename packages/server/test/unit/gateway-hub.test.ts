@@ -5,18 +5,9 @@ import { Hub } from '../../src/gateway/hub.ts';
 import { MemoryBroker } from '../../src/broker/memory.ts';
 import type { Publication } from '../../src/broker/broker.ts';
 import { Sink, silentLogger, testMetrics } from './chat-support.ts';
+import { chatMessage } from '../support/hub-fixtures.ts';
 
-const msg = (room: string, offset: number): ChatMessage => ({
-  id: `m${offset}`,
-  room,
-  pos: { epoch: 'E', offset },
-  cid: `c${offset}`,
-  user: { id: 'u', name: 'u', displayName: 'U' },
-  role: 'fan',
-  priority: false,
-  text: `t${offset}`,
-  ts: 0,
-});
+const msg = (room: string, offset: number): ChatMessage => chatMessage(offset, room);
 
 /** A real memory broker whose subscribe/unsubscribe calls are recorded. */
 function recordingBroker(calls: string[]): MemoryBroker {

@@ -4,6 +4,7 @@ import type { ChatMessage, MessagesFrame, ServerFrame } from '@lightstick/protoc
 import { RoomOutbox, type Subscriber } from '../../src/gateway/outbox.ts';
 import type { Connection, PreparedFrame } from '../../src/gateway/connection.ts';
 import { testMetrics } from './chat-support.ts';
+import { chatMessage } from '../support/hub-fixtures.ts';
 
 /** A Connection that records what it was given, with a settable send buffer. */
 class RecordingConnection implements Connection {
@@ -36,20 +37,7 @@ const member = (conn: Connection, hold?: PreparedFrame[]): Subscriber => ({
 });
 
 let offset = 0;
-function msg(priority: boolean): ChatMessage {
-  offset++;
-  return {
-    id: `m${offset}`,
-    room: 'r',
-    pos: { epoch: 'E', offset },
-    cid: `c${offset}`,
-    user: { id: 'u', name: 'u', displayName: 'U' },
-    role: priority ? 'artist' : 'fan',
-    priority,
-    text: `t${offset}`,
-    ts: 0,
-  };
-}
+const msg = (priority: boolean): ChatMessage => chatMessage(++offset, 'r', priority);
 
 const limits = { softBufferBytes: 1000, hardBufferBytes: 5000 };
 const parse = (f: PreparedFrame) => JSON.parse(f.bytes.toString('utf8')) as MessagesFrame;
