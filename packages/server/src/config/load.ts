@@ -240,7 +240,7 @@ export function loadConfig(env: Env = process.env, argv: string[] = []): Config 
     fanout: {
       framesPerSecond: fanoutFramesPerSecond,
       maxIntervalMs: int(e, 'LIGHTSTICK_FANOUT_MAX_INTERVAL_MS', 1000, 10, 10_000),
-      sliceSockets: int(e, 'LIGHTSTICK_FANOUT_SLICE', 500, 1, 100_000),
+      sliceSockets: int(e, 'LIGHTSTICK_FANOUT_SLICE', 200, 1, 100_000),
       lagTargetMs: int(e, 'LIGHTSTICK_FANOUT_LAG_TARGET_MS', 50, 0, 10_000),
     },
     joins: {

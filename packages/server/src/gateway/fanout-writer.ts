@@ -1,11 +1,14 @@
 /**
  * Writes flushes to sockets in slices, so sends never wait behind fan-out: after `sliceSockets` socket writes
  * the writer yields to the event loop (setImmediate runs after the poll phase), and the reads, acks and
- * heartbeats waiting in the kernel are served before the next slice. A 17,000-member room is then about 34
- * slices of a few milliseconds each instead of one long stall.
+ * heartbeats waiting in the kernel are served before the next slice. A 17,000-member room is then about 85
+ * slices of a millisecond or two each instead of one long stall. 200 (the default) rather than 500: on a
+ * saturated box a gateway loses its core in the middle of a slice, so a shorter one gets a read served sooner;
+ * send-to-ack p99 fell from 180–303 to 89–165 ms and fan p99 did not rise (fell 5–12 %) at the same CPU per
+ * delivery (docs/benchmarks.md, "Stop 23"); 100 was no better than 200.
  *
- * Jobs run first in, first out, and the Hub keeps at most one job per room in flight, so every socket gets
- * a room's frames in order.
+ * Jobs run first in, first out, and the Hub keeps at most one job (a pass) per room in flight, so every socket
+ * gets a room's frames in order.
  */
 import type { Scheduler } from './scheduler.ts';
 

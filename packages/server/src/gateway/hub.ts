@@ -60,7 +60,7 @@ const SKIP_COST = 1 / 32;
 export const DEFAULT_FANOUT: FanoutOptions = {
   framesPerSecond: 50_000,
   maxIntervalMs: 1000,
-  sliceSockets: 500,
+  sliceSockets: 200,
 };
 
 /**
