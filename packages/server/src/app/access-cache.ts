@@ -8,8 +8,8 @@
  *   `retryMs` (no per-send connection timeouts during an outage); with nothing cached the call fails;
  * - "no such room" and "not a member" are never cached, so a fan who just joined a community is let in at once;
  * - read ahead: a value past half its `freshMs` is still answered at once and read again in the background (one
- *   read per key at a time), so a fan who keeps sending never waits for the database: waiting once every
- *   `freshMs` per sender was 24–67 ms on 10 % of sends on a saturated box (issue 6, stop 23 in
+ *   read at a time per cached value), so a fan who keeps sending never waits for the database: waiting once
+ *   every `freshMs` per sender was 24–67 ms on 10 % of sends on a saturated box (issue 6, stop 23 in
  *   docs/benchmarks.md). A value older than `freshMs` is still never used outside an outage.
  */
 import type { LRUCache } from 'lru-cache';
@@ -34,7 +34,8 @@ export interface AccessCacheOptions {
   maxEntries?: number;
 }
 
-type Entry<T> = { value: T; at: number };
+/** `readingAhead`: a read of this value's key is out in the background (one at a time per value). */
+type Entry<T> = { value: T; at: number; readingAhead?: boolean };
 const unavailable = (e: unknown) => !isAppError(e) || e.code === 'unavailable';
 
 export function cachedAccessStore(store: Store, opts: AccessCacheOptions): Store {
@@ -55,7 +56,7 @@ export function cachedAccessStore(store: Store, opts: AccessCacheOptions): Store
       const age = t - hit.at;
       if (age < freshMs / 2 || t < downUntil) return hit.value;
       if (age < freshMs) {
-        readAhead(cache, key, load);
+        readAhead(cache, key, hit, load);
         return hit.value;
       }
     }
@@ -77,27 +78,23 @@ export function cachedAccessStore(store: Store, opts: AccessCacheOptions): Store
     else cache.set(key, { value, at: now() });
   }
 
-  // Reads in the background, by cache and key: at most one at a time for each.
-  const reading = new WeakMap<object, Set<string>>();
+  // A successful read replaces the entry (and with it the mark); a failed one clears the mark for a later try.
   function readAhead<T extends object>(
     cache: LRUCache<string, Entry<T>>,
     key: string,
+    hit: Entry<T>,
     load: () => Promise<T | undefined>,
   ) {
-    let keys = reading.get(cache);
-    if (keys === undefined) reading.set(cache, (keys = new Set()));
-    if (keys.has(key)) return;
-    keys.add(key);
-    const k = keys;
-    load()
-      .then(
-        (value) => keep(cache, key, value),
-        (e: unknown) => {
-          // Nobody waits for this read: an outage only starts the back-off; a later read reports the rest.
-          if (unavailable(e)) downUntil = now() + retryMs;
-        },
-      )
-      .finally(() => k.delete(key));
+    if (hit.readingAhead === true) return;
+    hit.readingAhead = true;
+    load().then(
+      (value) => keep(cache, key, value),
+      (e: unknown) => {
+        hit.readingAhead = false;
+        // Nobody waits for this read: an outage only starts the back-off; a later read reports the rest.
+        if (unavailable(e)) downUntil = now() + retryMs;
+      },
+    );
   }
 
   // Least recently used entries are forgotten first past `max`.

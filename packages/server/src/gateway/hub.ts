@@ -35,8 +35,6 @@ interface RoomEntry {
   firstSeq: number;
   /** The number the next flush gets. */
   nextSeq: number;
-  /** `nextSeq` when the pass under way began: every member has all flushes before it once the pass ends. */
-  passFrom: number;
   subscribed: Promise<void>;
   /** Pending flush by interval. */
   timer: TimerHandle | undefined;
@@ -113,7 +111,6 @@ export class Hub {
         flushes: [],
         firstSeq: 0,
         nextSeq: 0,
-        passFrom: 0,
         subscribed,
         timer: undefined,
         queued: false,
@@ -273,7 +270,7 @@ export class Hub {
   /** One pass over the members: each gets, in one write, every flush it lacks at the moment it is reached. */
   private startPass(entry: RoomEntry): void {
     entry.writing = true;
-    entry.passFrom = entry.nextSeq;
+    const from = entry.nextSeq;
     const members = entry.members.entries();
     this.writer.add({
       step: (budget) => {
@@ -292,19 +289,20 @@ export class Hub {
         }
         return Math.ceil(cost);
       },
-      done: () => this.endPass(entry),
+      done: () => this.endPass(entry, from),
     });
   }
 
-  private endPass(entry: RoomEntry): void {
+  /** `from`: `nextSeq` when the pass began. */
+  private endPass(entry: RoomEntry, from: number): void {
     entry.writing = false;
-    // Every member (the ones that joined meanwhile included) now has each flush numbered before `passFrom`.
-    const complete = entry.passFrom - entry.firstSeq;
+    // Every member (the ones that joined meanwhile included) now has each flush numbered before `from`.
+    const complete = from - entry.firstSeq;
     for (let i = 0; i < complete; i++) entry.flushes[i]!.finish();
     entry.flushes.splice(0, complete);
-    entry.firstSeq = entry.passFrom;
+    entry.firstSeq = from;
     if (this.rooms.get(entry.room) !== entry) return;
     // Flushes taken during the pass: the members it had passed still lack them.
-    if (entry.nextSeq > entry.passFrom) this.startPass(entry);
+    if (entry.nextSeq > from) this.startPass(entry);
   }
 }
