@@ -33,15 +33,36 @@ function gatedReads<T>() {
 
 const settled = () => new Promise((r) => setImmediate(r));
 
+/** Whether `p` is still unsettled once what was already answered has run. */
+async function waiting(p: Promise<unknown>): Promise<boolean> {
+  let done = false;
+  p.then(
+    () => (done = true),
+    () => (done = true),
+  );
+  await settled();
+  return !done;
+}
+
+/** A Cached (fresh 1 s, back-off 2 s) over gated reads, holding `first` for 'room' as of now. */
+async function cachedHolding(first: string) {
+  const clock = fakeClock();
+  const reads = gatedReads<string>();
+  const c = new Cached<string>(() => reads.read(), {
+    runtime: clock,
+    freshMs: 1000,
+    retryMs: 2000,
+    fallback: () => 'fb',
+  });
+  const got = c.get('room');
+  reads.answer(first);
+  assert.equal(await got, first);
+  return { clock, reads, c };
+}
+
 describe('regression: a send waits for a cache read once every freshMs', () => {
   test('Cached (room modes, filters): answered at once past half of freshMs, read once in the background', async () => {
-    const clock = fakeClock();
-    const reads = gatedReads<string>();
-    const c = new Cached<string>(() => reads.read(), { runtime: clock, freshMs: 1000, fallback: () => 'fb' });
-    const first = c.get('room');
-    reads.answer('v1');
-    assert.equal(await first, 'v1');
-
+    const { clock, reads, c } = await cachedHolding('v1');
     clock.advance(499);
     assert.equal(await c.get('room'), 'v1');
     assert.equal(reads.count, 0, 'fresh: not read');
@@ -57,21 +78,14 @@ describe('regression: a send waits for a cache read once every freshMs', () => {
 
     // Past freshMs nothing old is used: the get waits for the read, as before.
     clock.advance(1000);
-    let answered = false;
-    const late = c.get('room').then((v) => ((answered = true), v));
-    await settled();
-    assert.equal(answered, false, 'a value older than freshMs is not answered');
+    const late = c.get('room');
+    assert.equal(await waiting(late), true, 'a value older than freshMs is not answered');
     reads.answer('v3');
     assert.equal(await late, 'v3');
   });
 
   test('Cached: a change made here while a read ahead is out is not undone by that read', async () => {
-    const clock = fakeClock();
-    const reads = gatedReads<string>();
-    const c = new Cached<string>(() => reads.read(), { runtime: clock, freshMs: 1000, fallback: () => 'fb' });
-    const first = c.get('room');
-    reads.answer('old');
-    await first;
+    const { clock, reads, c } = await cachedHolding('old');
     clock.advance(700);
     assert.equal(await c.get('room'), 'old'); // starts the read ahead
     c.forget('room'); // a moderator changed the mode in this process
@@ -84,17 +98,7 @@ describe('regression: a send waits for a cache read once every freshMs', () => {
   });
 
   test('Cached: a failed read ahead is no unhandled rejection, and an outage backs off as before', async () => {
-    const clock = fakeClock();
-    const reads = gatedReads<string>();
-    const c = new Cached<string>(() => reads.read(), {
-      runtime: clock,
-      freshMs: 1000,
-      retryMs: 2000,
-      fallback: () => 'fb',
-    });
-    const first = c.get('room');
-    reads.answer('v1');
-    await first;
+    const { clock, reads, c } = await cachedHolding('v1');
     clock.advance(600);
     assert.equal(await c.get('room'), 'v1');
     reads.fail(new AppError('unavailable', 'database down'));
@@ -140,10 +144,8 @@ describe('regression: a send waits for a cache read once every freshMs', () => {
     reads.answer(record);
     await again;
     clock.advance(5000);
-    let answered = false;
-    const late = hot.communities.membership('c', 'u').then((v) => ((answered = true), v));
-    await settled();
-    assert.equal(answered, false);
+    const late = hot.communities.membership('c', 'u');
+    assert.equal(await waiting(late), true);
     reads.answer(record);
     assert.equal(await late, record);
   });

@@ -1,25 +1,44 @@
 /**
- * A Hub on a fake clock with sink members, and chat messages to publish into it: what the fan-out engine's unit
- * and regression tests share (gateway/hub.ts, pacer.ts, fanout-writer.ts).
+ * A Hub on a fake clock with sink members, and chat messages to publish into it: what the tests of the fan-out
+ * engine (hub, pacer, writer, outbox), the room counters, the fan delay and the SDK's room positions share.
  */
 import type { ChatMessage } from '@lightstick/protocol';
 import { Hub, type FanoutOptions } from '../../src/gateway/hub.ts';
 import { MemoryBroker } from '../../src/broker/memory.ts';
+import type { Scheduler } from '../../src/gateway/scheduler.ts';
 import { fakeScheduler } from './fake-scheduler.ts';
 import { silentLogger, testMetrics, type Sink } from '../unit/chat-support.ts';
 
-/** A chat message at `offset` of `room`; a priority one is the artist's. */
-export const chatMessage = (offset: number, room = 'room', priority = false): ChatMessage => ({
+/**
+ * A chat message at `offset` of room 'room' in epoch 'E', a fan's (an artist's when `priority`), with `over`
+ * replacing any field.
+ */
+export const chatMessage = (offset: number, over: Partial<ChatMessage> = {}): ChatMessage => ({
   id: `m${offset}`,
-  room,
+  room: 'room',
   pos: { epoch: 'E', offset },
   cid: `c${offset}`,
   user: { id: 'u', name: 'u', displayName: 'U' },
-  role: priority ? 'artist' : 'fan',
-  priority,
+  role: over.priority === true ? 'artist' : 'fan',
+  priority: false,
   text: `t${offset}`,
   ts: 0,
+  ...over,
 });
+
+/** A Hub over `broker` (started here, with no handlers of its own) on `scheduler`; `fanout` unset: the default. */
+export function testHub(broker: MemoryBroker, scheduler: Scheduler, fanout?: FanoutOptions): Hub {
+  const started = broker.start({ onPublication: () => {}, onControl: () => {} });
+  return new Hub({
+    broker,
+    metrics: testMetrics(),
+    logger: silentLogger(),
+    started,
+    limits: { softBufferBytes: 1e6, hardBufferBytes: 1e7 },
+    ...(fanout ? { fanout } : {}),
+    scheduler,
+  });
+}
 
 /** A Hub whose room 'room' has `members` sinks (made by `sink`), on a fake clock and a memory broker. */
 export async function hubOnFakeClock<S extends Sink>(
@@ -29,15 +48,11 @@ export async function hubOnFakeClock<S extends Sink>(
 ) {
   const clock = fakeScheduler(1000);
   const broker = new MemoryBroker();
-  const started = broker.start({ onPublication: () => {}, onControl: () => {} });
-  const hub = new Hub({
-    broker,
-    metrics: testMetrics(),
-    logger: silentLogger(),
-    started,
-    limits: { softBufferBytes: 1e6, hardBufferBytes: 1e7 },
-    fanout: { framesPerSecond: 1000, maxIntervalMs: 1000, sliceSockets: 1_000_000, ...fanout },
-    scheduler: clock,
+  const hub = testHub(broker, clock, {
+    framesPerSecond: 1000,
+    maxIntervalMs: 1000,
+    sliceSockets: 1_000_000,
+    ...fanout,
   });
   const sinks = Array.from({ length: members }, (_, i) => sink(`s${i}`));
   for (const s of sinks) await hub.add('room', s);

@@ -3,19 +3,11 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ChatMessage, MessagesFrame } from '@lightstick/protocol';
 import { RoomStreams } from '../../../client/src/rooms.ts';
+import { chatMessage } from '../support/hub-fixtures.ts';
 
 const E = 'epoch-1';
-const msg = (offset: number, priority = false): ChatMessage => ({
-  id: `m${offset}`,
-  room: 'r',
-  pos: { epoch: E, offset },
-  cid: `c${offset}`,
-  user: { id: 'u', name: 'u', displayName: 'U' },
-  role: priority ? 'artist' : 'fan',
-  priority,
-  text: `t${offset}`,
-  ts: 0,
-});
+const msg = (offset: number, priority = false): ChatMessage =>
+  chatMessage(offset, { room: 'r', pos: { epoch: E, offset }, priority });
 const frame = (msgs: ChatMessage[], upto: number, skipped?: number): MessagesFrame => ({
   t: 'msgs',
   room: 'r',

@@ -9,18 +9,16 @@ import assert from 'node:assert/strict';
 import type { ChatMessage, Position } from '@lightstick/protocol';
 import { FanDelay } from '../../src/gateway/fan-delay.ts';
 import { fakeScheduler } from '../support/fake-scheduler.ts';
+import { chatMessage } from '../support/hub-fixtures.ts';
 
-const msg = (offset: number, priority = false): ChatMessage => ({
-  id: `m${offset}`,
-  room: 'r',
-  pos: { epoch: 'e', offset },
-  cid: `c${offset}`,
-  user: { id: 'u', name: 'u', displayName: 'U' },
-  role: priority ? 'moderator' : 'fan',
-  priority,
-  text: `t${offset}`,
-  ts: 1000 + offset,
-});
+const msg = (offset: number, priority = false): ChatMessage =>
+  chatMessage(offset, {
+    room: 'r',
+    pos: { epoch: 'e', offset },
+    role: priority ? 'moderator' : 'fan',
+    priority,
+    ts: 1000 + offset,
+  });
 
 function gate() {
   const scheduler = fakeScheduler();

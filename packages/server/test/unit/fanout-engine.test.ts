@@ -32,7 +32,7 @@ class Sink extends BaseSink {
 }
 
 let offset = 0;
-const msg = (priority = false): ChatMessage => chatMessage(++offset, 'room', priority);
+const msg = (priority = false): ChatMessage => chatMessage(++offset, { priority });
 
 const setup = (fanout: Partial<FanoutOptions>, members: number) =>
   hubOnFakeClock(fanout, members, (id) => new Sink(id));

@@ -7,7 +7,7 @@ import type { Publication } from '../../src/broker/broker.ts';
 import { Sink, silentLogger, testMetrics } from './chat-support.ts';
 import { chatMessage } from '../support/hub-fixtures.ts';
 
-const msg = (room: string, offset: number): ChatMessage => chatMessage(offset, room);
+const msg = (room: string, offset: number): ChatMessage => chatMessage(offset, { room });
 
 /** A real memory broker whose subscribe/unsubscribe calls are recorded. */
 function recordingBroker(calls: string[]): MemoryBroker {

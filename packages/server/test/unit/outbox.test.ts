@@ -37,7 +37,7 @@ const member = (conn: Connection, hold?: PreparedFrame[]): Subscriber => ({
 });
 
 let offset = 0;
-const msg = (priority: boolean): ChatMessage => chatMessage(++offset, 'r', priority);
+const msg = (priority: boolean): ChatMessage => chatMessage(++offset, { room: 'r', priority });
 
 const limits = { softBufferBytes: 1000, hardBufferBytes: 5000 };
 const parse = (f: PreparedFrame) => JSON.parse(f.bytes.toString('utf8')) as MessagesFrame;

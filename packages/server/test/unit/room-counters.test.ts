@@ -7,13 +7,13 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { StatsFrame } from '@lightstick/protocol';
-import { Hub } from '../../src/gateway/hub.ts';
 import { RoomCounters } from '../../src/gateway/room-counters.ts';
 import { MemoryBroker, MemoryBus } from '../../src/broker/memory.ts';
 import { MemoryPresenceStore } from '../../src/presence/memory.ts';
 import type { PresenceStore } from '../../src/presence/presence-store.ts';
 import { fakeScheduler } from '../support/fake-scheduler.ts';
-import { Sink as BaseSink, silentLogger, testMetrics } from './chat-support.ts';
+import { testHub } from '../support/hub-fixtures.ts';
+import { Sink as BaseSink, silentLogger } from './chat-support.ts';
 
 class Sink extends BaseSink {
   stats(): StatsFrame[] {
@@ -44,15 +44,7 @@ async function cluster(nodes: number, statsFramesPerSecond = 2000) {
   const made = await Promise.all(
     Array.from({ length: nodes }, async (_, i) => {
       const broker = new MemoryBroker({ nodeId: `n${i}`, bus });
-      const started = broker.start({ onPublication: () => {}, onControl: () => {} });
-      const hub = new Hub({
-        broker,
-        metrics: testMetrics(),
-        logger: silentLogger(),
-        started,
-        limits: { softBufferBytes: 1e6, hardBufferBytes: 1e7 },
-        scheduler: clock,
-      });
+      const hub = testHub(broker, clock);
       const counters = new RoomCounters({
         node: `n${i}`,
         presence,
