@@ -14,7 +14,8 @@ import { io, type Socket } from 'socket.io-client';
 import { Decoder, Encoder, type Packet } from 'socket.io-parser';
 import { BUCKETS, bucketOf, newHist } from './hist.ts';
 
-export type Engine = 'lightstick' | 'socketio';
+/** `floor`: fan-out with no engine (bench/peer/floor.mjs), which speaks to the Lightstick client. */
+export type Engine = 'lightstick' | 'socketio' | 'floor';
 
 export interface LiveClientSpec {
   /** Gateway URLs, its own first (ws://.../ws for Lightstick, http://... for Socket.IO). */
@@ -450,7 +451,7 @@ async function connectAll(msg: Extract<ToLive, { type: 'connect' }>): Promise<Li
       const i = next++;
       const spec = msg.clients[i] as LiveClientSpec;
       try {
-        clients.push(await (engine === 'lightstick' ? lightstick(spec, i) : socketio(spec, i)));
+        clients.push(await (engine === 'socketio' ? socketio(spec, i) : lightstick(spec, i)));
       } catch {
         failed++;
       }

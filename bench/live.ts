@@ -23,7 +23,7 @@ import { track } from './cleanup.ts';
 import { count, maxOf, mergeInto, newHist, pct } from './hist.ts';
 import type { Engine, FromLive, LiveClientSpec, LiveStats, ToLive } from './live-loadgen.ts';
 import { cpuMs, machineCpuMs, rssBytes, spent, tcpTrouble, usage } from './proc.ts';
-import { startPeerCluster, type PeerCluster } from './peer/cluster.ts';
+import { startPeerCluster, type PeerCluster, type PeerKind } from './peer/cluster.ts';
 import { percentileBetween, scrape } from './server-metrics.ts';
 import { writeChart } from './chart.ts';
 
@@ -267,9 +267,14 @@ async function lightstickServers(
   };
 }
 
-async function peerServers(o: LiveOptions, profileDir: string | undefined): Promise<Servers> {
-  const peer: PeerCluster = await startPeerCluster(o.gateways, profileDir ? nodeArgs(o, profileDir) : []);
-  const urls = peer.gateways.map((g) => g.url);
+/** The Socket.IO peer, or the floor (bench/peer/floor.mjs: fan-out with no engine, spoken to as Lightstick). */
+async function peerServers(kind: PeerKind, o: LiveOptions, profileDir: string | undefined): Promise<Servers> {
+  const peer: PeerCluster = await startPeerCluster(
+    kind,
+    o.gateways,
+    profileDir ? nodeArgs(o, profileDir) : [],
+  );
+  const urls = peer.gateways.map((g) => (kind === 'floor' ? `ws://127.0.0.1:${g.port}/ws` : g.url));
   return {
     pids: () => peer.gateways.map((g) => g.pid),
     urls,
@@ -330,7 +335,7 @@ async function runEngine(o: LiveOptions, engine: Engine, stamp: string) {
   const servers =
     engine === 'lightstick'
       ? await lightstickServers(o, profileDir, stamp)
-      : await peerServers(o, profileDir);
+      : await peerServers(engine, o, profileDir);
   // gens[0] holds the artist and the fan senders and nothing else: their send-to-ack is the server's, not a load
   // generator's busy with thousands of viewers (real senders are on their own phones). The viewers are spread
   // over the other `--loadgens` processes. `idle` has no senders: the artist is a viewer there.
@@ -405,8 +410,10 @@ async function runEngine(o: LiveOptions, engine: Engine, stamp: string) {
     const failed = [...prime, ...first, ...second].reduce((n, s) => n + s.failed, 0);
     const connectMs =
       Math.max(...first.map((s) => s.connectMs)) + Math.max(...second.map((s) => s.connectMs));
+    const beforeHold = usage(pids);
     await sleep(o.holdMs);
     const rss1 = pids.map(rssBytes);
+    const holdCpuMs = spent(beforeHold, usage(pids)).cpuMs;
     if (o.heapSnapshot && profileDir) await heapSnapshots(pids, profileDir);
     // From the fresh processes, as in stops 15-21: what the primer's join loads counts as the connections'. Not from
     // `rssServing`: RSS does not shrink when the heap frees, so a heap that a first join's load grew takes the next
@@ -432,6 +439,9 @@ async function runEngine(o: LiveOptions, engine: Engine, stamp: string) {
       // Each gateway's RSS once it serves a room (after the primer), before the waves.
       servingRssMiB: rssServing.map((r) => round(r / 2 ** 20)),
       rssPerConnKiB: round(rssPerConnKiB, 2),
+      // What holding the connections costs with nothing sent (heartbeats, presence, timers, garbage collection
+      // after the connect): the gateways' CPU over the hold, in cores.
+      holdCores: round(holdCpuMs / Math.max(1, o.holdMs), 3),
     };
     if (o.scenario === 'idle') return [{ ...base, series: new Map() }];
 
@@ -623,30 +633,35 @@ export async function live(o: LiveOptions): Promise<void> {
     charts.push({ engine, series: phases.at(-1)!.series as Map<number, [number[], number[]]> });
   }
   const phaseCount = Math.max(...Object.values(results).map((r) => r.length));
-  const allRatios: Record<string, number | null>[] = [];
+  // Lightstick over each reference measured in the same run, per phase: { socketio: {...}, floor: {...} }.
+  const allRatios: Record<string, Record<string, number | null>>[] = [];
   for (let i = 0; i < phaseCount; i++) {
     const l = results.lightstick?.[i];
-    const p = results.socketio?.[i];
-    const ratios: Record<string, number | null> = {};
-    if (l && p)
+    const ratios: Record<string, Record<string, number | null>> = {};
+    for (const ref of ['socketio', 'floor'] as const) {
+      const p = results[ref]?.[i];
+      if (!l || !p) continue;
+      const r: Record<string, number | null> = (ratios[ref] = {});
       for (const k of RATIO_KEYS) {
         const a = l[k];
         const b = p[k];
-        if (typeof a === 'number' && typeof b === 'number' && b !== 0) ratios[k] = round(a / b, 3);
+        if (typeof a === 'number' && typeof b === 'number' && b !== 0) r[k] = round(a / b, 3);
       }
+    }
     allRatios.push(ratios);
+    const refs = Object.keys(ratios);
     const keys = [...new Set(Object.values(results).flatMap((r) => Object.keys(r[i] ?? {})))].filter(
       (k) => !['engine', 'scenario', 'errors'].includes(k),
     );
     const rate = o.scenario === 'live' ? `, ${o.rates[i]} msgs/s` : '';
     console.log(`\n${o.scenario}: ${o.connections} connections${rate}, ${o.gateways} gateways per engine`);
-    console.log(['', ...o.engines, ...(l && p ? ['lightstick/socketio'] : [])].join('\t'));
+    console.log(['', ...o.engines, ...refs.map((ref) => `lightstick/${ref}`)].join('\t'));
     for (const k of keys)
       console.log(
         [
           k,
           ...o.engines.map((e) => JSON.stringify(results[e]?.[i]?.[k] ?? '')),
-          ...(l && p ? [String(ratios[k] ?? '')] : []),
+          ...refs.map((ref) => String(ratios[ref]?.[k] ?? '')),
         ].join('\t'),
       );
   }

@@ -7,7 +7,8 @@
  *   connections  idle authenticated connections over gateway processes; memory per connection
  *   all          both
  *   idle, live, broadcast, storm   the fan-out scenarios of issue 6 (bench/live.ts), Lightstick and the
- *                Socket.IO peer in the same run (`--engines lightstick,socketio`); `--profile` adds --cpu-prof,
+ *                Socket.IO peer in the same run (`--engines lightstick,socketio`; `floor` adds fan-out with no
+ *                engine, bench/peer/floor.mjs, what the machine gives); `--profile` adds --cpu-prof,
  *                `--heap-snapshot` a heap snapshot per gateway;
  *                `live --rates 5,20,50` measures each rate in turn on the same connections;
  *                `--viewer-nice 10` runs the viewers' load generators at that priority (slow readers)
@@ -47,7 +48,7 @@ for (let i = 0; i < args.length; i += 2) {
   if (key === 'engines') {
     engines = (args[i + 1] ?? '')
       .split(',')
-      .filter((e): e is Engine => e === 'lightstick' || e === 'socketio');
+      .filter((e): e is Engine => e === 'lightstick' || e === 'socketio' || e === 'floor');
     continue;
   }
   const value = Number(args[i + 1]);

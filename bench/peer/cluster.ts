@@ -1,10 +1,17 @@
-/** Starts N Socket.IO peer processes (bench/peer/server.mjs) on one Redis under a unique key, like startCluster. */
+/**
+ * Starts N processes of a reference server on one Redis under a unique key, like startCluster: the Socket.IO
+ * peer (bench/peer/server.mjs) or the floor (bench/peer/floor.mjs, fan-out with no engine).
+ */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
 import { REDIS_URL } from '../../packages/server/test/support/cluster.ts';
 
-const SERVER = fileURLToPath(new URL('./server.mjs', import.meta.url));
+const SERVERS = {
+  socketio: fileURLToPath(new URL('./server.mjs', import.meta.url)),
+  floor: fileURLToPath(new URL('./floor.mjs', import.meta.url)),
+};
+export type PeerKind = keyof typeof SERVERS;
 
 export interface PeerProcess {
   pid: number;
@@ -20,8 +27,8 @@ export interface PeerCluster {
   stop(): Promise<void>;
 }
 
-function startOne(key: string, nodeArgs: string[]): Promise<PeerProcess> {
-  const proc = spawn(process.execPath, [...nodeArgs, SERVER], {
+function startOne(kind: PeerKind, key: string, nodeArgs: string[]): Promise<PeerProcess> {
+  const proc = spawn(process.execPath, [...nodeArgs, SERVERS[kind]], {
     env: { ...process.env, PORT: '0', PEER_REDIS_URL: REDIS_URL, PEER_REDIS_KEY: key },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -35,13 +42,17 @@ function startOne(key: string, nodeArgs: string[]): Promise<PeerProcess> {
         resolve({ pid: proc.pid ?? -1, port, url: `http://127.0.0.1:${port}`, proc });
       }
     });
-    proc.once('exit', (code) => reject(new Error(`peer exited (${code}) before listening: ${out}`)));
+    proc.once('exit', (code) => reject(new Error(`${kind} exited (${code}) before listening: ${out}`)));
   });
 }
 
-export async function startPeerCluster(n: number, nodeArgs: string[] = []): Promise<PeerCluster> {
-  const key = `bench_sio_${process.pid}_${Math.random().toString(36).slice(2, 7)}`;
-  const gateways = await Promise.all(Array.from({ length: n }, () => startOne(key, nodeArgs)));
+export async function startPeerCluster(
+  kind: PeerKind,
+  n: number,
+  nodeArgs: string[] = [],
+): Promise<PeerCluster> {
+  const key = `bench_${kind}_${process.pid}_${Math.random().toString(36).slice(2, 7)}`;
+  const gateways = await Promise.all(Array.from({ length: n }, () => startOne(kind, key, nodeArgs)));
   const stopOne = (g: PeerProcess) =>
     new Promise<void>((resolve) => {
       if (g.proc.exitCode !== null || g.proc.signalCode !== null) return resolve();
@@ -56,6 +67,9 @@ export async function startPeerCluster(n: number, nodeArgs: string[] = []): Prom
       await Promise.all(gateways.map(stopOne));
       const redis = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1 });
       await redis.connect().catch(() => undefined);
+      // The floor's position counters (the peer's adapter keeps nothing in Redis).
+      const keys = await redis.keys(`${key}:*`).catch(() => [] as string[]);
+      if (keys.length > 0) await redis.del(...keys).catch(() => undefined);
       redis.disconnect();
     },
   };

@@ -1,0 +1,120 @@
+// The benchmark's floor (issue 6): what fan-out over Redis costs on this machine with no engine at all, so a
+// figure Lightstick misses can be told apart from one the machine cannot give. One plain `ws` server per
+// gateway slot on the same Redis; a send is one script call (a counter for the position, PUBLISH), and every
+// process writes each message it hears to every local member at once: one frame per member per message, built
+// once and written in one synchronous loop (no slices, no pacing, no checks, no history, no tokens, no resume).
+// It speaks just what the benchmark's Lightstick client uses (hello, auth, join, send with its ack, `msgs`
+// frames with positions), so both are driven by the same client code. Plain JavaScript, started with plain node.
+import { createServer } from 'node:http';
+import { WebSocketServer, WebSocket } from 'ws';
+import { Redis } from 'ioredis';
+
+const port = Number(process.env.PORT ?? 0);
+const redisUrl = process.env.PEER_REDIS_URL ?? 'redis://127.0.0.1:6379';
+const key = process.env.PEER_REDIS_KEY ?? 'floor';
+const channel = `${key}:msgs`;
+
+const pub = new Redis(redisUrl);
+const sub = pub.duplicate();
+// The position and the publication in one round trip, as Lightstick's send script does with more in it.
+pub.defineCommand('floorSend', {
+  numberOfKeys: 2,
+  lua: `local n = redis.call('INCR', KEYS[1])
+redis.call('PUBLISH', KEYS[2], n .. '\\n' .. ARGV[1] .. '\\n' .. ARGV[2])
+return n`,
+});
+
+/** room -> its local members; room -> the last offset this process has heard. */
+const rooms = new Map();
+const last = new Map();
+
+/**
+ * A complete WebSocket text frame (RFC 6455 5.2: final, unmasked, uncompressed), built once per message and
+ * written to every member's socket as it is: the same write Lightstick's gateway makes (src/gateway/connection.ts),
+ * so what differs between the two is the engine, not the framing.
+ */
+function wire(text) {
+  const body = Buffer.from(text, 'utf8');
+  const n = body.length;
+  const head = n < 126 ? 2 : n < 65536 ? 4 : 10;
+  const out = Buffer.allocUnsafe(head + n);
+  out[0] = 0x81;
+  if (n < 126) out[1] = n;
+  else if (n < 65536) {
+    out[1] = 126;
+    out.writeUInt16BE(n, 2);
+  } else {
+    out[1] = 127;
+    out.writeBigUInt64BE(BigInt(n), 2);
+  }
+  body.copy(out, head);
+  return out;
+}
+
+sub.on('message', (_channel, payload) => {
+  const a = payload.indexOf('\n');
+  const b = payload.indexOf('\n', a + 1);
+  const offset = Number(payload.slice(0, a));
+  const room = payload.slice(a + 1, b);
+  const text = payload.slice(b + 1);
+  last.set(room, Math.max(offset, last.get(room) ?? 0));
+  const members = rooms.get(room);
+  if (members === undefined) return;
+  const pos = { epoch: 'floor', offset };
+  const frame = wire(JSON.stringify({ t: 'msgs', room, msgs: [{ text, pos }], upto: pos }));
+  for (const ws of members) {
+    const socket = ws._socket;
+    if (ws.readyState === WebSocket.OPEN && socket && !socket.destroyed) socket.write(frame);
+  }
+});
+await sub.subscribe(channel);
+
+const http = createServer((req, res) => {
+  res.writeHead(req.url === '/readyz' ? 200 : 404).end();
+});
+const wss = new WebSocketServer({ server: http, path: '/ws', perMessageDeflate: false });
+
+wss.on('connection', (ws) => {
+  const joined = new Set();
+  const reply = (frame) => ws.readyState === WebSocket.OPEN && ws.send(JSON.stringify(frame));
+  ws.on('error', () => ws.terminate());
+  ws.on('close', () => {
+    for (const room of joined) rooms.get(room)?.delete(ws);
+  });
+  ws.on('message', (data) => {
+    let f;
+    try {
+      f = JSON.parse(String(data));
+    } catch {
+      return reply({ t: 'error', code: 'bad_frame' });
+    }
+    const id = f?.id;
+    if (f?.op === 'auth') reply({ t: 'authed', id });
+    else if (f?.op === 'join' && typeof f.room === 'string') {
+      let members = rooms.get(f.room);
+      if (members === undefined) rooms.set(f.room, (members = new Set()));
+      members.add(ws);
+      joined.add(f.room);
+      reply({ t: 'joined', id, room: f.room, pos: { epoch: 'floor', offset: last.get(f.room) ?? 0 } });
+    } else if (f?.op === 'send' && typeof f.room === 'string' && typeof f.text === 'string') {
+      pub.floorSend(`${key}:seq:${f.room}`, channel, f.room, f.text).then(
+        (offset) => reply({ t: 'ack', id, pos: { epoch: 'floor', offset } }),
+        () => reply({ t: 'error', id, code: 'unavailable' }),
+      );
+    } else if (f?.op !== 'pong') reply({ t: 'error', id, code: 'bad_request' });
+  });
+  reply({ t: 'hello' });
+});
+
+// The same accept queue as the Lightstick gateway's and the Socket.IO peer's (bench/peer/server.mjs).
+http.listen({ port, host: '127.0.0.1', backlog: 16_384 }, () => {
+  console.log(JSON.stringify({ msg: 'listening', port: http.address().port }));
+});
+const stop = () => {
+  wss.close();
+  pub.disconnect();
+  sub.disconnect();
+  process.exit(0);
+};
+process.on('SIGTERM', stop);
+process.on('SIGINT', stop);
