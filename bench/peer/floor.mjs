@@ -6,7 +6,7 @@
 // It speaks just what the benchmark's Lightstick client uses (hello, auth, join, send with its ack, `msgs`
 // frames with positions), so both are driven by the same client code. Plain JavaScript, started with plain node.
 import { createServer } from 'node:http';
-import { WebSocketServer, WebSocket } from 'ws';
+import { Sender, WebSocketServer, WebSocket } from 'ws';
 import { Redis } from 'ioredis';
 
 const port = Number(process.env.PORT ?? 0);
@@ -29,27 +29,20 @@ const rooms = new Map();
 const last = new Map();
 
 /**
- * A complete WebSocket text frame (RFC 6455 5.2: final, unmasked, uncompressed), built once per message and
- * written to every member's socket as it is: the same write Lightstick's gateway makes (src/gateway/connection.ts),
- * so what differs between the two is the engine, not the framing.
+ * A complete WebSocket text frame (final, unmasked, uncompressed), framed once per message by ws's own framer and
+ * written to every member's socket as it is: the same bytes and the same one write per socket as Lightstick's
+ * gateway (src/gateway/connection.ts), so what differs between the two is the engine, not the framing.
  */
-function wire(text) {
-  const body = Buffer.from(text, 'utf8');
-  const n = body.length;
-  const head = n < 126 ? 2 : n < 65536 ? 4 : 10;
-  const out = Buffer.allocUnsafe(head + n);
-  out[0] = 0x81;
-  if (n < 126) out[1] = n;
-  else if (n < 65536) {
-    out[1] = 126;
-    out.writeUInt16BE(n, 2);
-  } else {
-    out[1] = 127;
-    out.writeBigUInt64BE(BigInt(n), 2);
-  }
-  body.copy(out, head);
-  return out;
-}
+const wire = (text) =>
+  Buffer.concat(
+    Sender.frame(Buffer.from(text, 'utf8'), {
+      fin: true,
+      rsv1: false,
+      opcode: 1,
+      mask: false,
+      readOnly: true,
+    }),
+  );
 
 sub.on('message', (_channel, payload) => {
   const a = payload.indexOf('\n');
