@@ -18,7 +18,7 @@ import { BUCKETS, bucketOf, newHist } from './hist.ts';
 export type Engine = 'lightstick' | 'socketio' | 'floor';
 
 export interface LiveClientSpec {
-  /** Gateway URLs, its own first (ws://.../ws for Lightstick, http://... for Socket.IO). */
+  /** Gateway URLs, its own first (ws://.../ws for Lightstick and the floor, http://... for Socket.IO). */
   urls: string[];
   token: string;
   room: string;
