@@ -278,13 +278,13 @@ export class Hub {
         while (cost < budget) {
           const next = members.next();
           if (next.done === true) break;
-          const [member, from] = next.value;
-          if (from >= entry.nextSeq) {
+          const [member, lacks] = next.value;
+          if (lacks >= entry.nextSeq) {
             cost += SKIP_COST; // up to date already (reached after the last flush was taken)
             continue;
           }
           entry.members.set(member, entry.nextSeq);
-          deliverFlushes(entry.flushes, from - entry.firstSeq, member);
+          deliverFlushes(entry.flushes, lacks - entry.firstSeq, member);
           cost++;
         }
         return Math.ceil(cost);
