@@ -5,17 +5,11 @@
 // once and written in one synchronous loop (no slices, no pacing, no checks, no history, no tokens, no resume).
 // It speaks just what the benchmark's Lightstick client uses (hello, auth, join, send with its ack, `msgs`
 // frames with positions), so both are driven by the same client code. Plain JavaScript, started with plain node.
-import { createServer } from 'node:http';
 import { Sender, WebSocketServer, WebSocket } from 'ws';
-import { Redis } from 'ioredis';
+import { referenceServer } from './reference-server.mjs';
 
-const port = Number(process.env.PORT ?? 0);
-const redisUrl = process.env.PEER_REDIS_URL ?? 'redis://127.0.0.1:6379';
-const key = process.env.PEER_REDIS_KEY ?? 'floor';
+const { key, pub, sub, http, listen } = referenceServer('floor');
 const channel = `${key}:msgs`;
-
-const pub = new Redis(redisUrl);
-const sub = pub.duplicate();
 // The position and the publication in one round trip, as Lightstick's send script does with more in it.
 pub.defineCommand('floorSend', {
   numberOfKeys: 2,
@@ -62,9 +56,6 @@ sub.on('message', (_channel, payload) => {
 });
 await sub.subscribe(channel);
 
-const http = createServer((req, res) => {
-  res.writeHead(req.url === '/readyz' ? 200 : 404).end();
-});
 const wss = new WebSocketServer({ server: http, path: '/ws', perMessageDeflate: false });
 
 wss.on('connection', (ws) => {
@@ -99,15 +90,4 @@ wss.on('connection', (ws) => {
   reply({ t: 'hello' });
 });
 
-// The same accept queue as the Lightstick gateway's and the Socket.IO peer's (bench/peer/server.mjs).
-http.listen({ port, host: '127.0.0.1', backlog: 16_384 }, () => {
-  console.log(JSON.stringify({ msg: 'listening', port: http.address().port }));
-});
-const stop = () => {
-  wss.close();
-  pub.disconnect();
-  sub.disconnect();
-  process.exit(0);
-};
-process.on('SIGTERM', stop);
-process.on('SIGINT', stop);
+listen(() => wss.close());

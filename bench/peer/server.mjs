@@ -4,20 +4,11 @@
 // It does what the Lightstick gateway does for the load, minus what Socket.IO has no notion of (tokens, stored
 // history, moderation): `join` a room (acknowledged), `send` a line to a room (acknowledged after the emit).
 // Plain JavaScript, started with plain node, like the compiled Lightstick server it is measured against.
-import { createServer } from 'node:http';
 import { Server } from 'socket.io';
 import { createAdapter } from '@socket.io/redis-adapter';
-import { Redis } from 'ioredis';
+import { referenceServer } from './reference-server.mjs';
 
-const port = Number(process.env.PORT ?? 0);
-const redisUrl = process.env.PEER_REDIS_URL ?? 'redis://127.0.0.1:6379';
-const key = process.env.PEER_REDIS_KEY ?? 'socket.io';
-
-const pub = new Redis(redisUrl);
-const sub = pub.duplicate();
-const http = createServer((req, res) => {
-  res.writeHead(req.url === '/readyz' ? 200 : 404).end();
-});
+const { key, pub, sub, http, listen } = referenceServer('socket.io');
 const io = new Server(http, {
   adapter: createAdapter(pub, sub, { key }),
   transports: ['websocket'],
@@ -33,16 +24,4 @@ io.on('connection', (socket) => {
     if (typeof ack === 'function') ack({ ok: true });
   });
 });
-// The same accept queue as the Lightstick gateway's (LIGHTSTICK_LISTEN_BACKLOG's default): a listen backlog is
-// the operator's setting for any server, not the engine's, so both are measured with it.
-http.listen({ port, host: '127.0.0.1', backlog: 16_384 }, () => {
-  console.log(JSON.stringify({ msg: 'listening', port: http.address().port }));
-});
-const stop = () => {
-  io.close();
-  pub.disconnect();
-  sub.disconnect();
-  process.exit(0);
-};
-process.on('SIGTERM', stop);
-process.on('SIGINT', stop);
+listen(() => io.close());
