@@ -1,28 +1,17 @@
 /**
  * Scale-out mode keeps PostgreSQL off the send path: the ack point is the room stream in Redis, so a send must
  * not fail (or wait) because the archive database is slow or down. The gateway and the send pipeline read rooms,
- * memberships and communities (whether a staff send gets a staff rate) through this read-through cache:
- * - a cached room, membership or community is used for `freshMs` before it is read again (role changes apply
- *   within it);
- * - when the database answers 'unavailable', the last known value is used, and the database is left alone for
- *   `retryMs` (no per-send connection timeouts during an outage); with nothing cached the call fails;
+ * memberships, communities (whether a staff send gets a staff rate) and sanctions through the server's
+ * read-through cache (read-through-cache.ts: fresh for `freshMs`, read ahead past half of it, the last known
+ * value while the database is unavailable), with these choices:
+ * - role changes apply within `freshMs` (5 s by default);
+ * - with nothing cached, a failed read fails the call: there is no safe default for a room or a membership;
  * - "no such room" and "not a member" are never cached, so a fan who just joined a community is let in at once;
- * - read ahead: a value past half its `freshMs` is still answered at once and read again in the background (one
- *   read at a time per cached value), so a fan who keeps sending never waits for the database: waiting once
- *   every `freshMs` per sender was 24–67 ms on 10 % of sends on a saturated box (issue 6, stop 23 in
- *   docs/benchmarks.md). A value older than `freshMs` is still never used outside an outage.
+ * - the four kinds share one back-off, as they share one database.
  */
-import type { LRUCache } from 'lru-cache';
-import { boundedLru } from '../bounded-lru.ts';
-import { isAppError } from '../errors.ts';
+import { Cached, Outage } from '../read-through-cache.ts';
 import type { Runtime } from '../runtime.ts';
-import type {
-  CommunityRecord,
-  MembershipRecord,
-  RoomRecord,
-  SanctionRecord,
-  Store,
-} from '../storage/repositories.ts';
+import type { Store } from '../storage/repositories.ts';
 
 export interface AccessCacheOptions {
   runtime: Runtime;
@@ -34,91 +23,36 @@ export interface AccessCacheOptions {
   maxEntries?: number;
 }
 
-/** `readingAhead`: a read of this value's key is out in the background (one at a time per value). */
-type Entry<T> = { value: T; at: number; readingAhead?: boolean };
-const unavailable = (e: unknown) => !isAppError(e) || e.code === 'unavailable';
-
 export function cachedAccessStore(store: Store, opts: AccessCacheOptions): Store {
-  const freshMs = opts.freshMs ?? 5000;
-  const retryMs = opts.retryMs ?? 2000;
-  const max = opts.maxEntries ?? 50_000;
-  const now = () => opts.runtime.now();
-  let downUntil = 0;
-
-  async function cached<T extends object>(
-    cache: LRUCache<string, Entry<T>>,
-    key: string,
-    load: () => Promise<T | undefined>,
-  ) {
-    const hit = cache.get(key);
-    const t = now();
-    if (hit !== undefined) {
-      const age = t - hit.at;
-      if (age < freshMs / 2 || t < downUntil) return hit.value;
-      if (age < freshMs) {
-        readAhead(cache, key, hit, load);
-        return hit.value;
-      }
-    }
-    if (t < downUntil && hit === undefined) return load(); // nothing to fall back on: ask anyway
-    try {
-      const value = await load();
-      keep(cache, key, value);
-      return value;
-    } catch (e) {
-      if (!unavailable(e)) throw e;
-      downUntil = now() + retryMs;
-      if (hit !== undefined) return hit.value;
-      throw e;
-    }
-  }
-
-  function keep<T extends object>(cache: LRUCache<string, Entry<T>>, key: string, value: T | undefined) {
-    if (value === undefined) cache.delete(key);
-    else cache.set(key, { value, at: now() });
-  }
-
-  // A successful read replaces the entry (and with it the mark); a failed one clears the mark for a later try.
-  function readAhead<T extends object>(
-    cache: LRUCache<string, Entry<T>>,
-    key: string,
-    hit: Entry<T>,
-    load: () => Promise<T | undefined>,
-  ) {
-    if (hit.readingAhead === true) return;
-    hit.readingAhead = true;
-    load().then(
-      (value) => keep(cache, key, value),
-      (e: unknown) => {
-        hit.readingAhead = false;
-        // Nobody waits for this read: an outage only starts the back-off; a later read reports the rest.
-        if (unavailable(e)) downUntil = now() + retryMs;
-      },
-    );
-  }
-
-  // Least recently used entries are forgotten first past `max`.
-  const rooms = boundedLru<string, Entry<RoomRecord>>(max);
-  const memberships = boundedLru<string, Entry<MembershipRecord>>(max);
-  const communities = boundedLru<string, Entry<CommunityRecord>>(max);
+  // One database behind all four: when it fails, none of them asks it for `retryMs`.
+  const outage = new Outage();
+  const cache = <T>(load: (key: string) => Promise<T | undefined>) =>
+    new Cached<T | undefined>(load, {
+      runtime: opts.runtime,
+      freshMs: opts.freshMs ?? 5000,
+      retryMs: opts.retryMs ?? 2000,
+      maxEntries: opts.maxEntries ?? 50_000,
+      keep: (value) => value !== undefined,
+      outage,
+    });
+  const pair = (a: string, b: string) => `${a}\u0000${b}`;
+  const split = (key: string) => key.split('\u0000') as [string, string];
+  const rooms = cache((id) => store.rooms.byId(id));
+  const communities = cache((id) => store.communities.byId(id));
+  const memberships = cache((key) => store.communities.membership(...split(key)));
   // Bans and timeouts are read on every send: "none" ([]) is cached too, so a new ban reaches other processes
   // within `freshMs` (the realtime layer's control message makes it at once).
-  const sanctions = boundedLru<string, Entry<SanctionRecord[]>>(max);
+  const sanctions = cache((key) => store.sanctions.of(...split(key)));
   return {
     ...store,
-    rooms: bindAll(store.rooms, { byId: (id: string) => cached(rooms, id, () => store.rooms.byId(id)) }),
+    rooms: bindAll(store.rooms, { byId: (id: string) => rooms.get(id) }),
     communities: bindAll(store.communities, {
-      byId: (id: string) => cached(communities, id, () => store.communities.byId(id)),
-      membership: (communityId: string, userId: string) =>
-        cached(memberships, `${communityId}\u0000${userId}`, () =>
-          store.communities.membership(communityId, userId),
-        ),
+      byId: (id: string) => communities.get(id),
+      membership: (communityId: string, userId: string) => memberships.get(pair(communityId, userId)),
     }),
     sanctions: bindAll(store.sanctions, {
-      of: (communityId: string, userId: string) =>
-        cached(sanctions, `${communityId}\u0000${userId}`, () =>
-          store.sanctions.of(communityId, userId),
-        ).then((v) => v ?? []),
+      of: async (communityId: string, userId: string) =>
+        (await sanctions.get(pair(communityId, userId))) ?? [],
     }),
   };
 }

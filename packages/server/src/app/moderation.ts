@@ -14,7 +14,7 @@ import type { MessageLog } from '../chat/message-log.ts';
 import { RoomAccess } from '../chat/room-access.ts';
 import { createAnnotator } from '../chat/annotate.ts';
 import { AuditLog } from '../moderation/audit-log.ts';
-import { Cached } from '../moderation/cached.ts';
+import { Cached } from '../read-through-cache.ts';
 import type { ModerationEvents } from '../moderation/events.ts';
 import { FilterSettingsService } from '../moderation/filter/filter-settings.ts';
 import { MessageFinder } from '../moderation/message-finder.ts';

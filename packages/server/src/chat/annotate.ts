@@ -8,7 +8,7 @@ import type { Link, MessageAnnotations, Mention } from '@lightstick/protocol';
 import { nameKey } from '../auth/validation.ts';
 import type { Runtime } from '../runtime.ts';
 import type { UsersRepo } from '../storage/repositories.ts';
-import { Cached } from '../moderation/cached.ts';
+import { Cached } from '../read-through-cache.ts';
 import { detectLanguage } from './language.ts';
 
 /** At most this many mentions and links are listed per message (the rest stay plain text). */

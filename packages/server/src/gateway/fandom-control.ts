@@ -12,7 +12,7 @@
 import type { ErrorCode, ModeFrame, RoleFrame, ServerFrame } from '@lightstick/protocol';
 import { ensureCanJoin } from '../auth/guards.ts';
 import { isAppError } from '../errors.ts';
-import type { Cached } from '../moderation/cached.ts';
+import type { Cached } from '../read-through-cache.ts';
 import type { Logger } from '../observability/logger.ts';
 import { prepare } from './connection.ts';
 import type { ControlRegistry } from './control.ts';

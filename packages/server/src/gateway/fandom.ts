@@ -23,7 +23,7 @@ import { ensureCanJoin } from '../auth/guards.ts';
 import type { Principal } from '../auth/principal.ts';
 import type { Publication } from '../broker/broker.ts';
 import type { RoomRecord, Store } from '../storage/repositories.ts';
-import { Cached } from '../moderation/cached.ts';
+import { Cached } from '../read-through-cache.ts';
 import { toRoomMode } from '../moderation/room-modes.ts';
 import type { Logger } from '../observability/logger.ts';
 import { prepare } from './connection.ts';

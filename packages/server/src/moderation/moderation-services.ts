@@ -4,7 +4,7 @@ import type { RateLimiter } from '../ratelimit/rate-limiter.ts';
 import type { Annotator, SendCheck } from '../chat/send-service.ts';
 import type { TranslationService } from '../translation/translation-service.ts';
 import type { AuditLog } from './audit-log.ts';
-import type { Cached } from './cached.ts';
+import type { Cached } from '../read-through-cache.ts';
 import type { FilterSettingsService } from './filter/filter-settings.ts';
 import type { PlatformAdmin } from './platform.ts';
 import type { ReportService } from './reports.ts';

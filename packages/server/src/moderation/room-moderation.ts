@@ -9,7 +9,7 @@ import { ensureCanActOn } from '../auth/guards.ts';
 import type { Runtime } from '../runtime.ts';
 import type { Store } from '../storage/repositories.ts';
 import { actorOf, auditEntry } from './audit.ts';
-import type { Cached } from './cached.ts';
+import type { Cached } from '../read-through-cache.ts';
 import type { ModerationEvents } from './events.ts';
 import type { MessageFinder } from './message-finder.ts';
 import { applyModePatch, toRoomMode } from './room-modes.ts';

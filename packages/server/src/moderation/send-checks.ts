@@ -11,7 +11,7 @@ import { AppError } from '../errors.ts';
 import { can, ensureNotTimedOut } from '../auth/guards.ts';
 import type { Logger } from '../observability/logger.ts';
 import type { SendCheck, SendCheckInput } from '../chat/send-service.ts';
-import type { Cached } from './cached.ts';
+import type { Cached } from '../read-through-cache.ts';
 import { isEmoteOnly } from './emote.ts';
 import type { FilterSettingsService } from './filter/filter-settings.ts';
 import { fold } from './filter/fold.ts';

@@ -8,7 +8,7 @@
  */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Cached } from '../../src/moderation/cached.ts';
+import { Cached } from '../../src/read-through-cache.ts';
 import { cachedAccessStore } from '../../src/app/access-cache.ts';
 import { AppError } from '../../src/errors.ts';
 import type { MembershipRecord, Store } from '../../src/storage/repositories.ts';

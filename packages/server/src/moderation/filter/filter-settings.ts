@@ -15,7 +15,7 @@ import type { Principal } from '../../auth/principal.ts';
 import type { Runtime } from '../../runtime.ts';
 import type { Store } from '../../storage/repositories.ts';
 import { auditEntry } from '../audit.ts';
-import { Cached } from '../cached.ts';
+import { Cached } from '../../read-through-cache.ts';
 import type { ModerationEvents } from '../events.ts';
 import type { Scopes } from '../scope.ts';
 import { BUILTIN_ALLOW, BUILTIN_TERMS } from './default-list.ts';
