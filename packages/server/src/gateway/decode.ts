@@ -28,6 +28,18 @@ const byOp = new Map<string, ValidateFunction<ClientFrame>>(
 const validId = ajv.compile<number>(FrameId);
 const validEnvelope = ajv.compile(Envelope);
 
+/** The heartbeat's answer as the SDK writes it (`JSON.stringify({ op: 'pong' })`). */
+const PONG = Buffer.from('{"op":"pong"}');
+
+/**
+ * Whether a frame is exactly the SDK's `pong`, which needs no decoding: it only proves the client is there. Every
+ * connection sends one per heartbeat, so a gateway holding 17 000 quiet fans reads ~700 a second; another
+ * spelling of a pong (spaces, an `id`) is decoded as any frame.
+ */
+export function isPlainPong(data: Buffer, isBinary: boolean): boolean {
+  return !isBinary && data.length === PONG.length && data.equals(PONG);
+}
+
 export function decodeFrame(data: Buffer | string, isBinary: boolean): Decoded {
   if (isBinary) return { ok: false, code: 'bad_frame', message: 'Frames are JSON text' };
   let value: unknown;

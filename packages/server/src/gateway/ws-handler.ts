@@ -12,7 +12,7 @@ import {
 import type { WebSocket } from 'ws';
 import { AppError, isAppError } from '../errors.ts';
 import { WsConnection } from './connection.ts';
-import { decodeFrame } from './decode.ts';
+import { decodeFrame, isPlainPong } from './decode.ts';
 import type { GatewayContext } from './context.ts';
 import { auth, heart, join, leave, send } from './ops.ts';
 import { Session } from './session.ts';
@@ -59,6 +59,14 @@ export function handleConnection(ctx: GatewayContext, ws: WebSocket): Session {
   ws.on('message', (data: Buffer, isBinary: boolean) => {
     if (!session.active) return;
     ctx.clock.touched(session);
+    // The heartbeat's pong with nothing waiting before it: answered here, as the queued path would (the slow
+    // consumer check, the strikes reset), without a decode and three promises per pong (issue 6: holding quiet
+    // connections, docs/benchmarks.md "Stop 25").
+    if (session.backlog === 0 && isPlainPong(data, isBinary)) {
+      if (slowConsumer(ctx, session)) return;
+      session.strikes = 0;
+      return;
+    }
     const receivedAt = performance.now();
     if (++session.backlog > MAX_PENDING_FRAMES) {
       session.close(CloseCode.PolicyViolation, 'too many frames waiting');
@@ -96,11 +104,7 @@ async function handleFrame(
 ): Promise<void> {
   // A close decided by an earlier frame (4029, 4003, 4004...) or the peer: what is queued is not acted on.
   if (!session.active) return;
-  // A client that does not read its answers (a replay can be ~1 MB) is a slow consumer too, room or not.
-  if (session.connection.bufferedAmount() > ctx.limits.hardBufferBytes) {
-    session.close(CloseCode.SlowConsumer, 'slow consumer: reconnect and resume');
-    return;
-  }
+  if (slowConsumer(ctx, session)) return;
   const decoded = decodeFrame(data, isBinary);
   if (!decoded.ok) {
     answer(ctx, session, decoded.id, decoded.code, decoded.message);
@@ -124,6 +128,13 @@ async function handleFrame(
       answer(ctx, session, id, 'internal', 'Something went wrong on our side');
     }
   }
+}
+
+/** A client that does not read its answers (a replay can be ~1 MB) is a slow consumer too, room or not. */
+function slowConsumer(ctx: GatewayContext, session: Session): boolean {
+  if (session.connection.bufferedAmount() <= ctx.limits.hardBufferBytes) return false;
+  session.close(CloseCode.SlowConsumer, 'slow consumer: reconnect and resume');
+  return true;
 }
 
 async function dispatch(ctx: GatewayContext, session: Session, frame: ClientFrame, receivedAt: number) {

@@ -55,6 +55,20 @@ describe('gateway: timeouts', () => {
     c.close();
   });
 
+  test('a pong spelled another way (spaces, an id) is read as any frame and keeps the connection too', async () => {
+    const u = await w.newUser();
+    const c = await w.connect(u);
+    let id = 1;
+    c.ws.on('message', (data) => {
+      if ((JSON.parse(data.toString()) as { t: string }).t === 'ping')
+        c.send(`{ "op": "pong", "id": ${id++} }`);
+    });
+    await new Promise((r) => setTimeout(r, 3000));
+    assert.equal(c.closed, undefined);
+    assert.ok(id > 2, 'pinged and answered');
+    c.close();
+  });
+
   test('a token that expires without re-auth closes the connection with 4004', async () => {
     const u = await w.newUser();
     // Issued 899 s "ago" with a 900 s lifetime: it expires within about a second of real time. The clock the

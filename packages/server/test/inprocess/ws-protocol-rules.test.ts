@@ -57,6 +57,15 @@ describe('gateway: protocol rules', () => {
     assert.deepEqual(await c.waitClose(), STRUCK_OUT);
   });
 
+  test('the heartbeat pong between bad frames starts the count again, as any good frame does', async () => {
+    const { c } = await ownerInRoom();
+    await refused(c, MAX_STRIKES - 1, 'unknown_op', () => ({ op: 'teleport' }));
+    c.send('{"op":"pong"}'); // the SDK's spelling, read without a decode (ws-handler.ts); never answered
+    c.send({ op: 'teleport', id: nextId() }); // the count started again after the pong
+    await refused(c, MAX_STRIKES - 1, 'unknown_op', () => ({ op: 'teleport' }));
+    assert.deepEqual(await c.waitClose(), STRUCK_OUT);
+  });
+
   test(`${MAX_STRIKES} frames with a field of the wrong type (decoder validation_failed) close with 4029`, async () => {
     const { c, room } = await ownerInRoom();
     await refused(c, MAX_STRIKES - 1, 'validation_failed', () => ({ op: 'send', room, cid: 7, text: 'x' }));

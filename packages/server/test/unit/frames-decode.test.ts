@@ -1,6 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { decodeFrame } from '../../src/gateway/decode.ts';
+import { decodeFrame, isPlainPong } from '../../src/gateway/decode.ts';
 
 // The decoder compiles the protocol's schemas (packages/protocol/src/*-frames.ts) with Ajv.
 
@@ -128,5 +128,13 @@ describe('decodeFrame', () => {
       frame: { op: 'join', id: 1, room: 'r', since: { epoch: 'e', offset: 1 } },
     });
     assert.ok(r.ok && !Object.hasOwn(r.frame, '__proto__'));
+  });
+
+  test('isPlainPong: only the exact bytes the SDK writes, as text', () => {
+    assert.equal(isPlainPong(Buffer.from(JSON.stringify({ op: 'pong' })), false), true);
+    assert.equal(isPlainPong(Buffer.from('{"op":"pong"}'), true), false, 'a binary frame is a bad frame');
+    assert.equal(isPlainPong(Buffer.from('{ "op": "pong" }'), false), false, 'decoded as any frame');
+    assert.equal(isPlainPong(Buffer.from('{"op":"pong","id":1}'), false), false);
+    assert.equal(isPlainPong(Buffer.from('{"op":"ping"}'), false), false);
   });
 });
