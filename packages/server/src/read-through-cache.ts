@@ -75,8 +75,8 @@ export class Cached<T> {
     }
     if (backingOff) {
       if (hit !== undefined) return hit.value;
-      // Nothing to fall back on: ask anyway.
       if (this.opts.fallback !== undefined) return this.opts.fallback(key);
+      // Nothing to fall back on: the database is asked anyway.
     }
     return this.reading(key, hit);
   }
