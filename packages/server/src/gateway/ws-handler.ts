@@ -59,9 +59,9 @@ export function handleConnection(ctx: GatewayContext, ws: WebSocket): Session {
   ws.on('message', (data: Buffer, isBinary: boolean) => {
     if (!session.active) return;
     ctx.clock.touched(session);
-    // The heartbeat's pong with nothing waiting before it: answered here, as the queued path would (the slow
-    // consumer check, the strikes reset), without a decode and three promises per pong (issue 6: holding quiet
-    // connections, docs/benchmarks.md "Stop 25").
+    // The heartbeat's pong with nothing waiting before it: handled here (a pong is never answered) with what the
+    // queued path does for it (the slow consumer check, the strikes reset), without a decode and three promises
+    // per pong (issue 6: holding quiet connections, docs/benchmarks.md "Stop 25").
     if (session.backlog === 0 && isPlainPong(data, isBinary)) {
       if (slowConsumer(ctx, session)) return;
       session.strikes = 0;
