@@ -18,6 +18,7 @@ import { mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { setPriority } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { startCluster, type Cluster } from '../packages/server/test/support/cluster.ts';
+import { ALLOCATOR_ENV } from '../packages/server/src/config/allocator-env.ts';
 import { addressesFor, joinCommunity, ownRoom, registerUsers } from './http.ts';
 import { track } from './cleanup.ts';
 import { count, maxOf, mergeInto, newHist, pct } from './hist.ts';
@@ -26,6 +27,7 @@ import { cpuMs, machineCpuMs, rssBytes, spent, tcpTrouble, usage } from './proc.
 import { startPeerCluster, type PeerCluster, type PeerKind } from './peer/cluster.ts';
 import { percentileBetween, scrape } from './server-metrics.ts';
 import { writeChart } from './chart.ts';
+import { median } from './loadgens.ts';
 
 const LOADGEN = fileURLToPath(new URL('./live-loadgen.ts', import.meta.url));
 const OUT = fileURLToPath(new URL('./out/', import.meta.url));
@@ -60,6 +62,11 @@ export interface LiveOptions {
    * gateways write to sockets that cannot take it all (the senders' process keeps priority 0).
    */
   viewerNice?: number;
+  /**
+   * The servers start with the allocator settings the Docker image sets (config/allocator-env.ts); false starts
+   * them with the C library's defaults (`--allocator-env 0`, to measure what the settings do).
+   */
+  allocatorEnv: boolean;
 }
 
 class Gen {
@@ -210,6 +217,8 @@ async function lightstickServers(
     gateways: o.gateways,
     compiled: true,
     env: {
+      // As the Docker image runs it (every server the benchmark starts gets the same, the peers' too).
+      ...(o.allocatorEnv ? ALLOCATOR_ENV : {}),
       LIGHTSTICK_LOG_LEVEL: 'info', // the harness waits for the "listening" line
       // The benchmark's fans send faster than a fan may (20/30s): the load is the point, not the limit.
       LIGHTSTICK_SEND_RATE_FAN: 'off',
@@ -273,6 +282,7 @@ async function peerServers(kind: PeerKind, o: LiveOptions, profileDir: string | 
     kind,
     o.gateways,
     profileDir ? nodeArgs(o, profileDir) : [],
+    o.allocatorEnv ? ALLOCATOR_ENV : {},
   );
   const urls = peer.gateways.map((g) => (kind === 'floor' ? `ws://127.0.0.1:${g.port}/ws` : g.url));
   return {
@@ -301,6 +311,24 @@ function specsFor(
       role: i === 0 ? 'artist' : i <= o.senders && o.scenario !== 'idle' ? 'fan' : 'viewer',
     };
   });
+}
+
+/**
+ * Reads the processes' RSS once a second while they hold: each one's last reading, and the sums of the readings
+ * taken in the second half of `ms` (at least one).
+ */
+async function sampleRss(pids: number[], ms: number): Promise<{ last: number[]; heldTotals: number[] }> {
+  const end = Date.now() + ms;
+  const from = end - ms / 2;
+  const heldTotals: number[] = [];
+  let last = pids.map(rssBytes);
+  for (let now = Date.now(); now < end; now = Date.now()) {
+    await sleep(Math.min(1000, end - now));
+    last = pids.map(rssBytes);
+    if (Date.now() >= from) heldTotals.push(last.reduce((a, b) => a + b, 0));
+  }
+  if (heldTotals.length === 0) heldTotals.push(last.reduce((a, b) => a + b, 0));
+  return { last, heldTotals };
 }
 
 /** The gateways' node flags for `--profile` (CPU profiles) and `--heap-snapshot` (written on SIGUSR2). */
@@ -411,15 +439,18 @@ async function runEngine(o: LiveOptions, engine: Engine, stamp: string) {
     const connectMs =
       Math.max(...first.map((s) => s.connectMs)) + Math.max(...second.map((s) => s.connectMs));
     const beforeHold = usage(pids);
-    await sleep(o.holdMs);
-    const rss1 = pids.map(rssBytes);
+    const { last: rss1, heldTotals } = await sampleRss(pids, o.holdMs);
     const holdCpuMs = spent(beforeHold, usage(pids)).cpuMs;
     if (o.heapSnapshot && profileDir) await heapSnapshots(pids, profileDir);
     // From the fresh processes, as in stops 15-21: what the primer's join loads counts as the connections'. Not from
     // `rssServing`: RSS does not shrink when the heap frees, so a heap that a first join's load grew takes the next
     // connections in at no RSS cost (stop 22 measured 6-8 KiB that way against 14-17 KiB from the start).
-    const rssPerConnKiB =
-      (rss1.reduce((a, b) => a + b, 0) - rssStart.reduce((a, b) => a + b, 0)) / made / 1024;
+    // The gateways' RSS rises and falls with V8's collections while they hold (one reading at the hold's end
+    // gave 5.9 to 7.3 KiB in runs a minute apart, stop 26), so the figure is the median of the readings over
+    // the hold's second half, with their lowest and highest.
+    const idleTotal = rssStart.reduce((a, b) => a + b, 0);
+    const perConnKiB = (total: number) => (total - idleTotal) / made / 1024;
+    const rssPerConnKiB = perConnKiB(median(heldTotals));
     const base = {
       engine,
       scenario: o.scenario,
@@ -439,6 +470,10 @@ async function runEngine(o: LiveOptions, engine: Engine, stamp: string) {
       // Each gateway's RSS once it serves a room (after the primer), before the waves.
       servingRssMiB: rssServing.map((r) => round(r / 2 ** 20)),
       rssPerConnKiB: round(rssPerConnKiB, 2),
+      rssPerConnKiBRange: [
+        round(perConnKiB(Math.min(...heldTotals)), 2),
+        round(perConnKiB(Math.max(...heldTotals)), 2),
+      ],
       // What holding the connections costs with nothing sent (heartbeats, presence, timers, garbage collection
       // after the connect): the gateways' CPU over the hold, in cores.
       holdCores: round(holdCpuMs / Math.max(1, o.holdMs), 3),

@@ -11,7 +11,8 @@
  *                engine, bench/peer/floor.mjs, what the machine gives); `--profile` adds --cpu-prof,
  *                `--heap-snapshot` a heap snapshot per gateway;
  *                `live --rates 5,20,50` measures each rate in turn on the same connections;
- *                `--viewer-nice 10` runs the viewers' load generators at that priority (slow readers)
+ *                `--viewer-nice 10` runs the viewers' load generators at that priority (slow readers);
+ *                `--allocator-env 0` starts the servers without the image's allocator settings
  * Figures are recorded in docs/benchmarks.md.
  */
 import { stopAll } from './cleanup.ts';
@@ -111,6 +112,7 @@ async function main(): Promise<void> {
       ...(flags.has('budget') ? { budget: flag('budget', 0) } : {}),
       ...(flags.has('join-concurrency') ? { joinConcurrency: flag('join-concurrency', 0) } : {}),
       ...(viewerNice !== undefined ? { viewerNice } : {}),
+      allocatorEnv: flag('allocator-env', 1) === 1,
     });
     return;
   }

@@ -27,9 +27,14 @@ export interface PeerCluster {
   stop(): Promise<void>;
 }
 
-function startOne(kind: PeerKind, key: string, nodeArgs: string[]): Promise<PeerProcess> {
+function startOne(
+  kind: PeerKind,
+  key: string,
+  nodeArgs: string[],
+  env: Record<string, string>,
+): Promise<PeerProcess> {
   const proc = spawn(process.execPath, [...nodeArgs, SERVERS[kind]], {
-    env: { ...process.env, PORT: '0', PEER_REDIS_URL: REDIS_URL, PEER_REDIS_KEY: key },
+    env: { ...process.env, ...env, PORT: '0', PEER_REDIS_URL: REDIS_URL, PEER_REDIS_KEY: key },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   return new Promise((resolve, reject) => {
@@ -50,9 +55,11 @@ export async function startPeerCluster(
   kind: PeerKind,
   n: number,
   nodeArgs: string[] = [],
+  /** More environment for each process (the allocator settings Lightstick's gateways get, bench/live.ts). */
+  env: Record<string, string> = {},
 ): Promise<PeerCluster> {
   const key = `bench_${kind}_${process.pid}_${Math.random().toString(36).slice(2, 7)}`;
-  const gateways = await Promise.all(Array.from({ length: n }, () => startOne(kind, key, nodeArgs)));
+  const gateways = await Promise.all(Array.from({ length: n }, () => startOne(kind, key, nodeArgs, env)));
   const stopOne = (g: PeerProcess) =>
     new Promise<void>((resolve) => {
       if (g.proc.exitCode !== null || g.proc.signalCode !== null) return resolve();

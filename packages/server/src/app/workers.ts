@@ -9,6 +9,7 @@ import cluster, { type Worker } from 'node:cluster';
 import type { Config } from '../config/config.ts';
 import { backoffDelay } from '../backoff.ts';
 import { ConfigError } from '../config/load.ts';
+import { allocatorEnvFor } from '../config/allocator-env.ts';
 import type { Logger } from '../observability/logger.ts';
 
 export interface PrimaryOptions {
@@ -55,8 +56,12 @@ export function runPrimary(config: Config, opts: PrimaryOptions): Promise<number
     };
 
     const fork = (slot: number) => {
-      // A fixed LIGHTSTICK_NODE_ID would be shared by every worker; give each its own.
-      const env = baseNodeId ? { LIGHTSTICK_NODE_ID: `${baseNodeId}-w${slot}` } : {};
+      // A fixed LIGHTSTICK_NODE_ID would be shared by every worker; give each its own. The allocator's settings
+      // (config/allocator-env.ts) reach a worker only through the environment it starts with.
+      const env = {
+        ...allocatorEnvFor(process.env),
+        ...(baseNodeId ? { LIGHTSTICK_NODE_ID: `${baseNodeId}-w${slot}` } : {}),
+      };
       const worker = cluster.fork(env);
       slots.set(slot, worker);
       let up = false;

@@ -1,11 +1,13 @@
 /**
  * `lightstick serve --workers N`: a node:cluster primary with N workers sharing one port. Both workers serve
  * (each has its own node id in /metrics), chat works through the shared port, a killed worker is restarted,
- * and SIGTERM drains every worker (clients told to reconnect, closed 1012) before the primary exits 0.
+ * and SIGTERM drains every worker (clients told to reconnect, closed 1012) before the primary exits 0. Each
+ * worker starts with the allocator's settings (config/allocator-env.ts), which only its environment can give it.
  * Without Redis the flag is refused as a configuration error.
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { get } from 'node:http';
 import { CloseCode, type AckFrame, type MessagesFrame } from '@lightstick/protocol';
@@ -13,6 +15,7 @@ import { createCommunity, joinCommunity, registerUser } from '../support/api.ts'
 import { PG_URL, REDIS_URL, deleteKeys, dropSchema, eventually, uniqueTag } from '../support/cluster.ts';
 import { START_DEADLINE_MS, spawnLightstick, tempDir, type Spawned } from '../support/harness.ts';
 import { WsTestClient } from '../support/ws-client.ts';
+import { ALLOCATOR_ENV } from '../../src/config/allocator-env.ts';
 
 /** GET on a fresh TCP connection each time, so the primary hands each to the next worker. */
 function nodeOfMetrics(baseUrl: string): Promise<string> {
@@ -92,6 +95,12 @@ describe('serve --workers', () => {
 
     const [first] = workerPids(srv.output());
     assert.ok(first, 'the primary logged its workers');
+    // The allocator's settings reach the workers though the test started the primary without them.
+    for (const w of workerPids(srv.output())) {
+      const environ = readFileSync(`/proc/${w.pid}/environ`, 'latin1').split('\0');
+      for (const [name, value] of Object.entries(ALLOCATOR_ENV))
+        assert.ok(environ.includes(`${name}=${process.env[name] ?? value}`), `worker ${w.slot}: ${name}`);
+    }
     process.kill(first.pid, 'SIGKILL');
     await eventually(
       () => workerPids(srv.output()).some((w) => w.slot === first.slot && w.pid !== first.pid),

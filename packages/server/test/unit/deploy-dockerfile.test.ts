@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ALLOCATOR_ENV } from '../../src/config/allocator-env.ts';
 
 const ROOT = fileURLToPath(new URL('../../../..', import.meta.url));
 
@@ -139,6 +140,16 @@ describe('deploy/Dockerfile', () => {
     assert.deepEqual(exec(final.find((i) => i.op === 'CMD')), ['serve']);
     assert.ok(final.some((i) => i.op === 'EXPOSE' && i.args.split(/\s+/).includes('8080')));
     assert.ok(final.some((i) => i.op === 'ENV' && /LIGHTSTICK_DATA_DIR=\/data\b/.test(i.args)));
+  });
+
+  test("the runtime stage starts the server with the allocator's settings (config/allocator-env.ts)", () => {
+    // ENV a=1 b=2 on one instruction (the form the Dockerfile uses): every pair the final stage sets.
+    const set = new Map(
+      final
+        .filter((i) => i.op === 'ENV')
+        .flatMap((i) => i.args.split(/\s+/).map((pair) => pair.split('=') as [string, string])),
+    );
+    for (const [name, value] of Object.entries(ALLOCATOR_ENV)) assert.equal(set.get(name), value, name);
   });
 
   test('.dockerignore keeps local dependencies, builds and data out of the context', () => {
