@@ -12,7 +12,7 @@
  * connections the difference is lost in how V8's heap rises and falls (docs/benchmarks.md, stop 26).
  * Setting it also stops glibc from moving its mmap threshold, so blocks of 128 KiB and more keep being mapped
  * and unmapped one by one, as they are before the first large free; a gateway makes few of them.
- * Ignored by other C libraries (musl), where the variable does nothing.
+ * Other C libraries (musl) ignore it.
  */
 export const ALLOCATOR_ENV: Readonly<Record<string, string>> = { MALLOC_TRIM_THRESHOLD_: '131072' };
 

@@ -95,7 +95,7 @@ describe('serve --workers', () => {
 
     const [first] = workerPids(srv.output());
     assert.ok(first, 'the primary logged its workers');
-    // The allocator's settings reach the workers though the test started the primary without them.
+    // The allocator's settings reach the workers even though the test started the primary without them.
     for (const w of workerPids(srv.output())) {
       const environ = readFileSync(`/proc/${w.pid}/environ`, 'latin1').split('\0');
       for (const [name, value] of Object.entries(ALLOCATOR_ENV))
