@@ -446,8 +446,8 @@ async function runEngine(o: LiveOptions, engine: Engine, stamp: string) {
     // `rssServing`: RSS does not shrink when the heap frees, so a heap that a first join's load grew takes the next
     // connections in at no RSS cost (stop 22 measured 6-8 KiB that way against 14-17 KiB from the start).
     // The gateways' RSS rises and falls with V8's collections while they hold (one reading at the hold's end
-    // gave 5.9 to 7.3 KiB in runs a minute apart, stop 26), so the figure is the median of the readings over
-    // the hold's second half, with their lowest and highest.
+    // gave 6.3 to 10.7 KiB for the same command read after 60, 90 or 180 s, stop 26), so the figure is the
+    // median of the readings over the hold's second half, with their lowest and highest.
     const idleTotal = rssStart.reduce((a, b) => a + b, 0);
     const perConnKiB = (total: number) => (total - idleTotal) / made / 1024;
     const rssPerConnKiB = perConnKiB(median(heldTotals));
