@@ -314,22 +314,23 @@ function specsFor(
 }
 
 /**
- * Reads the processes' RSS once a second while they hold: each one's last reading, and the sums of the readings
- * taken in the second half of `ms` (at least one).
+ * Reads the processes' RSS once a second while they hold (at least once): each one's last reading, and the sums
+ * of the readings taken in the second half of `ms`.
  */
 async function sampleRss(pids: number[], ms: number): Promise<{ last: number[]; heldTotals: number[] }> {
   const end = Date.now() + ms;
   const from = end - ms / 2;
   const heldTotals: number[] = [];
-  let last = pids.map(rssBytes);
-  for (let now = Date.now(); now < end; now = Date.now()) {
-    await sleep(Math.min(1000, end - now));
+  let last: number[];
+  do {
+    await sleep(Math.min(1000, Math.max(0, end - Date.now())));
     last = pids.map(rssBytes);
-    if (Date.now() >= from) heldTotals.push(last.reduce((a, b) => a + b, 0));
-  }
-  if (heldTotals.length === 0) heldTotals.push(last.reduce((a, b) => a + b, 0));
+    if (Date.now() >= from) heldTotals.push(sum(last));
+  } while (Date.now() < end);
   return { last, heldTotals };
 }
+
+const sum = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0);
 
 /** The gateways' node flags for `--profile` (CPU profiles) and `--heap-snapshot` (written on SIGUSR2). */
 function nodeArgs(o: LiveOptions, dir: string): string[] {
@@ -448,7 +449,7 @@ async function runEngine(o: LiveOptions, engine: Engine, stamp: string) {
     // The gateways' RSS rises and falls with V8's collections while they hold (one reading at the hold's end
     // gave 6.3 to 10.7 KiB for the same command read after 60, 90 or 180 s, stop 26), so the figure is the
     // median of the readings over the hold's second half, with their lowest and highest.
-    const idleTotal = rssStart.reduce((a, b) => a + b, 0);
+    const idleTotal = sum(rssStart);
     const perConnKiB = (total: number) => (total - idleTotal) / made / 1024;
     const rssPerConnKiB = perConnKiB(median(heldTotals));
     const base = {
