@@ -33,6 +33,8 @@ await rm(join(root, 'dist'), { recursive: true, force: true });
 const result = await build({
   entryPoints: { main: join(root, 'src/main.ts') },
   outdir,
+  // Paths in the metafile are relative to this package, wherever the build is started from.
+  absWorkingDir: root,
   bundle: true,
   splitting: true,
   format: 'esm',
@@ -52,7 +54,9 @@ const result = await build({
   sourcemap: 'linked',
   legalComments: 'none',
   logLevel: 'warning',
-  metafile: process.env.LIGHTSTICK_BUILD_META === '1',
+  metafile: true,
 });
-if (result.metafile) await writeFile(join(root, 'dist/meta.json'), JSON.stringify(result.metafile));
+// Which sources and packages each chunk holds: tests read it to tell what a process loaded (a gateway-only
+// process never loads Fastify), and it answers "why is this chunk so big" (esbuild's analyzer reads it too).
+await writeFile(join(root, 'dist/meta.json'), JSON.stringify(result.metafile));
 console.log(`server built into ${outdir}`);

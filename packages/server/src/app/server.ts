@@ -1,6 +1,7 @@
 /**
- * Starts the roles chosen in Config in this process: HTTP API and web on Fastify, the gateway on its
- * 'upgrade' event at /ws, and in scale-out mode the archiver with the api role; with LIGHTSTICK_METRICS_PORT,
+ * Starts the roles chosen in Config in this process: HTTP API, web and media on Fastify (loaded only for those
+ * roles: a gateway-only process answers health and metrics on plain node:http, http/gateway-front.ts), the
+ * gateway on the public port's 'upgrade' event at /ws, and in scale-out mode the archiver with the api role; with LIGHTSTICK_METRICS_PORT,
  * the metrics listener (every role). `shutdown()` is the SIGTERM drain: stop accepting, tell clients to
  * reconnect, flush the message log, stop the archiver after its current batch, close the stores, and last the
  * metrics listener (a drain stays observable).
@@ -8,10 +9,11 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
-import type { Config } from '../config/config.ts';
+import type { Config, Role } from '../config/config.ts';
 import type { Runtime } from '../runtime.ts';
 import type { Logger } from '../observability/logger.ts';
-import { createHttpApp } from '../http/app.ts';
+import { fastifyFront, type HttpFront } from '../http/front.ts';
+import { createGatewayFront } from '../http/gateway-front.ts';
 import { startMetricsListener, type MetricsListener } from '../http/metrics-listener.ts';
 import { createGateway, type Gateway, type GatewayLimits } from '../gateway/gateway.ts';
 import { closeRevokedSessions } from '../gateway/session-revocation.ts';
@@ -24,7 +26,10 @@ import type { StreamProvider } from '../lives/providers/stream-provider.ts';
 
 export interface RunningServer {
   built: Built;
-  http: FastifyInstance;
+  /** The public port's face: the Fastify app, or a gateway-only process's plain front. */
+  http: HttpFront;
+  /** The Fastify app (api, web or media role); undefined in a gateway-only process. */
+  app: FastifyInstance | undefined;
   gateway: Gateway | undefined;
   logger: Logger;
   port: number;
@@ -44,6 +49,12 @@ export interface StartOptions {
   /** Moderation checks of the send pipeline, in order (tests put a slow one here to make the server busy). */
   sendChecks?: SendCheck[];
 }
+
+/**
+ * The roles served by the Fastify app; a process with none of them (`--role gateway`) never loads Fastify
+ * (a dynamic import, a chunk of its own in the compiled server).
+ */
+const FASTIFY_ROLES: readonly Exclude<Role, 'all'>[] = ['api', 'web', 'media'];
 
 export async function startServer(config: Config, opts: StartOptions = {}): Promise<RunningServer> {
   const built = await buildServices(config, opts);
@@ -76,21 +87,26 @@ async function startRoles(config: Config, opts: StartOptions, built: Built): Pro
   });
   services.metrics.watchReadiness(readiness);
   if (config.roles.has('api')) services.metrics.watchLiveViewers(() => liveViewers(services));
-  const http = await createHttpApp({
-    services,
-    auth: built.auth,
-    tokens: built.tokens,
-    verifier: services.tokens,
-    communities: built.communities,
-    lives: built.lives.service,
-    liveEvents: built.lives.events,
-    providers: built.lives.providers,
-    ...(built.lives.files ? { mediaFiles: built.lives.files } : {}),
-    moderation: built.moderation,
-    readiness,
-    api: config.roles.has('api'),
-    ...(config.roles.has('web') ? { webDir: config.webDir } : {}),
-  });
+  const app = FASTIFY_ROLES.some((r) => config.roles.has(r))
+    ? await (
+        await import('../http/app.ts')
+      ).createHttpApp({
+        services,
+        auth: built.auth,
+        tokens: built.tokens,
+        verifier: services.tokens,
+        communities: built.communities,
+        lives: built.lives.service,
+        liveEvents: built.lives.events,
+        providers: built.lives.providers,
+        ...(built.lives.files ? { mediaFiles: built.lives.files } : {}),
+        moderation: built.moderation,
+        readiness,
+        api: config.roles.has('api'),
+        ...(config.roles.has('web') ? { webDir: config.webDir } : {}),
+      })
+    : undefined;
+  const http = app ? fastifyFront(app) : createGatewayFront({ services, readiness });
   const gateway = config.roles.has('gateway')
     ? createGateway({
         services: built.gatewayServices,
@@ -162,5 +178,5 @@ async function startRoles(config: Config, opts: StartOptions, built: Built): Pro
       }
       logger.info('drained');
     })());
-  return { built, http, gateway, logger, port, metricsPort: metrics?.port, shutdown };
+  return { built, http, app, gateway, logger, port, metricsPort: metrics?.port, shutdown };
 }

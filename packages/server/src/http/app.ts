@@ -1,9 +1,9 @@
 /**
  * The HTTP face: a Fastify app over the services. JSON everywhere, a JSON Schema on every route (validation,
  * serialisation and /api/openapi.json), one error shape, bearer auth on /api, health and metrics, and the
- * built web app when this process has the web role. Request logs carry method, route and status only.
+ * built web app when this process has the web role. Request logs carry method, route and status only. A
+ * gateway-only process does not load it (gateway-front.ts).
  */
-import { createServer } from 'node:http';
 import Fastify, { LogController, type FastifyInstance, type FastifyBaseLogger } from 'fastify';
 import { Ajv } from 'ajv';
 import addFormats from 'ajv-formats';
@@ -18,6 +18,7 @@ import { registerAuth } from './auth-plugin.ts';
 import { securityHeaders } from './security-headers.ts';
 import { registerRefreshCookie } from './refresh-cookie.ts';
 import { trustProxyFn } from '../config/security.ts';
+import { createPublicServer } from './node-server.ts';
 import { installErrorHandler, notFound, sendError } from './errors.ts';
 import { registerStatic, sendIndex, wantsSpaFallback } from './static.ts';
 import { healthRoutes } from './routes/health.ts';
@@ -71,20 +72,8 @@ export async function createHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
   const app = Fastify({
     // Per-address limits see the client behind the configured proxies; forwarded headers are ignored unset.
     trustProxy: trustProxyFn(security?.trustProxy ?? false),
-    // A request trickled in (slowloris) or left half-open is dropped: 408, then the socket closes. Node checks
-    // these timeouts every connectionsCheckingInterval (30 s by default), so the check runs every second.
-    serverFactory: (handler) => {
-      const server = createServer(
-        {
-          requestTimeout: security?.httpRequestTimeoutMs ?? 30_000,
-          headersTimeout: security?.httpHeadersTimeoutMs ?? 10_000,
-          connectionsCheckingInterval: 1000,
-        },
-        handler,
-      );
-      server.keepAliveTimeout = 72_000;
-      return server;
-    },
+    // Slow and half-open requests are cut off (node-server.ts).
+    serverFactory: (handler) => createPublicServer(security, handler),
     loggerInstance: services.logger.child({ component: 'http' }) as FastifyBaseLogger,
     // Fastify's own request lines would log the URL and headers; observeRequests logs a safe line instead.
     logController: new LogController({ disableRequestLogging: true }),

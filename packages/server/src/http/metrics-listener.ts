@@ -9,6 +9,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import type { Registry } from 'prom-client';
 import type { Logger } from '../observability/logger.ts';
+import { JSON_TYPE, sendJsonError, sendPlain } from './plain-answers.ts';
 
 export interface MetricsListener {
   /** The port it listens on (the configured one, or the one the system picked for 0). */
@@ -32,8 +33,9 @@ export async function startMetricsListener(opts: {
     (req, res) => {
       answer(req, res, opts.registry).catch((err: unknown) => {
         log.error({ err }, 'metrics scrape failed');
-        if (!res.headersSent) sendJson(res, 500, { code: 'internal', message: 'Metrics could not be read' });
-        else res.destroy();
+        if (!res.headersSent) {
+          sendJsonError(res, 500, { code: 'internal', message: 'Metrics could not be read' });
+        } else res.destroy();
       });
     },
   );
@@ -65,25 +67,10 @@ async function answer(req: IncomingMessage, res: ServerResponse, registry: Regis
   const read = req.method === 'GET' || req.method === 'HEAD';
   if (read && pathname === '/metrics') {
     const text = await registry.metrics();
-    return send(res, 200, registry.contentType, text);
+    return sendPlain(res, 200, registry.contentType, text);
   }
   if (read && pathname === '/healthz') {
-    return send(res, 200, 'application/json; charset=utf-8', JSON.stringify({ status: 'ok' }));
+    return sendPlain(res, 200, JSON_TYPE, JSON.stringify({ status: 'ok' }));
   }
-  return sendJson(res, 404, { code: 'not_found', message: `No route for ${req.method} ${pathname}` });
-}
-
-function sendJson(res: ServerResponse, status: number, error: { code: string; message: string }): void {
-  send(res, status, 'application/json; charset=utf-8', JSON.stringify({ error }));
-}
-
-/** Node leaves the body out of an answer to HEAD by itself. */
-function send(res: ServerResponse, status: number, type: string, body: string): void {
-  res.writeHead(status, {
-    'content-type': type,
-    'content-length': Buffer.byteLength(body),
-    'cache-control': 'no-store',
-    'x-content-type-options': 'nosniff',
-  });
-  res.end(body);
+  return sendJsonError(res, 404, { code: 'not_found', message: `No route for ${req.method} ${pathname}` });
 }

@@ -3,16 +3,19 @@
  * build runs on plain node, with no TypeScript loader, in both modes: embedded (one process, SQLite) and
  * scale-out (an api and a gateway process over Redis and PostgreSQL). The smoke test is the suite's usual one:
  * sign up, join a community, send over a real WebSocket and hear the message on another connection.
- * `npm test`'s pretest builds dist/; run alone, this file builds it when it is missing.
+ * A gateway-only process never loads Fastify (issue 6: a gateway's idle RSS; http/gateway-front.ts): each
+ * process records the modules it loads (support/module-trace.mjs) and the build's metafile says which packages
+ * each chunk holds. `npm test`'s pretest builds dist/; run alone, this file builds it when it is missing.
  */
 import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { rm } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { AckFrame, MessagesFrame } from '@lightstick/protocol';
-import { COMPILED_MAIN, REPO_ROOT, spawnLightstick } from '../support/harness.ts';
+import { COMPILED_MAIN, REPO_ROOT, spawnLightstick, tempDir } from '../support/harness.ts';
 import { startCluster } from '../support/cluster.ts';
 import { createCommunity, joinCommunity, registerUser } from '../support/api.ts';
 import { WsTestClient } from '../support/ws-client.ts';
@@ -49,6 +52,42 @@ async function smoke(apiUrl: string, ownerWs: string, fanWs: string): Promise<vo
   }
 }
 
+const TRACE_HOOK = fileURLToPath(new URL('../support/module-trace.mjs', import.meta.url));
+const META = path.join(path.dirname(COMPILED_MAIN), '../meta.json');
+
+/** Node flags and environment that make a compiled process record the modules it loads in `file`. */
+const traced = (file: string) => ({
+  nodeArgs: ['--import', TRACE_HOOK],
+  env: { LIGHTSTICK_TEST_MODULE_TRACE: file },
+});
+
+/** The npm packages bundled in the chunks of dist/server a process loaded, by its module trace. */
+async function packagesLoaded(traceFile: string): Promise<Set<string>> {
+  const meta = JSON.parse(await readFile(META, 'utf8')) as {
+    outputs: Record<string, { inputs: Record<string, unknown> }>;
+  };
+  const dist = path.dirname(COMPILED_MAIN);
+  const chunks = (await readFile(traceFile, 'utf8'))
+    .split('\n')
+    .filter((url) => url.startsWith('file:'))
+    .map((url) => fileURLToPath(url))
+    .filter((file) => path.dirname(file) === dist);
+  assert.ok(chunks.includes(COMPILED_MAIN), `the trace holds the entry: ${chunks.join(', ')}`);
+  const packages = new Set<string>();
+  for (const chunk of chunks) {
+    const key = path.relative(path.join(REPO_ROOT, 'packages/server'), chunk);
+    const output = meta.outputs[key] ?? assert.fail(`${key} is not in dist/meta.json`);
+    for (const input of Object.keys(output.inputs)) {
+      const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(input)?.[1];
+      if (pkg) packages.add(pkg);
+    }
+  }
+  return packages;
+}
+
+const fastifyIn = (packages: Set<string>) =>
+  [...packages].filter((p) => p === 'fastify' || p.startsWith('@fastify/'));
+
 describe('the compiled server', () => {
   before(() => {
     if (existsSync(COMPILED_MAIN)) return;
@@ -69,22 +108,41 @@ describe('the compiled server', () => {
   });
 
   test('embedded mode: signup, join, send and receive over a real WebSocket', async () => {
-    const server = await spawnLightstick({ compiled: true });
+    const dir = await tempDir();
+    const trace = path.join(dir, 'modules.txt');
+    const server = await spawnLightstick({ compiled: true, ...traced(trace) });
     try {
       await smoke(server.baseUrl, server.wsUrl, server.wsUrl);
       assert.equal((await server.stop()).code, 0);
+      // The api role's HTTP face is Fastify: the trace sees it (and so would see it in a gateway).
+      assert.ok(fastifyIn(await packagesLoaded(trace)).includes('fastify'));
     } finally {
       await server.kill('SIGKILL');
       await rm(server.dataDir, { recursive: true, force: true });
+      await rm(dir, { recursive: true, force: true });
     }
   });
 
-  test('scale-out mode: an api and two gateway processes over Redis and PostgreSQL', async () => {
-    const cluster = await startCluster({ gateways: 2, compiled: true });
+  test('scale-out mode: an api and two gateway processes over Redis and PostgreSQL; the gateways never load Fastify', async () => {
+    const dir = await tempDir();
+    const trace = path.join(dir, 'gateway-modules.txt');
+    const { nodeArgs, env } = traced(trace);
+    // The environment reaches the api process too; only the gateways load the hook that records.
+    const cluster = await startCluster({ gateways: 2, compiled: true, gatewayNodeArgs: nodeArgs, env });
     try {
       await smoke(cluster.api.baseUrl, cluster.wsUrls[0]!, cluster.wsUrls[1]!);
+      for (const g of cluster.gateways) {
+        for (const p of ['/healthz', '/readyz', '/metrics', '/nope'])
+          await (await fetch(`${g.baseUrl}${p}`)).text();
+      }
+      const packages = await packagesLoaded(trace);
+      // The trace holds what a gateway runs on (the WebSocket server, Redis, PostgreSQL) and no Fastify.
+      for (const p of ['ws', 'ioredis', 'pg'])
+        assert.ok(packages.has(p), `${p} in ${[...packages].join(', ')}`);
+      assert.deepEqual(fastifyIn(packages), []);
     } finally {
       await cluster.stop();
+      await rm(dir, { recursive: true, force: true });
     }
   });
 });

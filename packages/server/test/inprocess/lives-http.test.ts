@@ -218,7 +218,7 @@ describe('lives HTTP contract (local provider)', () => {
     const doc = (
       await http<{ paths: Record<string, Record<string, unknown>> }>(base, 'GET', '/api/openapi.json')
     ).body;
-    const routes = registeredRoutes(app.server.http).filter(
+    const routes = registeredRoutes(app.server.app ?? assert.fail('no Fastify app')).filter(
       (r) => !r.hidden && r.method !== 'HEAD' && /lives|providers|media/.test(r.url),
     );
     assert.ok(routes.length >= 9);

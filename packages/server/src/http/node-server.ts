@@ -1,0 +1,30 @@
+/**
+ * The public port's node:http server, one definition for both faces that serve it (the Fastify app of the api,
+ * web and media roles, and the plain front of a gateway-only process): a request trickled in (slowloris) or left
+ * half-open is dropped, 408 and then the socket closes. Node checks these timeouts every
+ * connectionsCheckingInterval (30 s by default), so the check runs every second.
+ */
+import { createServer, type RequestListener, type Server } from 'node:http';
+import type { SecurityConfig } from '../config/security.ts';
+
+/**
+ * Longer than the 60 s idle timeout of the usual load balancers in front (AWS ALB, nginx), so the balancer closes
+ * an idle connection first and never sends a request into one this server is closing.
+ */
+const KEEP_ALIVE_TIMEOUT_MS = 72_000;
+
+export function createPublicServer(
+  security: Pick<SecurityConfig, 'httpRequestTimeoutMs' | 'httpHeadersTimeoutMs'> | undefined,
+  handler: RequestListener,
+): Server {
+  const server = createServer(
+    {
+      requestTimeout: security?.httpRequestTimeoutMs ?? 30_000,
+      headersTimeout: security?.httpHeadersTimeoutMs ?? 10_000,
+      connectionsCheckingInterval: 1000,
+    },
+    handler,
+  );
+  server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
+  return server;
+}
