@@ -1,8 +1,8 @@
 /**
  * Starts the roles chosen in Config in this process: HTTP API, web and media on Fastify (loaded only for those
  * roles: a gateway-only process answers health and metrics on plain node:http, http/gateway-front.ts), the
- * gateway on the public port's 'upgrade' event at /ws, and in scale-out mode the archiver with the api role; with LIGHTSTICK_METRICS_PORT,
- * the metrics listener (every role). `shutdown()` is the SIGTERM drain: stop accepting, tell clients to
+ * gateway on the public port's 'upgrade' event at /ws, and in scale-out mode the archiver with the api role;
+ * with LIGHTSTICK_METRICS_PORT, the metrics listener (every role). `shutdown()` is the SIGTERM drain: stop accepting, tell clients to
  * reconnect, flush the message log, stop the archiver after its current batch, close the stores, and last the
  * metrics listener (a drain stays observable).
  */
@@ -19,7 +19,7 @@ import { createGateway, type Gateway, type GatewayLimits } from '../gateway/gate
 import { closeRevokedSessions } from '../gateway/session-revocation.ts';
 import type { SendCheck } from '../chat/send-service.ts';
 import { buildServices, type Built } from './build.ts';
-import { createReadiness } from './readiness.ts';
+import { createReadiness, type Readiness } from './readiness.ts';
 import { liveViewers } from './live-viewers.ts';
 import { bootstrapAdmin } from './admin-bootstrap.ts';
 import type { StreamProvider } from '../lives/providers/stream-provider.ts';
@@ -88,23 +88,7 @@ async function startRoles(config: Config, opts: StartOptions, built: Built): Pro
   services.metrics.watchReadiness(readiness);
   if (config.roles.has('api')) services.metrics.watchLiveViewers(() => liveViewers(services));
   const app = FASTIFY_ROLES.some((r) => config.roles.has(r))
-    ? await (
-        await import('../http/app.ts')
-      ).createHttpApp({
-        services,
-        auth: built.auth,
-        tokens: built.tokens,
-        verifier: services.tokens,
-        communities: built.communities,
-        lives: built.lives.service,
-        liveEvents: built.lives.events,
-        providers: built.lives.providers,
-        ...(built.lives.files ? { mediaFiles: built.lives.files } : {}),
-        moderation: built.moderation,
-        readiness,
-        api: config.roles.has('api'),
-        ...(config.roles.has('web') ? { webDir: config.webDir } : {}),
-      })
+    ? await startFastify(config, built, readiness)
     : undefined;
   const http = app ? fastifyFront(app) : createGatewayFront({ services, readiness });
   const gateway = config.roles.has('gateway')
@@ -179,4 +163,28 @@ async function startRoles(config: Config, opts: StartOptions, built: Built): Pro
       logger.info('drained');
     })());
   return { built, http, app, gateway, logger, port, metricsPort: metrics?.port, shutdown };
+}
+
+/** The Fastify app of the api, web and media roles, imported here so that no other process loads it. */
+async function startFastify(
+  config: Config,
+  built: Built,
+  readiness: Readiness,
+): Promise<FastifyInstance> {
+  const { createHttpApp } = await import('../http/app.ts');
+  return createHttpApp({
+    services: built.services,
+    auth: built.auth,
+    tokens: built.tokens,
+    verifier: built.services.tokens,
+    communities: built.communities,
+    lives: built.lives.service,
+    liveEvents: built.lives.events,
+    providers: built.lives.providers,
+    ...(built.lives.files ? { mediaFiles: built.lives.files } : {}),
+    moderation: built.moderation,
+    readiness,
+    api: config.roles.has('api'),
+    ...(config.roles.has('web') ? { webDir: config.webDir } : {}),
+  });
 }

@@ -10,7 +10,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Services } from '../services.ts';
 import type { HttpFront } from './front.ts';
 import { createPublicServer } from './node-server.ts';
-import { sendJson, sendJsonError, sendPlain } from './plain-answers.ts';
+import { sendJson, sendJsonError, sendMetrics } from './plain-answers.ts';
 
 export interface GatewayFrontDeps {
   services: Pick<Services, 'metrics' | 'logger'> & {
@@ -37,10 +37,7 @@ export function createGatewayFront(deps: GatewayFrontDeps): HttpFront {
   ]);
   // With a metrics port, the public port does not tell that metrics exist elsewhere: 404 like any unknown path.
   if (deps.services.config?.metrics?.port === undefined) {
-    routes.set('/metrics', async (res) => {
-      const text = await metrics.registry.metrics();
-      sendPlain(res, 200, metrics.registry.contentType, text);
-    });
+    routes.set('/metrics', (res) => sendMetrics(res, metrics.registry));
   }
   let closing = false;
 

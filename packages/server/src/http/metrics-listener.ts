@@ -9,7 +9,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import type { Registry } from 'prom-client';
 import type { Logger } from '../observability/logger.ts';
-import { JSON_TYPE, sendJsonError, sendPlain } from './plain-answers.ts';
+import { sendJson, sendJsonError, sendMetrics } from './plain-answers.ts';
 
 export interface MetricsListener {
   /** The port it listens on (the configured one, or the one the system picked for 0). */
@@ -65,12 +65,7 @@ export async function startMetricsListener(opts: {
 async function answer(req: IncomingMessage, res: ServerResponse, registry: Registry): Promise<void> {
   const pathname = new URL(req.url ?? '/', 'http://x').pathname;
   const read = req.method === 'GET' || req.method === 'HEAD';
-  if (read && pathname === '/metrics') {
-    const text = await registry.metrics();
-    return sendPlain(res, 200, registry.contentType, text);
-  }
-  if (read && pathname === '/healthz') {
-    return sendPlain(res, 200, JSON_TYPE, JSON.stringify({ status: 'ok' }));
-  }
+  if (read && pathname === '/metrics') return sendMetrics(res, registry);
+  if (read && pathname === '/healthz') return sendJson(res, 200, { status: 'ok' });
   return sendJsonError(res, 404, { code: 'not_found', message: `No route for ${req.method} ${pathname}` });
 }

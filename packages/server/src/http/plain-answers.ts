@@ -4,6 +4,7 @@
  * one JSON shape of every HTTP answer, `{ error: { code, message } }` (errors.ts).
  */
 import type { ServerResponse } from 'node:http';
+import type { Registry } from 'prom-client';
 
 /**
  * Every plain answer is JSON or metrics text, never a page: nothing may run, embed or frame it, and no cache
@@ -17,7 +18,7 @@ const PLAIN_HEADERS = {
   'cross-origin-resource-policy': 'same-origin',
 } as const;
 
-export const JSON_TYPE = 'application/json; charset=utf-8';
+const JSON_TYPE = 'application/json; charset=utf-8';
 
 /** Node leaves the body out of an answer to HEAD by itself. */
 export function sendPlain(res: ServerResponse, status: number, type: string, body: string): void {
@@ -39,4 +40,10 @@ export function sendJsonError(
   error: { code: string; message: string },
 ): void {
   sendJson(res, status, { error });
+}
+
+/** The process's Prometheus registry in the text exposition format. */
+export async function sendMetrics(res: ServerResponse, registry: Registry): Promise<void> {
+  const text = await registry.metrics();
+  sendPlain(res, 200, registry.contentType, text);
 }
