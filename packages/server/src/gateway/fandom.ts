@@ -66,7 +66,12 @@ export class GatewayFandom {
   readonly modes: Cached<RoomMode>;
   readonly pins: Cached<ChatMessage | null>;
   private readonly replayDeletions: ReplayDeletions;
-  private readonly grants = new WeakMap<Subscriber, Map<string, RoomGrantInfo>>();
+  /**
+   * Each connection's grant in the rooms it joined: the one room most fans are in as the grant itself, a Map from
+   * a second room on (V8 gives every Map a hash table of ~150 bytes from its first entry: per connection, that
+   * was a tenth of what a Lightstick connection holds beyond a bare WebSocket; docs/benchmarks.md "Stop 27").
+   */
+  private readonly grants = new WeakMap<Subscriber, RoomGrantInfo | Map<string, RoomGrantInfo>>();
   private readonly spotlights = new Map<string, SpotlightFrame>();
   /**
    * Bans and role changes told by control messages in the last RECENT_MS, by community and person: a join
@@ -178,9 +183,10 @@ export class GatewayFandom {
    */
   async joined(session: Session, grant: RoomGrantInfo, mode: RoomMode): Promise<void> {
     const room = grant.room.id;
-    let rooms = this.grants.get(session);
-    if (rooms === undefined) this.grants.set(session, (rooms = new Map()));
-    rooms.set(room, grant);
+    const held = this.grants.get(session);
+    if (held instanceof Map) held.set(room, grant);
+    else if (held === undefined || held.room.id === room) this.grants.set(session, grant);
+    else this.grants.set(session, new Map([held, grant].map((g) => [g.room.id, g])));
     const { room: _r, ...fields } = mode;
     session.reply({ t: 'mode', room, ...fields });
     session.reply({ t: 'pinned', room, message: await this.pins.get(room) });
@@ -219,14 +225,23 @@ export class GatewayFandom {
   }
 
   left(session: Subscriber, room: string): void {
-    this.grants.get(session)?.delete(room);
+    const held = this.grants.get(session);
+    if (held instanceof Map) held.delete(room);
+    else if (held?.room.id === room) this.grants.delete(session);
   }
 
   /** The rooms a connection holds in a community, with its grant in each. */
   roomsIn(session: Subscriber, communityId: string): RoomGrantInfo[] {
-    const rooms = this.grants.get(session);
-    if (rooms === undefined) return [];
-    return [...rooms.values()].filter((g) => g.room.communityId === communityId);
+    const held = this.grants.get(session);
+    if (held === undefined) return [];
+    const all = held instanceof Map ? [...held.values()] : [held];
+    return all.filter((g) => g.room.communityId === communityId);
+  }
+
+  private grantIn(session: Subscriber, room: string): RoomGrantInfo | undefined {
+    const held = this.grants.get(session);
+    if (held instanceof Map) return held.get(room);
+    return held?.room.id === room ? held : undefined;
   }
 
   heart(session: Session, op: HeartOp): void {
@@ -249,7 +264,7 @@ export class GatewayFandom {
     if (this.hub === undefined) return;
     let frame: ReturnType<typeof prepare> | undefined;
     for (const sub of this.hub.members(room)) {
-      const g = this.grants.get(sub)?.get(room);
+      const g = this.grantIn(sub, room);
       if (g === undefined || !can(g.role, 'message.viewDeleted')) continue;
       frame ??= prepare({ t: 'held', room, message, releaseAt } satisfies HeldFrame);
       sub.connection.write(frame);

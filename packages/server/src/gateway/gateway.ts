@@ -225,7 +225,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
       let n = 0;
       for (const s of sessions) {
         if (s.principal === undefined || !match(s.principal)) continue;
-        for (const room of [...s.rooms.keys()]) {
+        for (const room of s.rooms.keys()) {
           if (!rooms(room)) continue;
           await leaveRoom(ctx, s, room);
           s.reply({ t: 'error', code: error.error, message: error.message, room });

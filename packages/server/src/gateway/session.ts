@@ -7,8 +7,7 @@ import type { Principal } from '../auth/principal.ts';
 import type { SharedClaim } from './admission.ts';
 import { prepare, type PreparedFrame, type WsConnection } from './connection.ts';
 import type { Subscriber } from './outbox.ts';
-
-export type RoomState = 'joining' | 'joined';
+import { RoomStates } from './room-states.ts';
 
 export class Session implements Subscriber {
   principal: Principal | undefined;
@@ -17,7 +16,7 @@ export class Session implements Subscriber {
   /** The account Admission counted this socket for (once authenticated), and its deployment-wide claim. */
   countedAccount: string | undefined;
   claim: SharedClaim | undefined;
-  readonly rooms = new Map<string, RoomState>();
+  readonly rooms = new RoomStates();
   /** Frames held per room while it is being joined; only while a join is under way. */
   private holds: Map<string, PreparedFrame[]> | undefined;
   /** Bad frames and refused sends in a row; a good frame resets it. */
