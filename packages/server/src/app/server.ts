@@ -166,11 +166,7 @@ async function startRoles(config: Config, opts: StartOptions, built: Built): Pro
 }
 
 /** The Fastify app of the api, web and media roles, imported here so that no other process loads it. */
-async function startFastify(
-  config: Config,
-  built: Built,
-  readiness: Readiness,
-): Promise<FastifyInstance> {
+async function startFastify(config: Config, built: Built, readiness: Readiness): Promise<FastifyInstance> {
   const { createHttpApp } = await import('../http/app.ts');
   return createHttpApp({
     services: built.services,
