@@ -4,7 +4,7 @@
  * `not_found` in the usual JSON shape for anything else, as the Fastify app answers them in the other roles.
  * Plain node:http rather than Fastify because a gateway serves three fixed GET routes and no API: Fastify and
  * what it loads (router, validators, serialisers, helmet) held ~4 MB of every idle gateway's private memory,
- * 26.6-27.6 MB against 22.9-23.8 MB without (issue 6: idle RSS of a gateway; docs/benchmarks.md "Stop 27").
+ * 26.5-27.6 MB against 22.9-23.8 MB without (issue 6: idle RSS of a gateway; docs/benchmarks.md "Stop 27").
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Services } from '../services.ts';
