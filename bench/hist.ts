@@ -14,7 +14,9 @@ export function mergeInto(into: number[], from: readonly number[]): number[] {
   return into;
 }
 
-export const count = (h: readonly number[]) => h.reduce((a, b) => a + b, 0);
+export const sum = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0);
+/** The samples a histogram holds. */
+export const count = sum;
 
 /** The p-th percentile (0-100) in ms, NaN when empty. */
 export function pct(h: readonly number[], p: number): number {

@@ -21,7 +21,7 @@ import { startCluster, type Cluster } from '../packages/server/test/support/clus
 import { ALLOCATOR_ENV } from '../packages/server/src/config/allocator-env.ts';
 import { addressesFor, joinCommunity, ownRoom, registerUsers } from './http.ts';
 import { track } from './cleanup.ts';
-import { count, maxOf, mergeInto, newHist, pct } from './hist.ts';
+import { count, maxOf, mergeInto, newHist, pct, sum } from './hist.ts';
 import type { Engine, FromLive, LiveClientSpec, LiveStats, ToLive } from './live-loadgen.ts';
 import { cpuMs, machineCpuMs, rssBytes, spent, tcpTrouble, usage } from './proc.ts';
 import { startPeerCluster, type PeerCluster, type PeerKind } from './peer/cluster.ts';
@@ -329,8 +329,6 @@ async function sampleRss(pids: number[], ms: number): Promise<{ last: number[]; 
   } while (Date.now() < end);
   return { last, heldTotals };
 }
-
-const sum = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0);
 
 /** The gateways' node flags for `--profile` (CPU profiles) and `--heap-snapshot` (written on SIGUSR2). */
 function nodeArgs(o: LiveOptions, dir: string): string[] {

@@ -9,7 +9,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Services } from '../services.ts';
 import type { HttpFront } from './front.ts';
-import { createPublicServer } from './node-server.ts';
+import { closerOf, createPublicServer, listenOn } from './node-server.ts';
 import { sendJson, sendJsonError, sendMetrics } from './plain-answers.ts';
 
 export interface GatewayFrontDeps {
@@ -83,25 +83,13 @@ export function createGatewayFront(deps: GatewayFrontDeps): HttpFront {
     });
   });
 
-  let closed: Promise<void> | undefined;
+  const closeServer = closerOf(server);
   return {
     server,
-    listen: (opts) =>
-      new Promise<void>((resolve, reject) => {
-        server.once('error', reject);
-        server.listen(opts, () => {
-          server.off('error', reject);
-          resolve();
-        });
-      }),
+    listen: (opts) => listenOn(server, opts),
     close() {
       closing = true;
-      closed ??= new Promise<void>((resolve) => {
-        // Not listening (a start that failed before listen): close() reports that, nothing is left to wait for.
-        server.close(() => resolve());
-        server.closeIdleConnections();
-      });
-      return closed;
+      return closeServer();
     },
   };
 }

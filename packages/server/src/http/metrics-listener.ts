@@ -10,6 +10,7 @@ import type { AddressInfo } from 'node:net';
 import type { Registry } from 'prom-client';
 import type { Logger } from '../observability/logger.ts';
 import { sendJson, sendJsonError, sendMetrics } from './plain-answers.ts';
+import { closerOf, listenOn } from './node-server.ts';
 
 export interface MetricsListener {
   /** The port it listens on (the configured one, or the one the system picked for 0). */
@@ -41,25 +42,8 @@ export async function startMetricsListener(opts: {
   );
   // Prometheus keeps its connection open between scrapes (every 15 s or so): outlast that interval.
   server.keepAliveTimeout = 65_000;
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(opts.port, opts.host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const port = (server.address() as AddressInfo).port;
-  let closing: Promise<void> | undefined;
-  return {
-    port,
-    close() {
-      closing ??= new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeIdleConnections();
-      });
-      return closing;
-    },
-  };
+  await listenOn(server, { port: opts.port, host: opts.host });
+  return { port: (server.address() as AddressInfo).port, close: closerOf(server) };
 }
 
 async function answer(req: IncomingMessage, res: ServerResponse, registry: Registry): Promise<void> {

@@ -2,9 +2,11 @@
  * The public port's node:http server, one definition for both faces that serve it (the Fastify app of the api,
  * web and media roles, and the plain front of a gateway-only process): a request trickled in (slowloris) or left
  * half-open is dropped, 408 and then the socket closes. Node checks these timeouts every
- * connectionsCheckingInterval (30 s by default), so the check runs every second.
+ * connectionsCheckingInterval (30 s by default), so the check runs every second. Also how the plain listeners
+ * (the gateway front and the metrics port) start and stop.
  */
 import { createServer, type RequestListener, type Server } from 'node:http';
+import type { ListenOptions } from 'node:net';
 import type { SecurityConfig } from '../config/security.ts';
 
 /**
@@ -27,4 +29,28 @@ export function createPublicServer(
   );
   server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
   return server;
+}
+
+/** Listens; a listen that fails (a port that is taken) rejects instead of emitting `error`. */
+export function listenOn(server: Server, opts: ListenOptions): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+}
+
+/**
+ * A close that runs once however often it is called: stops accepting, ends idle keep-alive connections, and
+ * resolves when the last connection has ended (at once for a server that never listened).
+ */
+export function closerOf(server: Server): () => Promise<void> {
+  let closed: Promise<void> | undefined;
+  return () =>
+    (closed ??= new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      server.closeIdleConnections();
+    }));
 }
