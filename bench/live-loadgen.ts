@@ -452,8 +452,12 @@ async function connectAll(msg: Extract<ToLive, { type: 'connect' }>): Promise<Li
       const spec = msg.clients[i] as LiveClientSpec;
       try {
         clients.push(await (engine === 'socketio' ? socketio(spec, i) : lightstick(spec, i)));
-      } catch {
+      } catch (err) {
+        // Counted by why (`refused: unknown_op`, `closed before joining`): a run whose clients all failed once
+        // printed only the count, and a build that refused every frame looked like a slow one.
         failed++;
+        const why = `connect:${(err as Error).message}`;
+        st.errors[why] = (st.errors[why] ?? 0) + 1;
       }
     }
   };

@@ -435,6 +435,8 @@ async function runEngine(o: LiveOptions, engine: Engine, stamp: string) {
     const { cpuMs: connectCpuMs, sysMs: connectSysMs } = spent(beforeConnect, afterConnect);
     const warmCpuMs = spent(afterFirst, afterConnect).cpuMs;
     const failed = [...prime, ...first, ...second].reduce((n, s) => n + s.failed, 0);
+    // Why they failed, over the load generators (`connect:refused: unknown_op`: 12); their counts are cumulative.
+    const failedWhy = failed === 0 ? undefined : merge(second).errors;
     const connectMs =
       Math.max(...first.map((s) => s.connectMs)) + Math.max(...second.map((s) => s.connectMs));
     const beforeHold = usage(pids);
@@ -456,6 +458,7 @@ async function runEngine(o: LiveOptions, engine: Engine, stamp: string) {
       gateways: o.gateways,
       connections: open,
       failed,
+      ...(failedWhy ? { failedWhy } : {}),
       connectMs,
       connectsPerSec: Math.round(made / (connectMs / 1000)),
       // Server CPU (user + system, all gateways) per connection made: hello, auth, join and its answer.
