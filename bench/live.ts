@@ -15,10 +15,12 @@
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { setPriority } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { startCluster, type Cluster } from '../packages/server/test/support/cluster.ts';
 import { ALLOCATOR_ENV } from '../packages/server/src/config/allocator-env.ts';
+import { socketBudget } from '../packages/server/src/app/workers.ts';
 import { addressesFor, joinCommunity, ownRoom, registerUsers } from './http.ts';
 import { track } from './cleanup.ts';
 import { count, maxOf, mergeInto, newHist, pct, sum } from './hist.ts';
@@ -165,12 +167,30 @@ function byShare(after: number[], dropped: number, q: number): number | null {
   return dropped > 0 && i < after.length ? after[Math.max(0, i)]! : null;
 }
 
+/**
+ * How many of the killed gateway's clients the survivors have sockets for: each gateway process holds at most its
+ * socket budget (the open-file limit less a reserve, `socketBudget`, which the gateways inherit from the harness),
+ * and the survivors already hold their own share. 100 000 over 6 gateways on this machine (20 000 open files: a
+ * budget of 19 000) leaves the five survivors room for 11 665 of the 16 667 dropped; the first 100 000 storm
+ * (stop 28) brought back 11 661 and looked like a slow return. Undefined where the limit cannot be read.
+ */
+export async function survivorsRoom(
+  o: Pick<LiveOptions, 'connections' | 'gateways'>,
+): Promise<number | undefined> {
+  const budget = await socketBudget(() => readFile('/proc/self/limits', 'utf8'));
+  if (budget === undefined || o.gateways < 2) return undefined;
+  const perGateway = Math.ceil(o.connections / o.gateways);
+  return (o.gateways - 1) * Math.max(0, budget - perGateway);
+}
+
 /** The storm's figures: the reconnect curve and where the half-way client waited. */
-function stormFigures(all: ReturnType<typeof merge>, killAt: number) {
+function stormFigures(all: ReturnType<typeof merge>, killAt: number, room: number | undefined) {
   const back = afterKill(all.backAt, killAt);
   const half = (times: number[]) => byShare(afterKill(times, killAt), all.dropped, 0.5);
   return {
     dropped: all.dropped,
+    // Of those, how many the survivors' socket budgets can take (more cannot come back on this machine).
+    ...(room !== undefined ? { survivorsRoom: room } : {}),
     back: all.back,
     allBackMs: all.back >= all.dropped && back.length > 0 ? back.at(-1)! : null,
     // The reconnect curve: when half, nine in ten and all but one in a hundred of the dropped clients were back
@@ -629,7 +649,7 @@ async function measure(
     boxSaturatedS: saturatedS,
     ...(o.scenario === 'storm'
       ? {
-          ...stormFigures(all, killAt),
+          ...stormFigures(all, killAt, await survivorsRoom(o)),
           // Latency on the clients never dropped, of messages sent from the kill on (target: behind by <= 2 s).
           keptP99Ms: pct(keptSince(all.kept, Math.floor((killAt - t0) / 1000)), 99),
         }
@@ -658,6 +678,13 @@ const RATIO_KEYS = [
 
 export async function live(o: LiveOptions): Promise<void> {
   const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+  const room = o.scenario === 'storm' ? await survivorsRoom(o) : undefined;
+  const dropping = Math.floor(o.connections / o.gateways);
+  if (room !== undefined && room < dropping)
+    console.warn(
+      `storm: the ${o.gateways - 1} survivors have sockets for ${room} of the ~${dropping} clients the kill drops ` +
+        `(open-file limit); the rest cannot come back. More gateways (--gateways ${o.gateways + 1}) fit them.`,
+    );
   // One entry per engine, one phase per rate (`live --rates a,b,...`; one phase otherwise).
   const results: Record<string, Record<string, unknown>[]> = {};
   const charts: { engine: string; series: Map<number, [number[], number[]]> }[] = [];

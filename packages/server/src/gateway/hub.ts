@@ -99,6 +99,11 @@ export class Hub {
     this.writer = new FanoutWriter(this.scheduler, fanout.sliceSockets);
   }
 
+  /** `room` as this Hub keeps it (the string its first member joined with), or `room` itself when it has none. */
+  roomId(room: string): string {
+    return this.rooms.get(room)?.room ?? room;
+  }
+
   /** Adds a member; resolves once the broker delivers the room's publications to this node. */
   async add(room: string, sub: Subscriber): Promise<void> {
     let entry = this.rooms.get(room);

@@ -50,7 +50,10 @@ export async function auth(ctx: GatewayContext, session: Session, op: AuthOp): P
 export async function join(ctx: GatewayContext, session: Session, op: JoinOp): Promise<void> {
   const { services, hub, limits } = ctx;
   const principal = session.principal!;
-  const already = session.rooms.has(op.room);
+  // The id as this node already keeps it: each connection then holds the one string, not its own copy parsed from
+  // its join frame (56 bytes of each connection, issue 6: heap snapshots of `idle`, docs/benchmarks.md).
+  const room = hub.roomId(op.room);
+  const already = session.rooms.has(room);
   if (!already && session.rooms.size >= limits.maxRoomsPerConnection) {
     throw new AppError('too_many_rooms', `A connection joins at most ${limits.maxRoomsPerConnection} rooms`);
   }
@@ -60,34 +63,29 @@ export async function join(ctx: GatewayContext, session: Session, op: JoinOp): P
   if (session.closed) return;
   let grant;
   try {
-    grant = await ctx.access.join(principal, op.room);
+    grant = await ctx.access.join(principal, room);
     // A ban or role change told moments ago wins over an access read that may come from a cache.
     grant.role = ctx.fandom.checkRecent(principal, grant);
   } catch (err) {
     // A re-join refused (membership revoked, role lowered, room gone): the room stops flowing here too.
-    if (already) await dropRoom(ctx, session, op.room);
+    if (already) await dropRoom(ctx, session, room);
     throw err;
   }
   if (session.closed) return;
-  if (!already) session.rooms.set(op.room, 'joining');
+  if (!already) session.rooms.set(room, 'joining');
   // Live frames wait until `joined` is written, for a re-join (gap repair) too: one published after the
   // history read must follow the answer, or a client still waiting for the replay takes it as covered.
-  session.startHold(op.room);
+  session.startHold(room);
   let mode;
   try {
     // Read first: the node's fan delay gates the room's messages from its first member on.
-    mode = await ctx.fandom.beforeJoin(op.room);
-    if (!already) await hub.add(op.room, session);
-    await ctx.seeder.ensure(op.room);
-    const read = await services.broker.history(op.room, { since: op.since, limit: limits.maxResumeMessages });
-    const seen = await ctx.fandom.replay(
-      op.room,
-      grant.role,
-      read.recoverable ? read.messages : [],
-      read.top,
-    );
+    mode = await ctx.fandom.beforeJoin(room);
+    if (!already) await hub.add(room, session);
+    await ctx.seeder.ensure(room);
+    const read = await services.broker.history(room, { since: op.since, limit: limits.maxResumeMessages });
+    const seen = await ctx.fandom.replay(room, grant.role, read.recoverable ? read.messages : [], read.top);
     if (session.closed) return;
-    const answer = { t: 'joined', id: op.id, room: op.room, pos: seen.top } as const;
+    const answer = { t: 'joined', id: op.id, room: room, pos: seen.top } as const;
     let frame = prepare({
       ...answer,
       missed: seen.messages,
@@ -103,22 +101,22 @@ export async function join(ctx: GatewayContext, session: Session, op: JoinOp): P
           user: principal.userId,
           code: 'rate_limited',
           why: 'replay_budget',
-          room: op.room,
+          room: room,
         });
       }
     }
     if (session.closed) return;
     session.connection.reply(frame);
   } catch (err) {
-    if (!already) await dropRoom(ctx, session, op.room);
-    else session.connection.writeMany(session.endHold(op.room)); // still joined: nothing is lost
+    if (!already) await dropRoom(ctx, session, room);
+    else session.connection.writeMany(session.endHold(room)); // still joined: nothing is lost
     if (isAppError(err)) throw err;
-    services.logger.error({ err, room: op.room }, 'join failed');
+    services.logger.error({ err, room: room }, 'join failed');
     throw new AppError('unavailable', 'The room is not available right now; try again');
   }
   // Frames that arrived while `joined` was prepared follow it, in order; the client drops offsets it has.
-  session.connection.writeMany(session.endHold(op.room));
-  if (!already) session.rooms.set(op.room, 'joined');
+  session.connection.writeMany(session.endHold(room));
+  if (!already) session.rooms.set(room, 'joined');
   // The room will talk: the language detector loads now, on a later turn, not on its first line (language.ts).
   warmLanguageDetector();
   await ctx.fandom.joined(session, { room: grant.room, role: grant.role }, mode);

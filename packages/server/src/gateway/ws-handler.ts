@@ -32,6 +32,9 @@ export const RESUME_AT_PENDING = 8;
  */
 export const MAX_PENDING_FRAMES = 4096;
 
+/** Where a quiet connection's next frame starts: one settled promise shared by every connection. */
+const SETTLED = Promise.resolve();
+
 export function handleConnection(ctx: GatewayContext, ws: WebSocket): Session {
   const { services, limits } = ctx;
   const sid = services.runtime.id();
@@ -55,7 +58,7 @@ export function handleConnection(ctx: GatewayContext, ws: WebSocket): Session {
   });
   ctx.clock.opened(session);
 
-  let chain = Promise.resolve();
+  let chain = SETTLED;
   ws.on('message', (data: Buffer, isBinary: boolean) => {
     if (!session.active) return;
     ctx.clock.touched(session);
@@ -80,6 +83,9 @@ export function handleConnection(ctx: GatewayContext, ws: WebSocket): Session {
       .then(() => handleFrame(ctx, session, data, isBinary, receivedAt))
       .finally(() => {
         if (--session.backlog <= RESUME_AT_PENDING) session.connection.resume();
+        // The last frame waiting is done, so `chain` is this promise: a quiet connection holds none of its own
+        // (49 bytes of each of 100 000 idle connections, issue 6). The next frame still starts after this one.
+        if (session.backlog === 0) chain = SETTLED;
       });
   });
   ws.on('error', (err) => services.logger.debug({ err, sid }, 'websocket error'));
