@@ -77,6 +77,8 @@ async function startRoles(config: Config, opts: StartOptions, built: Built): Pro
     logger,
   });
   let draining = false;
+  // The public port's server, once it exists (the readiness is built before it: the Fastify app takes it).
+  const publicPort: { server?: HttpFront['server'] } = {};
   const readiness = createReadiness({
     services,
     mode: built.mode,
@@ -84,6 +86,7 @@ async function startRoles(config: Config, opts: StartOptions, built: Built): Pro
     backlog: () => built.backlog(),
     archiver: built.archiver,
     ...(built.lives.media ? { media: built.lives.media } : {}),
+    sockets: () => socketUse(publicPort.server),
   });
   services.metrics.watchReadiness(readiness);
   if (config.roles.has('api')) services.metrics.watchLiveViewers(() => liveViewers(services));
@@ -91,6 +94,7 @@ async function startRoles(config: Config, opts: StartOptions, built: Built): Pro
     ? await startFastify(config, built, readiness)
     : undefined;
   const http = app ? fastifyFront(app) : createGatewayFront({ services, readiness });
+  publicPort.server = http.server;
   const gateway = config.roles.has('gateway')
     ? createGateway({
         services: built.gatewayServices,
@@ -183,4 +187,14 @@ async function startFastify(config: Config, built: Built, readiness: Readiness):
     api: config.roles.has('api'),
     ...(config.roles.has('web') ? { webDir: config.webDir } : {}),
   });
+}
+
+/** Open sockets of a node:http server and its `maxConnections` (the socket budget main.ts sets). */
+function socketUse(
+  server: HttpFront['server'] | undefined,
+): Promise<{ open: number; max: number | undefined }> {
+  if (server === undefined) return Promise.resolve({ open: 0, max: undefined });
+  return new Promise((resolve, reject) =>
+    server.getConnections((err, open) => (err ? reject(err) : resolve({ open, max: server.maxConnections }))),
+  );
 }
