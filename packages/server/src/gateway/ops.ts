@@ -85,7 +85,7 @@ export async function join(ctx: GatewayContext, session: Session, op: JoinOp): P
     const read = await services.broker.history(room, { since: op.since, limit: limits.maxResumeMessages });
     const seen = await ctx.fandom.replay(room, grant.role, read.recoverable ? read.messages : [], read.top);
     if (session.closed) return;
-    const answer = { t: 'joined', id: op.id, room: room, pos: seen.top } as const;
+    const answer = { t: 'joined', id: op.id, room, pos: seen.top } as const;
     let frame = prepare({
       ...answer,
       missed: seen.messages,
@@ -101,7 +101,7 @@ export async function join(ctx: GatewayContext, session: Session, op: JoinOp): P
           user: principal.userId,
           code: 'rate_limited',
           why: 'replay_budget',
-          room: room,
+          room,
         });
       }
     }
@@ -111,7 +111,7 @@ export async function join(ctx: GatewayContext, session: Session, op: JoinOp): P
     if (!already) await dropRoom(ctx, session, room);
     else session.connection.writeMany(session.endHold(room)); // still joined: nothing is lost
     if (isAppError(err)) throw err;
-    services.logger.error({ err, room: room }, 'join failed');
+    services.logger.error({ err, room }, 'join failed');
     throw new AppError('unavailable', 'The room is not available right now; try again');
   }
   // Frames that arrived while `joined` was prepared follow it, in order; the client drops offsets it has.
