@@ -512,7 +512,7 @@ async function runEngine(o: LiveOptions, engine: Engine, stamp: string) {
     }
     const phases: Record<string, unknown>[] = [];
     for (const rate of o.scenario === 'live' ? o.rates : o.rates.slice(0, 1))
-      phases.push({ ...base, rate, ...(await measure(o, rate, gens, servers, pids, open)) });
+      phases.push({ ...base, rate, ...(await measure(o, rate, gens, servers, pids, open, base.holdCores)) });
     return phases;
   } finally {
     await stop();
@@ -527,6 +527,7 @@ async function measure(
   servers: Servers,
   pids: number[],
   open: number,
+  holdCores: number | null,
 ) {
   for (const g of gens) await g.ask({ type: 'reset', since: Date.now() });
   // A killed gateway reads 0: what it used before the kill is not counted (spent).
@@ -633,6 +634,13 @@ async function measure(
     tcpRcvQueueDrops: tcp1.rcvQueueDrops - tcp0.rcvQueueDrops,
     tcpMemoryPressureMs: tcp1.memoryPressureMs - tcp0.memoryPressureMs,
     cpuUsPerDelivery: round((cpuTotal * 1000) / Math.max(1, delivered), 2),
+    // The same less what holding the connections costs with nothing sent (`holdCores` over the phase): the
+    // fan-out's own CPU. The floor holds for free (no heartbeat); Lightstick's 100 000 cost 0.17-0.22 cores,
+    // a quarter of a one-message broadcast's CPU (stop 28).
+    cpuUsPerDeliveryOverHold: round(
+      ((cpuTotal - (holdCores ?? 0) * wallMs) * 1000) / Math.max(1, delivered),
+      2,
+    ),
     // Where the box's CPU went over the phase (cores in use on average) and how busy it was in all (100: every
     // core busy). The load generators share the cores with the servers; at 100 the latencies are partly theirs.
     gatewayCores: round(cpuTotal / wallMs, 2),
@@ -668,6 +676,7 @@ const RATIO_KEYS = [
   'lossPct',
   'ackP99',
   'cpuUsPerDelivery',
+  'cpuUsPerDeliveryOverHold',
   'rssPerConnKiB',
   'connectsPerSec',
   'connectCpuMsEach',
