@@ -81,13 +81,14 @@ describe('readiness and the socket budget', () => {
   /** Waits until the server's own count of open sockets is `n` (accept and close run on its loop). */
   async function until(n: number): Promise<void> {
     const server = gw.server.http.server;
-    for (;;) {
-      const open = await new Promise<number>((resolve, reject) =>
+    let open = -1;
+    for (const deadline = Date.now() + 60_000; Date.now() < deadline; await sleep(10)) {
+      open = await new Promise<number>((resolve, reject) =>
         server.getConnections((err, count) => (err ? reject(err) : resolve(count))),
       );
       if (open === n) return;
-      await sleep(10);
     }
+    assert.fail(`the server counts ${open} open sockets, not ${n}`);
   }
 
   test('ready with room; 503 with checks.sockets false at the full mark', async () => {
