@@ -40,7 +40,8 @@ export function healthRoutes(
       config: { auth: false },
       schema: {
         ...base,
-        summary: 'Readiness: 200 when the store, broker and archive can take traffic, else 503',
+        summary:
+          'Readiness: 200 when the store, broker and archive can take traffic and sockets have room, else 503',
         response: { 200: Readiness, 503: Readiness, 500: HttpError },
       },
     },
