@@ -13,6 +13,7 @@
  */
 import type { Archiver } from '../chat/archiver.ts';
 import type { Services } from '../services.ts';
+import type { ReadinessProbe } from '../observability/readiness-probe.ts';
 
 export interface ReadinessDeps {
   services: Services;
@@ -31,7 +32,7 @@ export interface ReadinessDeps {
 export const SOCKETS_FULL_AT = 0.98;
 export const SOCKETS_ROOM_AT = 0.95;
 
-export type Readiness = () => Promise<{ ready: boolean; checks: Record<string, boolean> }>;
+export type Readiness = ReadinessProbe;
 
 export function createReadiness(deps: ReadinessDeps): Readiness {
   const { services, mode, archiver } = deps;

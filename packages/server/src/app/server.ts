@@ -2,9 +2,9 @@
  * Starts the roles chosen in Config in this process: HTTP API, web and media on Fastify (loaded only for those
  * roles: a gateway-only process answers health and metrics on plain node:http, http/gateway-front.ts), the
  * gateway on the public port's 'upgrade' event at /ws, and in scale-out mode the archiver with the api role;
- * with LIGHTSTICK_METRICS_PORT, the metrics listener (every role). `shutdown()` is the SIGTERM drain: stop accepting, tell clients to
- * reconnect, flush the message log, stop the archiver after its current batch, close the stores, and last the
- * metrics listener (a drain stays observable).
+ * with LIGHTSTICK_METRICS_PORT, the metrics listener (every role). `shutdown()` is the SIGTERM drain: stop
+ * accepting, tell clients to reconnect, flush the message log, stop the archiver after its current batch, close
+ * the stores, and last the metrics listener (a drain stays observable).
  */
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';

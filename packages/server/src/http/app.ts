@@ -19,6 +19,7 @@ import { securityHeaders } from './security-headers.ts';
 import { registerRefreshCookie } from './refresh-cookie.ts';
 import { trustProxyFn } from '../config/security.ts';
 import { createPublicServer } from './node-server.ts';
+import type { ReadinessProbe } from '../observability/readiness-probe.ts';
 import { installErrorHandler, notFound, sendError } from './errors.ts';
 import { registerStatic, sendIndex, wantsSpaFallback } from './static.ts';
 import { healthRoutes } from './routes/health.ts';
@@ -44,7 +45,7 @@ export interface HttpDeps {
   /** Moderation, reports, filters, translation and platform flags. */
   moderation: ModerationServices;
   /** Readiness of the whole process (db, broker, archive backlog); the lead supplies it. */
-  readiness: () => Promise<{ ready: boolean; checks: Record<string, boolean> }>;
+  readiness: ReadinessProbe;
   /** Folder of the built web app to serve at / (SPA fallback to index.html for non-API GETs); undefined = no web role. */
   webDir?: string;
   /** Serve the HTTP API (`api` role); false leaves only health, metrics and the web app (a gateway-only process). */

@@ -8,6 +8,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Services } from '../services.ts';
+import { readReadiness, type ReadinessProbe } from '../observability/readiness-probe.ts';
 import type { HttpFront } from './front.ts';
 import { closerOf, createPublicServer, listenOn } from './node-server.ts';
 import { sendJson, sendJsonError, sendMetrics } from './plain-answers.ts';
@@ -17,7 +18,7 @@ export interface GatewayFrontDeps {
     config?: Pick<Services['config'], 'security' | 'metrics'>;
   };
   /** Readiness of the whole process (store, broker); the server supplies it. */
-  readiness: () => Promise<{ ready: boolean; checks: Record<string, boolean> }>;
+  readiness: ReadinessProbe;
 }
 
 type Route = (res: ServerResponse) => Promise<void> | void;
@@ -30,7 +31,7 @@ export function createGatewayFront(deps: GatewayFrontDeps): HttpFront {
     [
       '/readyz',
       async (res) => {
-        const r = await deps.readiness().catch(() => ({ ready: false, checks: { readiness: false } }));
+        const r = await readReadiness(deps.readiness);
         sendJson(res, r.ready ? 200 : 503, r);
       },
     ],

@@ -4,9 +4,7 @@
  * name they use against what a running server exports. Rename one and that test fails.
  */
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-
-/** What /readyz answers: the readiness gauges read it at scrape time. */
-export type ReadinessProbe = () => Promise<{ ready: boolean; checks: Record<string, boolean> }>;
+import { readReadiness, type ReadinessProbe } from './readiness-probe.ts';
 
 export function createMetrics(nodeId: string) {
   const registry = new Registry();
@@ -145,7 +143,7 @@ function operationsMetrics(registry: Registry) {
     const now = performance.now();
     if (probe === undefined) return undefined;
     if (last === undefined || now - last.at > 1000) {
-      last = { at: now, result: probe().catch(() => ({ ready: false, checks: { readiness: false } })) };
+      last = { at: now, result: readReadiness(probe) };
     }
     return last.result;
   };

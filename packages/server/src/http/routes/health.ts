@@ -8,12 +8,13 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Registry } from 'prom-client';
 import { Health, HttpError, MetricsText, Readiness } from '@lightstick/protocol';
 import { AppError } from '../../errors.ts';
+import { readReadiness, type ReadinessProbe } from '../../observability/readiness-probe.ts';
 
 export function healthRoutes(
   fastify: FastifyInstance,
   deps: {
     registry: Registry;
-    readiness: () => Promise<{ ready: boolean; checks: Record<string, boolean> }>;
+    readiness: ReadinessProbe;
     /** `/metrics` is served on a port of its own: here it is not found. */
     metricsElsewhere?: boolean;
   },
@@ -46,7 +47,7 @@ export function healthRoutes(
       },
     },
     async (_request, reply) => {
-      const r = await deps.readiness().catch(() => ({ ready: false, checks: { readiness: false } }));
+      const r = await readReadiness(deps.readiness);
       return reply.code(r.ready ? 200 : 503).send(r);
     },
   );
