@@ -21,6 +21,7 @@ import { embeddedSeams } from './embedded-seams.ts';
 import { MeasuredSendService } from './instrument.ts';
 import { buildModeration, type ModerationServices } from './moderation.ts';
 import { CachedTokenVerifier } from './token-cache.ts';
+import { RevocationCache } from './revocation-cache.ts';
 import { RevokingTokenVerifier } from '../auth/session-ends.ts';
 import { seedRevocations, sessionEnds } from './session-ends.ts';
 import { revocationTtlMs } from './seams.ts';
@@ -37,6 +38,8 @@ export interface Built {
   services: Services;
   /** What the gateway gets: `services` with the hot-path store (cached in scale-out mode). */
   gatewayServices: Services;
+  /** Scale-out mode: the gateway's remembered revocation checks; told each `session.revoked` (server.ts). */
+  revocationCache: RevocationCache | undefined;
   tokens: TokenService;
   auth: AuthService;
   communities: CommunityService;
@@ -191,6 +194,16 @@ export async function buildServices(
     },
     metrics,
   );
+  // Scale-out mode: a sign-in this gateway checked recently costs no Redis call (revocation-cache.ts). In-process
+  // the list is memory already.
+  const revocationCache =
+    seams.mode === 'scale-out'
+      ? new RevocationCache(seams.revocations, {
+          runtime,
+          continuity: () => broker.continuity(),
+          revokedTtlMs: revocationTtlMs(config),
+        })
+      : undefined;
   return {
     mode: seams.mode,
     services,
@@ -200,8 +213,12 @@ export async function buildServices(
       ...services,
       store: seams.hotStore,
       // The revocation check sits outside the cache, so a cached token of a revoked sign-in is refused too.
-      tokens: new RevokingTokenVerifier(new CachedTokenVerifier(tokens, { runtime }), seams.revocations),
+      tokens: new RevokingTokenVerifier(
+        new CachedTokenVerifier(tokens, { runtime }),
+        revocationCache ?? seams.revocations,
+      ),
     },
+    revocationCache,
     tokens,
     auth,
     communities,

@@ -109,7 +109,15 @@ async function startRoles(config: Config, opts: StartOptions, built: Built): Pro
         },
       })
     : undefined;
-  if (gateway) closeRevokedSessions(gateway);
+  if (gateway) {
+    closeRevokedSessions(gateway);
+    const cache = built.revocationCache;
+    if (cache) {
+      gateway.control.on('session.revoked', ({ sessionIds }) => {
+        if (Array.isArray(sessionIds)) cache.heard(sessionIds);
+      });
+    }
+  }
   http.server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     const pathname = new URL(req.url ?? '/', 'http://x').pathname;
     if (gateway && pathname === '/ws') return gateway.handleUpgrade(req, socket, head);

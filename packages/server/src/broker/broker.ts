@@ -94,6 +94,8 @@ export interface Broker {
    * Messages after `since`, in order, at most `limit`; with no `since`, only `top` (messages: []). Not
    * recoverable when the epoch differs, entries after `since` were trimmed, or more than `limit` are missing.
    * Creates the room's epoch when the room is new. Offsets within an epoch are consecutive from 1; 0 is "none".
+   * A node subscribed to the room may answer a read with no `since` from the top it read and heard on that
+   * subscription (Redis: broker/room-tops.ts), which is as exact as a read: later messages reach it live.
    */
   history(room: string, opts: { since?: Position; limit: number }): Promise<HistoryRead>;
   /** Idempotent; resolves when publications of these rooms will be delivered to this node. */
@@ -103,6 +105,12 @@ export interface Broker {
   control(msg: ControlMessage): Promise<void>;
   /** True while the broker can deliver (readiness). */
   ready(): boolean;
+  /**
+   * Changes whenever this node may have missed publications or control messages (its subscription went down),
+   * and is negative while it may be missing them: what a cache learnt from what the node hears holds only
+   * while this number stays the same (app/revocation-cache.ts). In-process: never changes.
+   */
+  continuity(): number;
   close(): Promise<void>;
 }
 

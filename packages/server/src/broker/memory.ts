@@ -144,6 +144,11 @@ export class MemoryBroker implements PositionedBroker {
     return !this.closed;
   }
 
+  /** Every node is in this process: nothing is ever missed. */
+  continuity(): number {
+    return 0;
+  }
+
   async close(): Promise<void> {
     this.closed = true;
     this.bus.nodes.delete(this);

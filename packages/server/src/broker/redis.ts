@@ -19,6 +19,7 @@ import type { Position } from '@lightstick/protocol';
 import type { Runtime } from '../runtime.ts';
 import type { MessageDraft } from '../storage/repositories.ts';
 import { READ, SEND } from '../history/redis-scripts.ts';
+import { RoomTops } from './room-tops.ts';
 import type {
   Broker,
   BrokerHandlers,
@@ -70,6 +71,8 @@ export interface RedisBrokerOptions {
   logger?: Logger;
   /** How long start() waits for the first connection before returning not ready (default 2000 ms). */
   connectTimeoutMs?: number;
+  /** How long a room's top read on its subscription answers fresh joins without a read (room-tops.ts; 5000). */
+  topFreshMs?: number;
 }
 
 /** A bucket that never refills is kept at most this long; buckets expire a margin after they are full again. */
@@ -92,6 +95,9 @@ export class RedisBroker implements Broker {
   private handlers: BrokerHandlers | undefined;
   private sub: RedisConnection | undefined;
   private subReady = false;
+  /** Bumped whenever the subscriber may have missed publications (room-tops.ts). */
+  private subGen = 0;
+  private readonly tops: RoomTops;
   private resubscribing: Promise<void> | undefined;
   private resubscribeInFlight = false;
   private watchdog: NodeJS.Timeout | undefined;
@@ -112,6 +118,7 @@ export class RedisBroker implements Broker {
     this.runtime = opts.runtime;
     this.defaults = opts.historyDefaults ?? { maxSize: 1000, ttlMs: 24 * 60 * 60 * 1000 };
     this.margin = opts.expiryMarginMs ?? 60 * 60 * 1000;
+    this.tops = new RoomTops(opts.topFreshMs ?? 5000);
   }
 
   /** Connects the subscriber; a Redis that is down now makes the broker not ready, it does not fail start. */
@@ -145,7 +152,7 @@ export class RedisBroker implements Broker {
     });
     for (const ev of ['close', 'end', 'reconnecting']) {
       sub.on(ev, () => {
-        if (this.sub === sub) this.subReady = false;
+        if (this.sub === sub) this.notSubscribed();
       });
     }
     return sub;
@@ -183,8 +190,12 @@ export class RedisBroker implements Broker {
         throw new AppError('unavailable', 'The broker is not connected right now');
       }
       for (const c of added) this.wanted.add(c);
+      const gen = this.subGen;
       const done = this.redisSubscribe(added.map((c) => this.channelOf(c))).then(
-        () => {},
+        () => {
+          // Confirmed on the connection that is still up: reads from now on can give these rooms a top.
+          if (gen === this.subGen) for (const c of added) if (this.wanted.has(c)) this.tops.subscribed(c);
+        },
         (err: unknown) => {
           for (const c of added) this.wanted.delete(c);
           throw toUnavailable(err);
@@ -203,6 +214,7 @@ export class RedisBroker implements Broker {
 
   async unsubscribe(channels: string[]): Promise<void> {
     const removed = channels.filter((c) => this.wanted.delete(c));
+    for (const c of removed) this.tops.unsubscribed(c);
     if (removed.length === 0 || this.sub === undefined || !this.subReady) return;
     // A failure here is harmless: deliveries are filtered by `wanted`, and a reconnect subscribes only `wanted`.
     await this.redisUnsubscribe(removed.map((c) => this.channelOf(c))).catch(() => {});
@@ -282,8 +294,12 @@ export class RedisBroker implements Broker {
 
   async history(room: string, opts: { since?: Position; limit: number }): Promise<HistoryRead> {
     this.assertOpen();
-    const keys = roomKeys(this.prefix, room);
     const since = opts.since;
+    // A fresh join on a room this node follows: the top it has read and heard since (room-tops.ts).
+    const known = since === undefined ? this.tops.known(room, this.runtime.now()) : undefined;
+    if (known !== undefined) return { recoverable: true, messages: [], top: { ...known } };
+    const slot = since === undefined ? this.tops.slot(room) : undefined;
+    const keys = roomKeys(this.prefix, room);
     const reply = (await guarded(() =>
       READ.run(
         this.clients.command,
@@ -299,11 +315,16 @@ export class RedisBroker implements Broker {
           this.margin,
         ],
       ),
-    )) as [string, number, number, ...string[]];
+    )) as [string, number, number, ...(string | number)[]];
     const [epoch, offset, ok] = reply;
     const top = { epoch, offset };
     if (ok !== 1) return { recoverable: false, top };
-    const first = (since?.offset ?? 0) + 1;
+    if (since === undefined) {
+      // The no-`since` answer's 4th element: when the room would start over if nothing is sent (READ).
+      if (slot !== undefined) this.tops.read(room, slot, top, Number(reply[3]), this.runtime.now());
+      return { recoverable: true, messages: [], top };
+    }
+    const first = since.offset + 1;
     const messages = reply
       .slice(3)
       .map((json, i) => withPos(JSON.parse(json as string) as MessageDraft, { epoch, offset: first + i }));
@@ -319,12 +340,16 @@ export class RedisBroker implements Broker {
     return !this.closed && this.subReady && this.clients.ready();
   }
 
+  continuity(): number {
+    return this.subReady ? this.subGen : -1;
+  }
+
   async close(): Promise<void> {
     if (this.closed) return;
     await this.flushPendingMarks();
     this.closed = true;
     clearInterval(this.watchdog);
-    this.subReady = false;
+    this.notSubscribed();
     this.wanted.clear();
     const sub = this.sub;
     this.sub = undefined;
@@ -388,8 +413,10 @@ export class RedisBroker implements Broker {
   private async doResubscribe(): Promise<void> {
     const sub = this.sub;
     if (this.closed || sub === undefined) return;
-    this.subReady = false;
-    const channels = [this.control_, ...[...this.wanted].map((c) => this.channelOf(c))];
+    this.notSubscribed();
+    const gen = this.subGen;
+    const rooms = [...this.wanted];
+    const channels = [this.control_, ...rooms.map((c) => this.channelOf(c))];
     try {
       // Bounded: a Cluster's shard subscriber was seen to leave SSUBSCRIBE unanswered for good under load,
       // which would hold the node not ready with no error to retry on.
@@ -398,7 +425,10 @@ export class RedisBroker implements Broker {
         timer = setTimeout(() => reject(new Error('broker subscription unanswered')), SUBSCRIBE_TIMEOUT_MS);
       });
       await Promise.race([this.redisSubscribe(channels), late]).finally(() => clearTimeout(timer));
-      if (!this.closed && this.sub === sub) this.subReady = true;
+      if (!this.closed && this.sub === sub && gen === this.subGen) {
+        this.subReady = true;
+        for (const c of rooms) if (this.wanted.has(c)) this.tops.subscribed(c);
+      }
     } catch (err) {
       if (this.sub !== sub) return; // a replaced connection's late failure
       // The next 'ready' tries again. A failure on a connection that stays up (a timed-out SUBSCRIBE) would
@@ -406,6 +436,13 @@ export class RedisBroker implements Broker {
       this.opts.logger?.warn({ err }, 'broker re-subscription failed; reconnecting');
       this.recoverSubscriber();
     }
+  }
+
+  /** The subscriber is down or being (re)subscribed: publications may be missed from now on. */
+  private notSubscribed(): void {
+    this.subReady = false;
+    this.subGen++;
+    this.tops.lost();
   }
 
   private receive(channel: string, payload: string): void {
@@ -425,6 +462,7 @@ export class RedisBroker implements Broker {
       if (payload.startsWith(EVENT_MARK)) return h.onPublication(room, decodeEvent(payload));
       const message = decodeMessage(payload);
       if (message === undefined) throw new Error(`Undecodable publication on ${room}`);
+      this.tops.heard(room, message.pos);
       h.onPublication(room, { kind: 'message', message });
     } catch (err) {
       if (this.opts.onHandlerError) this.opts.onHandlerError(err);

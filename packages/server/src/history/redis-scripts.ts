@@ -134,7 +134,9 @@ return { 'ok', m.e, m.s, (max_backlog > 0 and caught_up) and 1 or 0 }
 
 /**
  * KEYS: meta, stream. ARGV: now, fresh epoch, since epoch ('' : none), since offset, limit, default ttl,
- * default max size, expiry margin. Returns {epoch, top, recoverable 0|1, json...} (json only when recoverable).
+ * default max size, expiry margin. Returns {epoch, top, recoverable 0|1, json...} (json only when recoverable);
+ * with no since, {epoch, top, 1, live until}: the room's last update plus its ttl (runtime ms), the earliest
+ * time it may start over with a new epoch.
  */
 export const READ = new RedisScript(
   'lightstickRead',
@@ -145,7 +147,8 @@ if not is_live(m, now) then
   m = create(KEYS[1], KEYS[2], ARGV[2], 0, now, tonumber(ARGV[6]), tonumber(ARGV[7]))
   keep_expiry(KEYS[1], KEYS[2], m, tonumber(ARGV[8]))
 end
-if ARGV[3] == '' then return { m.e, m.s, 1 } end
+-- No since: the top, and when the room starts over if nothing is sent (broker/room-tops.ts).
+if ARGV[3] == '' then return { m.e, m.s, 1, m.u + m.t } end
 local since, limit = tonumber(ARGV[4]), tonumber(ARGV[5])
 local missing = m.s - since
 if ARGV[3] ~= m.e or since < 0 or since ~= math.floor(since) or missing < 0 or missing > limit then

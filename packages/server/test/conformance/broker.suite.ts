@@ -169,6 +169,29 @@ export function brokerConformance(name: string, factory: BrokerFactory): void {
     );
 
     test(
+      'a fresh read on a followed room gives the top of everything it delivered, as another node publishes',
+      withNode(async (b, rec, { fx, room }) => {
+        const other = await fx.node('n2');
+        await started(other);
+        await b.subscribe([room]);
+        const continuity = b.continuity();
+        assert.ok(continuity >= 0, 'connected: continuity is not negative');
+        let published = 0;
+        for (let i = 0; i < 20; i++) {
+          published = (await other.publish(draft(room, `m${i}`), opts)).message.pos.offset;
+          if (i % 3 === 0) await until(() => rec.pubs.length === i + 1, 'the follower heard it');
+          const delivered = rec.pubs.at(-1)?.pos?.offset ?? 0;
+          const read = await b.history(room, { limit: 10 });
+          assert.equal(read.recoverable && read.messages.length, 0);
+          // Never below what the node delivered (a fan joining now takes those as seen), never past what exists.
+          assert.ok(read.top.offset >= delivered && read.top.offset <= published, `${read.top.offset}`);
+          if (i % 3 === 0) assert.equal(read.top.offset, published);
+        }
+        assert.equal(b.continuity(), continuity, 'nothing was missed');
+      }),
+    );
+
+    test(
       'publications and events cross nodes, to every subscribed node once, events in order with messages',
       withNode(async (n3, rec3, { fx, room }) => {
         const n1 = await fx.node('n1b');

@@ -48,11 +48,15 @@ describe('Redis outage', { timeout: 60_000 }, () => {
     const limiter = new RedisRateLimiter(clients, systemRuntime);
     try {
       assert.equal(node.broker.ready(), true);
+      const continuity = node.broker.continuity();
+      assert.ok(continuity >= 0);
       const first = await stream.append(draft(room, 'before'), streamOpts);
       await until(() => node.got.length === 1, 'the first publication');
 
       await server.kill();
       await until(() => !node.broker.ready() && !clients.ready(), 'the broker to notice the outage');
+      // Caches of what the node hears (room tops, revocation checks) must not outlive the outage.
+      await until(() => node.broker.continuity() < 0, 'the subscriber to count as down');
       await assert.rejects(node.broker.publish(draft(room, 'direct'), streamPublish), {
         code: 'unavailable',
       });
@@ -76,6 +80,7 @@ describe('Redis outage', { timeout: 60_000 }, () => {
 
       await server.restart();
       await until(() => node.broker.ready() && clients.ready(), 'the broker to be ready again');
+      assert.ok(node.broker.continuity() > continuity, 'back, on a new subscription');
       // The restarted server is empty: the room starts a new epoch, and is published to the resubscribed node.
       const next = await stream.append(draft(room, 'after'), streamOpts);
       assert.notEqual(next.message.pos.epoch, first.message.pos.epoch);

@@ -1,0 +1,127 @@
+/**
+ * A fresh join (history with no `since`) on a room its node follows is answered from the top the node read on
+ * that subscription and heard since (src/broker/room-tops.ts), not from Redis: one READ per room per
+ * subscription per freshness window instead of one per join (issue 6: a connect cost three Redis round trips).
+ * The answer must stay exact: the top given is at least every position published before it was asked (once
+ * the node heard it) and never outlives the subscription it was read on. Commands counted with MONITOR on the
+ * test's own key prefix.
+ */
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createHash, randomUUID } from 'node:crypto';
+import { Redis } from 'ioredis';
+import type { ChatMessage } from '@lightstick/protocol';
+import { RedisBroker } from '../../src/broker/redis.ts';
+import { roomKeys } from '../../src/broker/redis-keys.ts';
+import type { RedisClients, RedisConnection } from '../../src/broker/redis-clients.ts';
+import { READ } from '../../src/history/redis-scripts.ts';
+import { systemRuntime } from '../../src/runtime.ts';
+import { TEST_REDIS_URL, testClients } from '../support/redis.ts';
+import { draft, streamPublish, until } from '../support/redis-stream.ts';
+
+/** `clients` whose subscriber connections the test can reach (to drop one). */
+function watched(clients: RedisClients, subs: RedisConnection[]): RedisClients {
+  return Object.assign(Object.create(clients) as RedisClients, {
+    subscriber: () => {
+      const s = clients.subscriber();
+      subs.push(s);
+      return s;
+    },
+  });
+}
+
+describe('fresh joins answered from the node', () => {
+  test('one READ per room per subscription; the top follows what is published; a lost subscriber reads again', async () => {
+    const { clients, prefix, cleanup } = await testClients();
+    const room = `room-${randomUUID()}`;
+    const subs: RedisConnection[] = [];
+    const heard: ChatMessage[] = [];
+    const follower = new RedisBroker(watched(clients, subs), { nodeId: 'follower', runtime: systemRuntime });
+    const publisher = new RedisBroker(clients, { nodeId: 'publisher', runtime: systemRuntime });
+    const monitor = new Redis(TEST_REDIS_URL);
+    let mon: Redis | undefined;
+    const reads: string[] = [];
+    try {
+      await follower.start({
+        onPublication: (_r, pub) => void (pub.kind === 'message' && heard.push(pub.message)),
+        onControl: () => {},
+      });
+      await publisher.start({ onPublication: () => {}, onControl: () => {} });
+      await publisher.publish(draft(room, 'before'), streamPublish);
+      await follower.history(room, { limit: 10 }); // loads the script (its first call is not counted)
+      mon = await monitor.monitor();
+      const readSha = createHash('sha1').update(READ.lua).digest('hex');
+      // READ calls on this test's keys (MONITOR also shows what scripts run, with the source "lua").
+      mon.on('monitor', (_time: string, args: string[], source: string) => {
+        if (source !== 'lua' && args[1] === readSha && args.some((a) => a.startsWith(prefix)))
+          reads.push(args[1]);
+      });
+      await new Promise((r) => setTimeout(r, 50)); // MONITOR is on
+
+      // Not subscribed: every fresh read goes to Redis.
+      assert.deepEqual((await follower.history(room, { limit: 10 })).top.offset, 1);
+      await follower.subscribe([room]);
+      const first = await follower.history(room, { limit: 10 });
+      assert.equal(first.recoverable, true);
+      assert.equal(first.top.offset, 1);
+      for (let i = 0; i < 5; i++) {
+        const p = await publisher.publish(draft(room, `m${i}`), streamPublish);
+        await until(() => heard.at(-1)?.pos.offset === p.message.pos.offset, 'the follower heard it');
+        const read = await follower.history(room, { limit: 10 });
+        assert.deepEqual(read.top, p.message.pos, 'the top given is the last one published');
+        assert.equal(read.recoverable && read.messages.length, 0);
+      }
+      // A resume still reads: it needs the messages.
+      const resumed = await follower.history(room, { since: first.top, limit: 10 });
+      assert.equal(resumed.recoverable && resumed.messages.length, 5);
+      await new Promise((r) => setTimeout(r, 200)); // MONITOR lines in flight
+      assert.equal(reads.length, 3, 'unsubscribed read, the first read on the subscription, the resume');
+
+      // The subscriber connection drops: publications may be missed until it is back, so the next join reads.
+      subs.at(-1)!.disconnect(true);
+      await until(() => !follower.ready(), 'the follower noticed');
+      await until(() => follower.ready(), 'the follower subscribed again');
+      await publisher.publish(draft(room, 'after the reconnect'), streamPublish);
+      const after = await follower.history(room, { limit: 10 });
+      assert.equal(after.top.offset, 7);
+      await new Promise((r) => setTimeout(r, 200));
+      assert.equal(reads.length, 4, 'read again after the reconnect');
+
+      // Unsubscribed: the node no longer hears the room, so it reads.
+      await follower.unsubscribe([room]);
+      await publisher.publish(draft(room, 'unheard'), streamPublish);
+      assert.equal((await follower.history(room, { limit: 10 })).top.offset, 8);
+    } finally {
+      mon?.disconnect();
+      monitor.disconnect();
+      await follower.close();
+      await publisher.close();
+      await cleanup();
+    }
+  });
+
+  test('the top is used only for topFreshMs after its read', async () => {
+    const { clients, cleanup } = await testClients();
+    const room = `room-${randomUUID()}`;
+    let now = 1_000_000;
+    const runtime = { ...systemRuntime, now: () => now };
+    const follower = new RedisBroker(clients, { nodeId: 'f', runtime, topFreshMs: 1000 });
+    const other = new RedisBroker(clients, { nodeId: 'o', runtime });
+    try {
+      await follower.start({ onPublication: () => {}, onControl: () => {} });
+      await other.start({ onPublication: () => {}, onControl: () => {} });
+      await follower.subscribe([room]);
+      const read = await follower.history(room, { limit: 10 });
+      // Written behind the node's back (no publication: a history rewritten in Redis, say): seen after 1 s.
+      await clients.command.hset(roomKeys(clients.prefix, room).meta, 's', 5);
+      now += 999;
+      assert.deepEqual((await follower.history(room, { limit: 10 })).top, read.top);
+      now += 1;
+      assert.equal((await follower.history(room, { limit: 10 })).top.offset, 5);
+    } finally {
+      await follower.close();
+      await other.close();
+      await cleanup();
+    }
+  });
+});
