@@ -119,6 +119,39 @@ describe('SessionClock', () => {
     assert.equal(clock.timers, 1);
   });
 
+  test('connections opened together are first pinged over the second half of the interval (heartbeat-bursts-after-mass-connect)', () => {
+    const clock = fakeScheduler(0);
+    const sessions = new Set<Session>();
+    let r = 0;
+    // An even spread of "random" draws, so the test reads the spread itself.
+    const sc = new SessionClock(sessions, LIMITS, clock, () => (r++ % 100) / 100);
+    const all = Array.from({ length: 100 }, (_, i) => {
+      const f = fakeSession(String(i));
+      sessions.add(f.session);
+      sc.opened(f.session);
+      f.session.principal = principal;
+      sc.expiresIn(f.session, 3_600_000);
+      return f;
+    });
+    const pinged = () => all.filter((f) => f.written.includes('{"t":"ping"}')).length;
+    clock.advance(LIMITS.heartbeatMs / 2 - 1000);
+    assert.equal(pinged(), 0, 'never before half an interval');
+    clock.advance(LIMITS.heartbeatMs / 4);
+    const firstQuarter = pinged();
+    assert.ok(
+      firstQuarter > 30 && firstQuarter < 70,
+      `${firstQuarter} of 100 in the first quarter of the half`,
+    );
+    clock.advance(LIMITS.heartbeatMs / 4 + 1000);
+    assert.equal(pinged(), 100, 'every one within the interval');
+    for (const f of all) sc.touched(f.session);
+    // Each keeps its own phase: the second pings, one interval after the first, spread as the first did.
+    const before = all.map((f) => f.written.length);
+    clock.advance((LIMITS.heartbeatMs * 3) / 4); // to 1.75 intervals: half of them are due again
+    const again = all.filter((f, i) => f.written.length > before[i]!).length;
+    assert.ok(again > 30 && again < 70, `${again} of 100 pinged again halfway through their second pings`);
+  });
+
   test('deadlines stay small integers (unboxed in V8) on a clock with fractions', () => {
     const { open } = setup();
     const { session } = open();
