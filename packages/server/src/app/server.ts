@@ -110,13 +110,8 @@ async function startRoles(config: Config, opts: StartOptions, built: Built): Pro
       })
     : undefined;
   if (gateway) {
-    closeRevokedSessions(gateway);
     const cache = built.revocationCache;
-    if (cache) {
-      gateway.control.on('session.revoked', ({ sessionIds }) => {
-        if (Array.isArray(sessionIds)) cache.heard(sessionIds);
-      });
-    }
+    closeRevokedSessions(gateway, cache && ((ids) => cache.heard(ids)));
   }
   http.server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     const pathname = new URL(req.url ?? '/', 'http://x').pathname;

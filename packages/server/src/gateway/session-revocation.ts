@@ -13,9 +13,14 @@ declare module './control.ts' {
   }
 }
 
-export function closeRevokedSessions(gateway: Pick<Gateway, 'control' | 'closeWhere'>): () => void {
+/** `heard`: told the revoked ids too (scale-out mode: the gateway's revocation cache, app/revocation-cache.ts). */
+export function closeRevokedSessions(
+  gateway: Pick<Gateway, 'control' | 'closeWhere'>,
+  heard?: (sessionIds: string[]) => void,
+): () => void {
   return gateway.control.on('session.revoked', ({ sessionIds }) => {
     if (!Array.isArray(sessionIds)) return;
+    heard?.(sessionIds);
     const ids = new Set(sessionIds);
     gateway.closeWhere((p) => p.sessionId !== undefined && ids.has(p.sessionId), {
       code: CloseCode.AuthFailed,
