@@ -71,8 +71,11 @@ export interface RedisBrokerOptions {
   logger?: Logger;
   /** How long start() waits for the first connection before returning not ready (default 2000 ms). */
   connectTimeoutMs?: number;
-  /** How long a room's top read on its subscription answers fresh joins without a read (room-tops.ts; 5000). */
+  /** How long a room's top read on its subscription answers joins without a read (room-tops.ts; 5000). */
   topFreshMs?: number;
+  /** Messages heard kept per subscribed room and in all, to answer resumes without a read (1000, 10 000). */
+  tailPerRoom?: number;
+  tailTotal?: number;
 }
 
 /** A bucket that never refills is kept at most this long; buckets expire a margin after they are full again. */
@@ -118,7 +121,11 @@ export class RedisBroker implements Broker {
     this.runtime = opts.runtime;
     this.defaults = opts.historyDefaults ?? { maxSize: 1000, ttlMs: 24 * 60 * 60 * 1000 };
     this.margin = opts.expiryMarginMs ?? 60 * 60 * 1000;
-    this.tops = new RoomTops(opts.topFreshMs ?? 5000);
+    this.tops = new RoomTops({
+      freshMs: opts.topFreshMs ?? 5000,
+      tailPerRoom: opts.tailPerRoom,
+      tailTotal: opts.tailTotal,
+    });
   }
 
   /** Connects the subscriber; a Redis that is down now makes the broker not ready, it does not fail start. */
@@ -295,10 +302,16 @@ export class RedisBroker implements Broker {
   async history(room: string, opts: { since?: Position; limit: number }): Promise<HistoryRead> {
     this.assertOpen();
     const since = opts.since;
-    // A fresh join on a room this node follows: the top it has read and heard since (room-tops.ts).
-    const known = since === undefined ? this.tops.known(room, this.runtime.now()) : undefined;
-    if (known !== undefined) return { recoverable: true, messages: [], top: { ...known } };
-    const slot = since === undefined ? this.tops.slot(room) : undefined;
+    // A room this node follows: the top it has read and heard since, and the tail it heard (room-tops.ts).
+    const now = this.runtime.now();
+    if (since === undefined) {
+      const known = this.tops.known(room, now);
+      if (known !== undefined) return { recoverable: true, messages: [], top: { ...known } };
+    } else {
+      const missed = this.tops.missed(room, since, Math.max(0, opts.limit), now);
+      if (missed !== undefined) return missed;
+    }
+    const slot = this.tops.slot(room);
     const keys = roomKeys(this.prefix, room);
     const reply = (await guarded(() =>
       READ.run(
@@ -319,16 +332,16 @@ export class RedisBroker implements Broker {
     const [epoch, offset, ok] = reply;
     const top = { epoch, offset };
     if (ok !== 1) return { recoverable: false, top };
-    if (since === undefined) {
-      // The no-`since` answer's 4th element: when the room would start over if nothing is sent (READ).
-      if (slot !== undefined) this.tops.read(room, slot, top, Number(reply[3]), this.runtime.now());
-      return { recoverable: true, messages: [], top };
-    }
-    const first = since.offset + 1;
+    const first = (since?.offset ?? offset) + 1;
     const messages = reply
-      .slice(3)
+      .slice(6)
       .map((json, i) => withPos(JSON.parse(json as string) as MessageDraft, { epoch, offset: first + i }));
-    return { recoverable: true, messages, top };
+    if (slot !== undefined) {
+      // When the room would start over if nothing is sent, its size and ttl: how long this answers (READ).
+      const window = { liveUntil: Number(reply[3]), size: Number(reply[4]), ttlMs: Number(reply[5]) };
+      this.tops.read(room, slot, top, window, now, messages);
+    }
+    return { recoverable: true, messages, top: { ...top } };
   }
 
   async control(msg: ControlMessage): Promise<void> {
@@ -462,7 +475,7 @@ export class RedisBroker implements Broker {
       if (payload.startsWith(EVENT_MARK)) return h.onPublication(room, decodeEvent(payload));
       const message = decodeMessage(payload);
       if (message === undefined) throw new Error(`Undecodable publication on ${room}`);
-      this.tops.heard(room, message.pos);
+      this.tops.heard(room, message, this.runtime.now());
       h.onPublication(room, { kind: 'message', message });
     } catch (err) {
       if (this.opts.onHandlerError) this.opts.onHandlerError(err);

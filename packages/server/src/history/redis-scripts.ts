@@ -134,9 +134,9 @@ return { 'ok', m.e, m.s, (max_backlog > 0 and caught_up) and 1 or 0 }
 
 /**
  * KEYS: meta, stream. ARGV: now, fresh epoch, since epoch ('' : none), since offset, limit, default ttl,
- * default max size, expiry margin. Returns {epoch, top, recoverable 0|1, json...} (json only when recoverable);
- * with no since, {epoch, top, 1, live until}: the room's last update plus its ttl (runtime ms), the earliest
- * time it may start over with a new epoch.
+ * default max size, expiry margin. Returns {epoch, top, 0} when not recoverable, else {epoch, top, 1, live until,
+ * size, ttl, json...}: the room's last update plus its ttl (runtime ms, the earliest time it may start over with
+ * a new epoch), its retained size and ttl, then the missed messages (none with no since).
  */
 export const READ = new RedisScript(
   'lightstickRead',
@@ -147,21 +147,21 @@ if not is_live(m, now) then
   m = create(KEYS[1], KEYS[2], ARGV[2], 0, now, tonumber(ARGV[6]), tonumber(ARGV[7]))
   keep_expiry(KEYS[1], KEYS[2], m, tonumber(ARGV[8]))
 end
--- No since: the top, and when the room starts over if nothing is sent (broker/room-tops.ts).
-if ARGV[3] == '' then return { m.e, m.s, 1, m.u + m.t } end
+-- With the top: when the room starts over if nothing is sent, its size and ttl (broker/room-tops.ts).
+local out = { m.e, m.s, 1, m.u + m.t, m.m, m.t }
+if ARGV[3] == '' then return out end
 local since, limit = tonumber(ARGV[4]), tonumber(ARGV[5])
 local missing = m.s - since
 if ARGV[3] ~= m.e or since < 0 or since ~= math.floor(since) or missing < 0 or missing > limit then
   return { m.e, m.s, 0 }
 end
-if missing == 0 then return { m.e, m.s, 1 } end
+if missing == 0 then return out end
 local first = since + 1
 if first < window_start(m) then return { m.e, m.s, 0 } end
 local entries = redis.call('XRANGE', KEYS[2], id_of(first), '+', 'COUNT', missing)
 -- missing entries with increasing offsets from first, none past top: exactly first..top, no hole.
 if #entries ~= missing or offset_of(entries[1][1]) ~= first then return { m.e, m.s, 0 } end
 if expired(m, first, entries[1][2], now) then return { m.e, m.s, 0 } end
-local out = { m.e, m.s, 1 }
 for i = 1, #entries do out[#out + 1] = field(entries[i][2], 'd') end
 return out
 `,

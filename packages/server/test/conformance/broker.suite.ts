@@ -192,6 +192,38 @@ export function brokerConformance(name: string, factory: BrokerFactory): void {
     );
 
     test(
+      'a resume on a followed room gets exactly the messages after since, as another node publishes',
+      withNode(async (b, rec, { fx, room }) => {
+        const other = await fx.node('n2');
+        await started(other);
+        await b.subscribe([room]);
+        const start = (await b.history(room, { limit: 10 })).top;
+        const sent: string[] = [];
+        for (let i = 0; i < 12; i++) {
+          sent.push(`m${i}`);
+          await other.publish(draft(room, `m${i}`), opts);
+          if (i % 4 === 0) await until(() => rec.pubs.length === i + 1, 'the follower heard it');
+          // From every point so far, also ones a message in flight has not reached yet.
+          for (let from = start.offset; from <= start.offset + i + 1; from++) {
+            const read = await b.history(room, { since: { ...start, offset: from }, limit: 1000 });
+            assert.equal(read.recoverable, true, `from ${from}`);
+            if (!read.recoverable) continue;
+            const got = texts(read.messages);
+            assert.deepEqual(got, sent.slice(from - start.offset, read.top.offset - start.offset));
+            assert.deepEqual(
+              read.messages.map((m) => m.pos.offset),
+              got.map((_, k) => from + 1 + k),
+            );
+          }
+        }
+        const past = await b.history(room, { since: { ...start, offset: start.offset + 13 }, limit: 1000 });
+        assert.equal(past.recoverable, false, 'past the top: reload');
+        const limited = await b.history(room, { since: start, limit: 5 });
+        assert.equal(limited.recoverable, false, 'more missed than the limit: reload');
+      }),
+    );
+
+    test(
       'publications and events cross nodes, to every subscribed node once, events in order with messages',
       withNode(async (n3, rec3, { fx, room }) => {
         const n1 = await fx.node('n1b');

@@ -2,9 +2,10 @@
  * A fresh join (history with no `since`) on a room its node follows is answered from the top the node read on
  * that subscription and heard since (src/broker/room-tops.ts), not from Redis: one READ per room per
  * subscription per freshness window instead of one per join (issue 6: a connect cost three Redis round trips).
- * The answer must stay exact: the top given is at least every position published before it was asked (once
- * the node heard it) and never outlives the subscription it was read on. Commands counted with MONITOR on the
- * test's own key prefix.
+ * A resume is answered from the messages heard on the subscription when they hold all it missed. The answers
+ * must stay exact: the top given is at least every position published before it was asked (once the node heard
+ * it), a resume gets what Redis would give, and neither outlives the subscription it was read on. Commands
+ * counted with MONITOR on the test's own key prefix.
  */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -71,11 +72,20 @@ describe('fresh joins answered from the node', () => {
         assert.deepEqual(read.top, p.message.pos, 'the top given is the last one published');
         assert.equal(read.recoverable && read.messages.length, 0);
       }
-      // A resume still reads: it needs the messages.
+      // A resume is answered from the messages the node heard, the very ones Redis holds (the publisher does
+      // not follow the room: it reads).
       const resumed = await follower.history(room, { since: first.top, limit: 10 });
       assert.equal(resumed.recoverable && resumed.messages.length, 5);
+      assert.deepEqual(resumed, await publisher.history(room, { since: first.top, limit: 10 }));
+      // From before what the node heard (1 was published before it subscribed): only Redis has it.
+      const older = await follower.history(room, { since: { ...first.top, offset: 0 }, limit: 10 });
+      assert.equal(older.recoverable && older.messages.length, 6);
       await new Promise((r) => setTimeout(r, 200)); // MONITOR lines in flight
-      assert.equal(reads.length, 3, 'unsubscribed read, the first read on the subscription, the resume');
+      assert.equal(
+        reads.length,
+        4,
+        'unsubscribed read, the first read on the subscription, the check, the resume from before the tail',
+      );
 
       // The subscriber connection drops: publications may be missed until it is back, so the next join reads.
       subs.at(-1)!.disconnect(true);
@@ -85,7 +95,11 @@ describe('fresh joins answered from the node', () => {
       const after = await follower.history(room, { limit: 10 });
       assert.equal(after.top.offset, 7);
       await new Promise((r) => setTimeout(r, 200));
-      assert.equal(reads.length, 4, 'read again after the reconnect');
+      assert.equal(reads.length, 5, 'read again after the reconnect');
+      const beforeDrop = await follower.history(room, { since: first.top, limit: 10 });
+      assert.equal(beforeDrop.recoverable && beforeDrop.messages.length, 6);
+      await new Promise((r) => setTimeout(r, 200));
+      assert.equal(reads.length, 6, 'the tail heard before the drop is forgotten with it');
 
       // Unsubscribed: the node no longer hears the room, so it reads.
       await follower.unsubscribe([room]);
