@@ -133,7 +133,9 @@ export class RoomTops {
     if (missing === 0) return { recoverable: true, messages: [], top: { ...top } };
     const tail = slot.tail;
     const start = tail.length - missing;
-    if (start < 0) return undefined;
+    // The tail ends at the top whenever it is not empty (heard, read and append keep it so); checked anyway,
+    // as the answer must be exact.
+    if (start < 0 || tail.at(-1)!.pos.offset !== top.offset) return undefined;
     // The script calls an archived entry expired once its append time is a ttl old; half a ttl leaves room
     // for the time between the append and this node hearing it, whichever node's clock appended it.
     if (now - slot.tailAt[start]! >= slot.ttlMs / 2) return undefined;
