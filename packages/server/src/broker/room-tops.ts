@@ -101,13 +101,13 @@ export class RoomTops {
       // The tail goes on only with the very next message; after a gap it starts again from this one.
       if (top === undefined || pos.offset !== top.offset + 1) this.drop(slot, slot.tail.length);
       slot.top = pos;
-      this.append(slot, [message], now);
+      this.push(slot, message, now);
     } else if (top.epoch !== pos.epoch) {
       // The room started over (or an older epoch's message is late): only a read can say which is current.
       slot.top = pos;
       slot.read = false;
       this.drop(slot, slot.tail.length);
-      this.append(slot, [message], now);
+      this.push(slot, message, now);
     }
   }
 
@@ -133,7 +133,7 @@ export class RoomTops {
     if (missing === 0) return { recoverable: true, messages: [], top: { ...top } };
     const tail = slot.tail;
     const start = tail.length - missing;
-    // The tail ends at the top whenever it is not empty (heard, read and append keep it so); checked anyway,
+    // The tail ends at the top whenever it is not empty (heard, read and push keep it so); checked anyway,
     // as the answer must be exact.
     if (start < 0 || tail.at(-1)!.pos.offset !== top.offset) return undefined;
     // The script calls an archived entry expired once its append time is a ttl old; half a ttl leaves room
@@ -170,7 +170,7 @@ export class RoomTops {
       // tail is what the read gave, which ends at its top; the next heard message continues it.
       slot.top = top;
       this.drop(slot, slot.tail.length);
-      this.append(slot, messages, now);
+      for (const m of messages) this.push(slot, m, now);
     }
     slot.read = true;
     slot.until = Math.min(now + this.freshMs, window.liveUntil);
@@ -178,16 +178,15 @@ export class RoomTops {
     slot.ttlMs = window.ttlMs;
   }
 
-  private append(slot: TopSlot, messages: readonly ChatMessage[], now: number): void {
-    for (const m of messages) {
-      // At either bound the room's oldest message makes way; a room with none to give keeps no tail (while
-      // the node is full) and its resumes read Redis.
-      if (slot.tail.length >= this.tailPerRoom || this.held >= this.tailTotal) this.drop(slot, 1);
-      if (this.held >= this.tailTotal || this.tailPerRoom === 0) return;
-      slot.tail.push(m);
-      slot.tailAt.push(now);
-      this.held += 1;
-    }
+  /** Adds the message after the tail's last (one message: this runs for every publication heard). */
+  private push(slot: TopSlot, message: ChatMessage, now: number): void {
+    // At either bound the room's oldest message makes way; a room with none to give keeps no tail (while the
+    // node is full) and its resumes read Redis.
+    if (slot.tail.length >= this.tailPerRoom || this.held >= this.tailTotal) this.drop(slot, 1);
+    if (this.held >= this.tailTotal || this.tailPerRoom === 0) return;
+    slot.tail.push(message);
+    slot.tailAt.push(now);
+    this.held += 1;
   }
 
   /** Forgets the oldest `n` messages of the slot's tail. */
