@@ -10,14 +10,14 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash, randomUUID } from 'node:crypto';
-import { Redis } from 'ioredis';
 import type { ChatMessage } from '@lightstick/protocol';
 import { RedisBroker } from '../../src/broker/redis.ts';
 import { roomKeys } from '../../src/broker/redis-keys.ts';
 import type { RedisClients, RedisConnection } from '../../src/broker/redis-clients.ts';
 import { READ } from '../../src/history/redis-scripts.ts';
 import { systemRuntime } from '../../src/runtime.ts';
-import { TEST_REDIS_URL, testClients } from '../support/redis.ts';
+import { testClients } from '../support/redis.ts';
+import { monitorRedis, type RedisMonitor } from '../support/redis-monitor.ts';
 import { draft, streamPublish, until } from '../support/redis-stream.ts';
 
 /** `clients` whose subscriber connections the test can reach (to drop one). */
@@ -39,9 +39,15 @@ describe('fresh joins answered from the node', () => {
     const heard: ChatMessage[] = [];
     const follower = new RedisBroker(watched(clients, subs), { nodeId: 'follower', runtime: systemRuntime });
     const publisher = new RedisBroker(clients, { nodeId: 'publisher', runtime: systemRuntime });
-    const monitor = new Redis(TEST_REDIS_URL);
-    let mon: Redis | undefined;
-    const reads: string[] = [];
+    let mon: RedisMonitor | undefined;
+    const readSha = createHash('sha1').update(READ.lua).digest('hex');
+    // READ calls on this test's keys, once every line is in (MONITOR also shows what scripts run, as "lua").
+    const reads = async () => {
+      await mon!.caughtUp();
+      return mon!.commands.filter(
+        (c) => c.source !== 'lua' && c.args[1] === readSha && c.args.some((a) => a.startsWith(prefix)),
+      ).length;
+    };
     try {
       await follower.start({
         onPublication: (_r, pub) => void (pub.kind === 'message' && heard.push(pub.message)),
@@ -50,14 +56,7 @@ describe('fresh joins answered from the node', () => {
       await publisher.start({ onPublication: () => {}, onControl: () => {} });
       await publisher.publish(draft(room, 'before'), streamPublish);
       await follower.history(room, { limit: 10 }); // loads the script (its first call is not counted)
-      mon = await monitor.monitor();
-      const readSha = createHash('sha1').update(READ.lua).digest('hex');
-      // READ calls on this test's keys (MONITOR also shows what scripts run, with the source "lua").
-      mon.on('monitor', (_time: string, args: string[], source: string) => {
-        if (source !== 'lua' && args[1] === readSha && args.some((a) => a.startsWith(prefix)))
-          reads.push(args[1]);
-      });
-      await new Promise((r) => setTimeout(r, 50)); // MONITOR is on
+      mon = await monitorRedis();
 
       // Not subscribed: every fresh read goes to Redis.
       assert.deepEqual((await follower.history(room, { limit: 10 })).top.offset, 1);
@@ -80,9 +79,8 @@ describe('fresh joins answered from the node', () => {
       // From before what the node heard (1 was published before it subscribed): only Redis has it.
       const older = await follower.history(room, { since: { ...first.top, offset: 0 }, limit: 10 });
       assert.equal(older.recoverable && older.messages.length, 6);
-      await new Promise((r) => setTimeout(r, 200)); // MONITOR lines in flight
       assert.equal(
-        reads.length,
+        await reads(),
         4,
         'unsubscribed read, the first read on the subscription, the check, the resume from before the tail',
       );
@@ -94,20 +92,17 @@ describe('fresh joins answered from the node', () => {
       await publisher.publish(draft(room, 'after the reconnect'), streamPublish);
       const after = await follower.history(room, { limit: 10 });
       assert.equal(after.top.offset, 7);
-      await new Promise((r) => setTimeout(r, 200));
-      assert.equal(reads.length, 5, 'read again after the reconnect');
+      assert.equal(await reads(), 5, 'read again after the reconnect');
       const beforeDrop = await follower.history(room, { since: first.top, limit: 10 });
       assert.equal(beforeDrop.recoverable && beforeDrop.messages.length, 6);
-      await new Promise((r) => setTimeout(r, 200));
-      assert.equal(reads.length, 6, 'the tail heard before the drop is forgotten with it');
+      assert.equal(await reads(), 6, 'the tail heard before the drop is forgotten with it');
 
       // Unsubscribed: the node no longer hears the room, so it reads.
       await follower.unsubscribe([room]);
       await publisher.publish(draft(room, 'unheard'), streamPublish);
       assert.equal((await follower.history(room, { limit: 10 })).top.offset, 8);
     } finally {
-      mon?.disconnect();
-      monitor.disconnect();
+      mon?.close();
       await follower.close();
       await publisher.close();
       await cleanup();

@@ -5,7 +5,6 @@
  */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Redis } from 'ioredis';
 import { createRedisClients } from '../../src/broker/redis-clients.ts';
 import { RedisBroker } from '../../src/broker/redis.ts';
 import { RedisRoomStream } from '../../src/history/redis-stream.ts';
@@ -25,6 +24,7 @@ import {
   uniqueSchema,
 } from '../support/archive-resources.ts';
 import { community, member, silentLogger, testMetrics, user } from '../unit/chat-support.ts';
+import { monitorRedis, type RedisMonitor } from '../support/redis-monitor.ts';
 
 /** The store with every repository call counted (the SQL the send path would run). */
 function counted(store: Store, calls: string[]): Store {
@@ -53,7 +53,6 @@ describe('scale-out send path', () => {
     const schema = uniqueSchema();
     const store = await openPostgresStore(PG_URL, { schema });
     const clients = await createRedisClients(REDIS_URL, { prefix });
-    const monitor = new Redis(REDIS_URL);
     const broker = new RedisBroker(clients, { nodeId: 'n1', runtime: systemRuntime, pendingFlushMs: 60_000 });
     // Fans get a bucket large enough for the test's sends (the bucket is still taken by the script).
     const config = loadConfig({ LIGHTSTICK_SEND_RATE_FAN: '100/1s' });
@@ -73,7 +72,7 @@ describe('scale-out send path', () => {
       runtime: systemRuntime,
       sendRate: config.sendRate,
     });
-    let mon: Redis | undefined;
+    let mon: RedisMonitor | undefined;
     try {
       const owner = await user(store);
       const fan = await user(store);
@@ -85,13 +84,7 @@ describe('scale-out send path', () => {
       await service.send(ctx(fan), { room: room.id, cid: 'warm-fan', text: 'warm up' });
       sql.length = 0;
 
-      const commands: string[] = [];
-      mon = await monitor.monitor();
-      // Commands a client sent (MONITOR also shows what scripts run, with the source "lua").
-      mon.on('monitor', (_time: string, args: string[], source: string) => {
-        if (source !== 'lua' && args.some((a) => a.startsWith(prefix))) commands.push(args[0]!.toLowerCase());
-      });
-      await new Promise((r) => setTimeout(r, 50)); // MONITOR is on
+      mon = await monitorRedis(REDIS_URL);
       const sends = 20;
       for (let i = 0; i < sends; i++) {
         const p = i % 2 === 0 ? owner : fan;
@@ -103,18 +96,20 @@ describe('scale-out send path', () => {
         (await service.send(ctx(fan), { room: room.id, cid: 'c1', text: 'again' })).duplicate,
         true,
       );
-      await new Promise((r) => setTimeout(r, 200)); // MONITOR lines in flight
-
+      await mon.caughtUp();
+      // Commands a client sent (MONITOR also shows what scripts run, with the source "lua").
+      const commands = mon.commands
+        .filter((c) => c.source !== 'lua' && c.args.some((a) => a.startsWith(prefix)))
+        .map((c) => c.args[0]!.toLowerCase());
       assert.deepEqual(
         commands,
         Array.from({ length: sends + 1 }, () => 'evalsha'),
       );
       assert.deepEqual(sql, [], 'no SQL query on the send path');
     } finally {
-      mon?.disconnect();
+      mon?.close();
       await log.drain();
       await broker.close();
-      monitor.disconnect();
       await clients.close();
       await store.close();
       await dropPrefix(prefix);
