@@ -17,6 +17,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { setPriority } from 'node:os';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startCluster, type Cluster } from '../packages/server/test/support/cluster.ts';
 import { ALLOCATOR_ENV } from '../packages/server/src/config/allocator-env.ts';
@@ -27,8 +28,9 @@ import { count, maxOf, mergeInto, newHist, pct, sum } from './hist.ts';
 import type { Engine, FromLive, LiveClientSpec, LiveStats, ToLive } from './live-loadgen.ts';
 import { cpuMs, machineCpuMs, rssBytes, spent, tcpTrouble, usage } from './proc.ts';
 import { startPeerCluster, type PeerCluster, type PeerKind } from './peer/cluster.ts';
-import { percentileBetween, scrape } from './server-metrics.ts';
+import { pacingBetween, percentileBetween, scrape } from './server-metrics.ts';
 import { writeChart } from './chart.ts';
+import { flameGraphSvg, foldFiles, profileFiles, type Window } from './flamegraph.ts';
 import { median } from './loadgens.ts';
 
 const LOADGEN = fileURLToPath(new URL('./live-loadgen.ts', import.meta.url));
@@ -217,6 +219,28 @@ function keptSince(kept: Map<number, number[]>, from: number): number[] {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const round = (x: number, d = 1) => (Number.isFinite(x) ? +x.toFixed(d) : null);
 
+/**
+ * The phase's pacing (bench/server-metrics.ts, pacingBetween) as result fields: `framesPerViewerS` (fan-out
+ * frames each viewer got per second while the load ran), `msgsPerFrame`, and the gateways' `intervalMs` and
+ * `budgetFps` (lowest and highest) at its end. Read against `rate`, they are the curve of the interval against
+ * the load (docs/benchmarks.md).
+ */
+function pacing(
+  before: Awaited<ReturnType<typeof scrape>>,
+  after: Awaited<ReturnType<typeof scrape>>,
+  viewers: number,
+  sending: { wallMs: number } | undefined,
+) {
+  const p = sending ? pacingBetween(before, after, viewers, sending.wallMs / 1000) : undefined;
+  if (p === undefined) return {};
+  return {
+    framesPerViewerS: round(p.framesPerViewerS, 2),
+    msgsPerFrame: round(p.msgsPerFrame, 2),
+    intervalMs: p.intervalMs.map((x) => Math.round(x)),
+    budgetFps: p.budgetFps.map((x) => Math.round(x)),
+  };
+}
+
 interface Servers {
   pids: () => number[];
   urls: string[];
@@ -394,6 +418,8 @@ async function runEngine(o: LiveOptions, engine: Engine, stamp: string) {
     await Promise.all(gens.map((g) => g.stop()));
     await servers.stop();
   });
+  // The phases' windows on the monotonic clock, for one flame graph each once the profiles are written.
+  const windows: (Window & { name: string })[] = [];
   try {
     const specs = await servers.specs(o);
     const pids = servers.pids();
@@ -435,6 +461,7 @@ async function runEngine(o: LiveOptions, engine: Engine, stamp: string) {
     await sleep(2000);
     const rssServing = pids.map(rssBytes);
     const beforeConnect = usage(pids);
+    const connectFromUs = monotonicUs();
     // Then two waves, each half of every load generator's other clients: the first also warms the gateways up (V8
     // compiles the connect path's hot functions while it runs: a fifth of the gateways' CPU in a `perf` profile
     // of 10 000 connects from a fresh start, stop 22), so the second's CPU per connection is what a gateway that
@@ -452,6 +479,7 @@ async function runEngine(o: LiveOptions, engine: Engine, stamp: string) {
     // The connections measured: the waves' (the load generators' counts are cumulative).
     const made = Math.max(1, open - openPrimed);
     const afterConnect = usage(pids);
+    windows.push({ name: 'connect', fromUs: connectFromUs, toUs: monotonicUs() });
     const { cpuMs: connectCpuMs, sysMs: connectSysMs } = spent(beforeConnect, afterConnect);
     const warmCpuMs = spent(afterFirst, afterConnect).cpuMs;
     const failed = [...prime, ...first, ...second].reduce((n, s) => n + s.failed, 0);
@@ -511,11 +539,39 @@ async function runEngine(o: LiveOptions, engine: Engine, stamp: string) {
       if (got >= open) break;
     }
     const phases: Record<string, unknown>[] = [];
-    for (const rate of o.scenario === 'live' ? o.rates : o.rates.slice(0, 1))
+    for (const rate of o.scenario === 'live' ? o.rates : o.rates.slice(0, 1)) {
+      const fromUs = monotonicUs();
       phases.push({ ...base, rate, ...(await measure(o, rate, gens, servers, pids, open, base.holdCores)) });
+      windows.push({
+        name: o.scenario === 'live' ? `live-${rate}` : o.scenario,
+        fromUs,
+        toUs: monotonicUs(),
+      });
+    }
     return phases;
   } finally {
     await stop();
+    if (o.profile && profileDir) flameGraphs(profileDir, `${o.scenario} ${engine}`, windows);
+  }
+}
+
+/** The clock V8's CPU profiles are stamped with (CLOCK_MONOTONIC, in microseconds). */
+function monotonicUs(): number {
+  return Number(process.hrtime.bigint() / 1000n);
+}
+
+/** Writes `flame-<phase>.svg` beside the gateways' `.cpuprofile` files: their samples inside each phase. */
+function flameGraphs(dir: string, what: string, windows: readonly (Window & { name: string })[]): void {
+  const files = profileFiles([dir]);
+  if (files.length === 0) return;
+  for (const w of windows) {
+    const folded = foldFiles(files, w);
+    const samples = [...folded.values()].reduce((a, b) => a + b, 0);
+    const title = `${what}: ${w.name} (${files.length} gateways)`;
+    const subtitle = `${samples} busy samples over ${((w.toUs - w.fromUs) / 1e6).toFixed(1)} s, all gateways`;
+    const out = path.join(dir, `flame-${w.name}.svg`);
+    writeFileSync(out, flameGraphSvg(folded, { title, subtitle }));
+    console.error(`bench: flame graph ${out}`);
   }
 }
 
@@ -621,6 +677,8 @@ async function measure(
     ...(metricsSending.length > 0
       ? {
           serverAckP99Ms: percentileBetween(metrics0, metricsSending, 99),
+          serverCommitP99Ms: percentileBetween(metrics0, metricsSending, 99, 'commit'),
+          ...pacing(metrics0, metricsSending, open, sending),
           gatewayLoopLagP99Ms: Math.round(1000 * Math.max(...metricsSending.map((m) => m?.loopLagP99S ?? 0))),
           gatewayLoopLagMaxMs: Math.round(1000 * Math.max(...metricsSending.map((m) => m?.loopLagMaxS ?? 0))),
         }

@@ -14,6 +14,14 @@ export type Buckets = Map<number, number>;
 
 export interface GatewayMetrics {
   sendToAck: Buckets;
+  /** `lightstick_commit_seconds`: the send's one Redis call (append and publish), part of `sendToAck`. */
+  commit: Buckets;
+  /** `lightstick_fanout_frames_total` and `lightstick_messages_delivered_total` (counters). */
+  framesWritten: number;
+  messagesDelivered: number;
+  /** The pacer's interval at the gateway's last flush and the governor's budget, when scraped (gauges). */
+  intervalS: number;
+  budgetFps: number;
   loopLagP99S: number;
   loopLagMaxS: number;
 }
@@ -23,16 +31,40 @@ const LE = /[{,]le="([^"]+)"/;
 /** Parses the figures above from one scrape; a figure missing from it reads as empty or 0. */
 export function parseGatewayMetrics(text: string): GatewayMetrics {
   const sendToAck: Buckets = new Map();
+  const commit: Buckets = new Map();
+  let framesWritten = 0;
+  let messagesDelivered = 0;
+  let intervalS = 0;
+  let budgetFps = 0;
   let loopLagP99S = 0;
   let loopLagMaxS = 0;
   for (const { name, labels, value } of metricSamples(text)) {
-    if (name === 'lightstick_send_to_ack_seconds_bucket') {
+    const into =
+      name === 'lightstick_send_to_ack_seconds_bucket'
+        ? sendToAck
+        : name === 'lightstick_commit_seconds_bucket'
+          ? commit
+          : undefined;
+    if (into !== undefined) {
       const le = LE.exec(labels)?.[1];
-      if (le !== undefined) sendToAck.set(le === '+Inf' ? Infinity : Number(le), value);
-    } else if (name === 'nodejs_eventloop_lag_p99_seconds') loopLagP99S = value;
+      if (le !== undefined) into.set(le === '+Inf' ? Infinity : Number(le), value);
+    } else if (name === 'lightstick_fanout_frames_total') framesWritten = value;
+    else if (name === 'lightstick_messages_delivered_total') messagesDelivered = value;
+    else if (name === 'lightstick_fanout_interval_seconds') intervalS = value;
+    else if (name === 'lightstick_fanout_budget_frames_per_second') budgetFps = value;
+    else if (name === 'nodejs_eventloop_lag_p99_seconds') loopLagP99S = value;
     else if (name === 'nodejs_eventloop_lag_max_seconds') loopLagMaxS = value;
   }
-  return { sendToAck, loopLagP99S, loopLagMaxS };
+  return {
+    sendToAck,
+    commit,
+    framesWritten,
+    messagesDelivered,
+    intervalS,
+    budgetFps,
+    loopLagP99S,
+    loopLagMaxS,
+  };
 }
 
 /** Scrapes every gateway (undefined for one that does not answer within 10 s, e.g. killed). */
@@ -57,12 +89,13 @@ export function percentileBetween(
   before: readonly (GatewayMetrics | undefined)[],
   after: readonly (GatewayMetrics | undefined)[],
   p: number,
+  histogram: 'sendToAck' | 'commit' = 'sendToAck',
 ): number | undefined {
   const delta = new Map<number, number>();
   after.forEach((a, i) => {
     const b = before[i];
     if (a === undefined || b === undefined) return;
-    for (const [le, n] of a.sendToAck) delta.set(le, (delta.get(le) ?? 0) + n - (b.sendToAck.get(le) ?? 0));
+    for (const [le, n] of a[histogram]) delta.set(le, (delta.get(le) ?? 0) + n - (b[histogram].get(le) ?? 0));
   });
   const bounds = [...delta.keys()].sort((x, y) => x - y);
   const total = delta.get(Infinity) ?? 0;
@@ -70,4 +103,37 @@ export function percentileBetween(
   for (const le of bounds)
     if (delta.get(le)! >= (p / 100) * total) return le === Infinity ? Infinity : le * 1000;
   return undefined;
+}
+
+/**
+ * The pacing curve over a phase (issue 6: the interval against the load): frames the gateways' fan-out wrote
+ * per viewer per second, messages per frame, and the pacer's interval and the governor's budget when the phase
+ * ended (the lowest and highest gateway's). Undefined when a gateway did not answer either scrape.
+ */
+export function pacingBetween(
+  before: readonly (GatewayMetrics | undefined)[],
+  after: readonly (GatewayMetrics | undefined)[],
+  viewers: number,
+  seconds: number,
+):
+  | {
+      framesPerViewerS: number;
+      msgsPerFrame: number;
+      intervalMs: [number, number];
+      budgetFps: [number, number];
+    }
+  | undefined {
+  if (after.length === 0 || after.some((a, i) => a === undefined || before[i] === undefined))
+    return undefined;
+  const now = after as GatewayMetrics[];
+  const then = before as GatewayMetrics[];
+  const frames = now.reduce((n, a, i) => n + a.framesWritten - then[i]!.framesWritten, 0);
+  const delivered = now.reduce((n, a, i) => n + a.messagesDelivered - then[i]!.messagesDelivered, 0);
+  const range = (xs: number[]): [number, number] => [Math.min(...xs), Math.max(...xs)];
+  return {
+    framesPerViewerS: frames / Math.max(1, viewers) / Math.max(1e-3, seconds),
+    msgsPerFrame: frames > 0 ? delivered / frames : 0,
+    intervalMs: range(now.map((a) => a.intervalS * 1000)),
+    budgetFps: range(now.map((a) => a.budgetFps)),
+  };
 }

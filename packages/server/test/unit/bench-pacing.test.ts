@@ -1,0 +1,62 @@
+/**
+ * What the benchmark reads from the gateways' /metrics for a phase (bench/server-metrics.ts): the pacing curve
+ * (frames per viewer per second, messages per frame, the interval and budget in force) and the send's Redis
+ * call beside its whole send-to-ack, from the names the server registers (src/observability/metrics.ts).
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createMetrics } from '../../src/observability/metrics.ts';
+import { pacingBetween, parseGatewayMetrics, percentileBetween } from '../../../../bench/server-metrics.ts';
+
+/** A gateway's /metrics text after the given counts, from the server's own registry (names cannot drift). */
+async function scrapeOf(opts: {
+  frames: number;
+  delivered: number;
+  intervalS: number;
+  budget: number;
+  commitsS?: number[];
+}) {
+  const m = createMetrics('gw');
+  m.fanoutFrames.inc(opts.frames);
+  m.messagesDelivered.inc(opts.delivered);
+  m.fanoutInterval.set(opts.intervalS);
+  m.fanoutBudget.set(opts.budget);
+  for (const s of opts.commitsS ?? []) {
+    m.commitLatency.observe(s);
+    m.sendToAck.observe(s + 0.01);
+  }
+  return parseGatewayMetrics(await m.registry.metrics());
+}
+
+test('the pacing over a phase: frames per viewer per second, messages per frame, interval and budget', async () => {
+  const before = [
+    await scrapeOf({ frames: 100, delivered: 100, intervalS: 0, budget: 50_000 }),
+    await scrapeOf({ frames: 50, delivered: 50, intervalS: 0, budget: 50_000 }),
+  ];
+  // 10 s, 2 000 viewers over two gateways, 20 msgs/s: each viewer got 10 frames a second of 2 messages each.
+  const after = [
+    await scrapeOf({ frames: 100 + 100_000, delivered: 100 + 200_000, intervalS: 0.1, budget: 50_000 }),
+    await scrapeOf({ frames: 50 + 100_000, delivered: 50 + 200_000, intervalS: 0.2, budget: 25_000 }),
+  ];
+  const p = pacingBetween(before, after, 2_000, 10);
+  assert.ok(p);
+  assert.equal(p.framesPerViewerS, 10);
+  assert.equal(p.msgsPerFrame, 2);
+  assert.deepEqual(p.intervalMs, [100, 200]);
+  assert.deepEqual(p.budgetFps, [25_000, 50_000]);
+  assert.equal(
+    pacingBetween(before, [after[0], undefined], 2_000, 10),
+    undefined,
+    'a gateway did not answer',
+  );
+});
+
+test("the send's Redis call is read apart from its whole send-to-ack", async () => {
+  const before = [await scrapeOf({ frames: 0, delivered: 0, intervalS: 0, budget: 1 })];
+  const after = [
+    await scrapeOf({ frames: 0, delivered: 0, intervalS: 0, budget: 1, commitsS: [0.002, 0.002, 0.2] }),
+  ];
+  assert.equal(percentileBetween(before, after, 50, 'commit'), 2.5);
+  assert.equal(percentileBetween(before, after, 99, 'commit'), 250);
+  assert.equal(percentileBetween(before, after, 50), 25, 'send-to-ack: 12 ms');
+});
