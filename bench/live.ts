@@ -488,8 +488,10 @@ async function runEngine(o: LiveOptions, engine: Engine, stamp: string) {
     const connectMs =
       Math.max(...first.map((s) => s.connectMs)) + Math.max(...second.map((s) => s.connectMs));
     const beforeHold = usage(pids);
+    const holdFromUs = monotonicUs();
     const { last: rss1, heldTotals } = await sampleRss(pids, o.holdMs);
     const holdCpuMs = spent(beforeHold, usage(pids)).cpuMs;
+    windows.push({ name: 'hold', fromUs: holdFromUs, toUs: monotonicUs() });
     if (o.heapSnapshot && profileDir) await heapSnapshots(pids, profileDir);
     // From the fresh processes, as in stops 15-21: what the primer's join loads counts as the connections'. Not from
     // `rssServing`: RSS does not shrink when the heap frees, so a heap that a first join's load grew takes the next
@@ -564,6 +566,8 @@ function monotonicUs(): number {
 function flameGraphs(dir: string, what: string, windows: readonly (Window & { name: string })[]): void {
   const files = profileFiles([dir]);
   if (files.length === 0) return;
+  // The windows too, for summing the same samples by function afterwards (`foldFiles(files, window)`).
+  writeFileSync(path.join(dir, 'phases.json'), `${JSON.stringify(windows, null, 2)}\n`);
   for (const w of windows) {
     const folded = foldFiles(files, w);
     const samples = [...folded.values()].reduce((a, b) => a + b, 0);
