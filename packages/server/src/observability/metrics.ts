@@ -3,13 +3,14 @@
  * (deploy/grafana/) and the alert rules (deploy/prometheus/rules.yaml) query them, and an e2e test checks every
  * name they use against what a running server exports. Rename one and that test fails.
  */
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { registerProcessMetrics } from './process-metrics.ts';
 import { readReadiness, type ReadinessProbe } from './readiness-probe.ts';
 
 export function createMetrics(nodeId: string) {
   const registry = new Registry();
   registry.setDefaultLabels({ node: nodeId });
-  collectDefaultMetrics({ register: registry });
+  registerProcessMetrics(registry);
   const m = {
     registry,
     connections: new Gauge({
