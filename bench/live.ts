@@ -685,6 +685,8 @@ async function measure(
           ...pacing(metrics0, metricsSending, open, sending),
           gatewayLoopLagP99Ms: Math.round(1000 * Math.max(...metricsSending.map((m) => m?.loopLagP99S ?? 0))),
           gatewayLoopLagMaxMs: Math.round(1000 * Math.max(...metricsSending.map((m) => m?.loopLagMaxS ?? 0))),
+          // The slowest gateway's answer to the /metrics scrape at the end of the sending (Prometheus's view).
+          scrapeMsMax: Math.round(Math.max(...metricsSending.map((m) => m?.scrapeMs ?? 0))),
         }
       : {}),
     // Their CPU over the phase, % of a core: a viewer process near 100 is what limits the latencies.

@@ -24,6 +24,8 @@ export interface GatewayMetrics {
   budgetFps: number;
   loopLagP99S: number;
   loopLagMaxS: number;
+  /** How long the gateway took to answer this scrape, ms (0 where parsed from text alone). */
+  scrapeMs: number;
 }
 
 const LE = /[{,]le="([^"]+)"/;
@@ -64,6 +66,7 @@ export function parseGatewayMetrics(text: string): GatewayMetrics {
     budgetFps,
     loopLagP99S,
     loopLagMaxS,
+    scrapeMs: 0,
   };
 }
 
@@ -72,8 +75,11 @@ export async function scrape(baseUrls: readonly string[]): Promise<(GatewayMetri
   return Promise.all(
     baseUrls.map(async (url) => {
       try {
+        const from = performance.now();
         const res = await fetch(`${url}/metrics`, { signal: AbortSignal.timeout(10_000) });
-        return res.ok ? parseGatewayMetrics(await res.text()) : undefined;
+        if (!res.ok) return undefined;
+        const text = await res.text();
+        return { ...parseGatewayMetrics(text), scrapeMs: performance.now() - from };
       } catch {
         return undefined;
       }
