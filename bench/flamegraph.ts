@@ -7,7 +7,7 @@
  *
  * Written by hand because nothing maintained does this in Node: speedscope and Chrome DevTools are interactive
  * viewers, 0x writes an HTML page from its own profiling, d3-flame-graph needs a browser DOM, and
- * flamegraph.pl (Perl) and inferno (Rust) are not in this project's toolchain. Folding and drawing are ~150
+ * flamegraph.pl (Perl) and inferno (Rust) are not in this project's toolchain. Folding and drawing are ~200
  * lines; the profile format is V8's (`nodes` with `callFrame` and `children`, `samples`, `timeDeltas`).
  *
  * `node --import tsx bench/flamegraph.ts <dir-or-.cpuprofile ...> [--out file.svg] [--title text]` draws

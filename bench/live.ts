@@ -553,7 +553,14 @@ async function runEngine(o: LiveOptions, engine: Engine, stamp: string) {
     return phases;
   } finally {
     await stop();
-    if (o.profile && profileDir) flameGraphs(profileDir, `${o.scenario} ${engine}`, windows);
+    // A profile cut short (a gateway killed by the storm writes none) must not hide how the run went.
+    if (o.profile && profileDir) {
+      try {
+        flameGraphs(profileDir, `${o.scenario} ${engine}`, windows);
+      } catch (err) {
+        console.error(`bench: no flame graphs for ${engine}: ${String(err)}`);
+      }
+    }
   }
 }
 
