@@ -5,8 +5,8 @@
  * `nodejs_active_handles` and `nodejs_active_resources` (each with its `_total`) call
  * `process._getActiveHandles()` and `process.getActiveResourcesInfo()` twice per scrape, each building an array
  * of every handle (a gateway's 17 000 sockets) and grouping it by class name; `process_open_fds` lists
- * `/proc/self/fd` with `readdirSync`. In one process holding 16 000 sockets, one scrape of the defaults took
- * 28 ms of the loop and 1.2 ms without these; on the benchmark's busy box a CPU profile of six gateways
+ * `/proc/self/fd` with `readdirSync`. In one process holding 16 000 sockets, one scrape of the defaults held
+ * the loop 28-36 ms, this set 1.9-2.4 ms (bench/metrics-scrape.ts); on the benchmark's busy box a CPU profile of six gateways
  * holding 100 000 fans put 13 % of their samples in a `broadcast` phase into the one scrape in it (~100 ms a
  * gateway). Prometheus scrapes every gateway every 15-30 s: that was a stall of every room on it each time.
  *
