@@ -33,7 +33,8 @@ export async function monitorRedis(url = TEST_REDIS_URL): Promise<RedisMonitor> 
   const socket: Socket = connect({ host: hostname, port: Number(port || 6379) });
   const admin = new Redis(url);
   const commands: MonitoredCommand[] = [];
-  const waiting = new Set<() => void>();
+  /** caughtUp's markers still to come, each with what to do when its ECHO shows up. */
+  const markers = new Map<string, () => void>();
   let buffered = '';
   let on: (() => void) | undefined;
   socket.setEncoding('utf8');
@@ -48,8 +49,9 @@ export async function monitorRedis(url = TEST_REDIS_URL): Promise<RedisMonitor> 
       if (line === '+OK') on?.();
       else if (line.startsWith('+')) {
         const parsed = parseLine(line);
-        if (parsed !== undefined) commands.push(parsed);
-        for (const check of waiting) check();
+        if (parsed === undefined) continue;
+        commands.push(parsed);
+        if (parsed.args[0]?.toLowerCase() === 'echo') markers.get(parsed.args[1] ?? '')?.();
       }
     }
   });
@@ -66,17 +68,15 @@ export async function monitorRedis(url = TEST_REDIS_URL): Promise<RedisMonitor> 
     async caughtUp() {
       const marker = `monitor-marker-${randomUUID()}`;
       await new Promise<void>((resolve, reject) => {
-        const check = () => {
-          if (!commands.some((c) => c.args[0]?.toLowerCase() === 'echo' && c.args[1] === marker)) return;
-          waiting.delete(check);
-          clearTimeout(timer);
-          resolve();
-        };
         const timer = setTimeout(() => {
-          waiting.delete(check);
+          markers.delete(marker);
           reject(new Error('the MONITOR marker did not come within 30 s'));
         }, 30_000);
-        waiting.add(check);
+        markers.set(marker, () => {
+          markers.delete(marker);
+          clearTimeout(timer);
+          resolve();
+        });
         admin.echo(marker).catch(reject);
       });
     },
