@@ -28,6 +28,7 @@ import { count, maxOf, mergeInto, newHist, pct, sum } from './hist.ts';
 import type { Engine, FromLive, LiveClientSpec, LiveStats, ToLive } from './live-loadgen.ts';
 import { cpuMs, machineCpuMs, rssBytes, spent, tcpTrouble, usage } from './proc.ts';
 import { startPeerCluster, type PeerCluster, type PeerKind } from './peer/cluster.ts';
+import { deliveredWhole, highestRate, lossFigures, perDelivery } from './owed.ts';
 import { pacingBetween, percentileBetween, scrape } from './server-metrics.ts';
 import { writeChart } from './chart.ts';
 import { flameGraphSvg, foldFiles, profileFiles, type Window } from './flamegraph.ts';
@@ -117,6 +118,7 @@ function merge(all: LiveStats[]) {
   const out = {
     sent: 0,
     acked: 0,
+    refused: 0,
     errors: {} as Record<string, number>,
     received: { fan: 0, artist: 0 },
     hist: { ack: newHist(), fan: newHist(), artist: newHist() },
@@ -132,6 +134,7 @@ function merge(all: LiveStats[]) {
     for (const id of s.ids) out.ids.add(id);
     out.sent += s.sent;
     out.acked += s.acked;
+    out.refused += s.refused;
     for (const [k, v] of Object.entries(s.errors)) out.errors[k] = (out.errors[k] ?? 0) + v;
     out.received.fan += s.received.fan;
     out.received.artist += s.received.artist;
@@ -661,14 +664,15 @@ async function measure(
   const wallMs = Math.max(1, Date.now() - t0);
   const delivered = all.received.fan + all.received.artist;
   // Every client is in the room: each message that reached anyone (stored, even if its ack was lost with a
-  // killed gateway) is owed to every client.
-  const expected = all.ids.size * open;
+  // killed gateway) is owed to every client; and each one sent and not refused is owed to someone (bench/owed.ts).
+  const counts = { sent: all.sent, refused: all.refused, seen: all.ids.size, delivered, clients: open };
   return {
     sent: all.sent,
     acked: all.acked,
+    refused: all.refused,
     errors: all.errors,
     delivered,
-    lossPct: round(expected > 0 ? (100 * (expected - delivered)) / expected : 0, 3),
+    ...lossFigures(counts),
     fanP50: pct(all.hist.fan, 50),
     fanP99: pct(all.hist.fan, 99),
     artistP50: pct(all.hist.artist, 50),
@@ -704,14 +708,11 @@ async function measure(
     // The kernel dropping segments for TCP memory (bench/proc.ts): latencies are then retransmissions'.
     tcpRcvQueueDrops: tcp1.rcvQueueDrops - tcp0.rcvQueueDrops,
     tcpMemoryPressureMs: tcp1.memoryPressureMs - tcp0.memoryPressureMs,
-    cpuUsPerDelivery: round((cpuTotal * 1000) / Math.max(1, delivered), 2),
+    cpuUsPerDelivery: perDelivery(cpuTotal, delivered),
     // The same less what holding the connections costs with nothing sent (`holdCores` over the phase): the
     // fan-out's own CPU. The floor holds for free (no heartbeat); Lightstick's 100 000 cost 0.17-0.22 cores,
     // a quarter of a one-message broadcast's CPU (stop 28).
-    cpuUsPerDeliveryOverHold: round(
-      ((cpuTotal - (holdCores ?? 0) * wallMs) * 1000) / Math.max(1, delivered),
-      2,
-    ),
+    cpuUsPerDeliveryOverHold: perDelivery(cpuTotal - (holdCores ?? 0) * wallMs, delivered),
     // Where the box's CPU went over the phase (cores in use on average) and how busy it was in all (100: every
     // core busy). The load generators share the cores with the servers; at 100 the latencies are partly theirs.
     gatewayCores: round(cpuTotal / wallMs, 2),
@@ -809,29 +810,37 @@ export async function live(o: LiveOptions): Promise<void> {
         ].join('\t'),
       );
   }
-  // The highest rate each engine sustained: fan p99 within 1 s and under 1 % of the owed deliveries missing
-  // at the end of the settle time.
-  // And the highest rate each delivered completely (under 1 % missing), whatever the latency.
+  // The highest rate each engine sustained: fan p99 within 1 s (the issue's bar) and under 1 % of the owed
+  // deliveries missing at the end of the settle time. The same within 2 and 5 s, where no engine holds 1 s on
+  // a shared machine and the ratio is still worth reading. And the highest rate each delivered completely
+  // (under 1 % missing), whatever the latency.
   const sustained: Record<string, number | null> = {};
+  const sustainedWithin: Record<string, Record<string, number | null>> = {};
   const complete: Record<string, number | null> = {};
-  const highest = (phases: Record<string, unknown>[], ok: (r: Record<string, unknown>) => boolean) => {
-    const rates = phases.filter(ok).map((r) => r.rate as number);
-    return rates.length > 0 ? Math.max(...rates) : null;
-  };
   if (o.scenario === 'live' && o.rates.length > 1) {
+    const within = (ms: number) => (r: Record<string, unknown>) =>
+      deliveredWhole(r) && typeof r.fanP99 === 'number' && r.fanP99 <= ms;
     for (const [engine, phases] of Object.entries(results)) {
-      const whole = (r: Record<string, unknown>) => typeof r.lossPct === 'number' && r.lossPct < 1;
-      sustained[engine] = highest(
-        phases,
-        (r) => whole(r) && typeof r.fanP99 === 'number' && r.fanP99 <= 1000,
+      sustained[engine] = highestRate(phases, within(1000));
+      sustainedWithin[engine] = Object.fromEntries(
+        [1000, 2000, 5000].map((ms) => [`${ms / 1000}s`, highestRate(phases, within(ms))]),
       );
-      complete[engine] = highest(phases, whole);
+      complete[engine] = highestRate(phases, deliveredWhole);
     }
     console.log(`\nhighest rate sustained (fan p99 <= 1 s, loss < 1 %): ${JSON.stringify(sustained)}`);
+    console.log(`the same with fan p99 <= 1, 2, 5 s: ${JSON.stringify(sustainedWithin)}`);
     console.log(`highest rate delivered completely (loss < 1 %): ${JSON.stringify(complete)}`);
   }
   console.log(
-    JSON.stringify({ scenario: o.scenario, options: o, results, ratios: allRatios, sustained, complete }),
+    JSON.stringify({
+      scenario: o.scenario,
+      options: o,
+      results,
+      ratios: allRatios,
+      sustained,
+      sustainedWithin,
+      complete,
+    }),
   );
   if (o.scenario !== 'idle') {
     mkdirSync(OUT, { recursive: true });
