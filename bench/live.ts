@@ -618,6 +618,7 @@ async function measure(
   const t0 = Date.now();
   let killAt = 0;
   let metricsSending: Awaited<ReturnType<typeof scrape>> = [];
+  let metricsSettled: Awaited<ReturnType<typeof scrape>> = [];
   let sending: { gatewaysMs: number; gatewaysSysMs: number; gensMs: number; wallMs: number } | undefined;
   if (o.scenario === 'broadcast') {
     await gens[0]!.ask({ type: 'one', t0 });
@@ -652,6 +653,7 @@ async function measure(
       wallMs: Date.now() - t0,
     };
     await sleep(o.settleMs);
+    metricsSettled = await scrape(servers.metricsUrls);
   }
   const each = await Promise.all(gens.map((g) => g.stats()));
   const tcp1 = tcpTrouble();
@@ -693,6 +695,10 @@ async function measure(
       ? {
           serverAckP99Ms: percentileBetween(metrics0, metricsSending, 99),
           serverCommitP99Ms: percentileBetween(metrics0, metricsSending, 99, 'commit'),
+          // Send to written to every local socket, as the sender's gateway saw it (over the settle too, when
+          // the backlog is written): the server's share of `fanP50` and `fanP99`.
+          serverDeliverP50Ms: percentileBetween(metrics0, metricsSettled, 50, 'deliver'),
+          serverDeliverP99Ms: percentileBetween(metrics0, metricsSettled, 99, 'deliver'),
           ...pacing(metrics0, metricsSending, open, sending),
           gatewayLoopLagP99Ms: Math.round(1000 * Math.max(...metricsSending.map((m) => m?.loopLagP99S ?? 0))),
           gatewayLoopLagMaxMs: Math.round(1000 * Math.max(...metricsSending.map((m) => m?.loopLagMaxS ?? 0))),

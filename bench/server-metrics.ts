@@ -16,6 +16,12 @@ export interface GatewayMetrics {
   sendToAck: Buckets;
   /** `lightstick_commit_seconds`: the send's one Redis call (append and publish), part of `sendToAck`. */
   commit: Buckets;
+  /**
+   * `lightstick_send_to_deliver_seconds`: from a send's arrival in its gateway to that gateway's pass having
+   * written the message to every local member (the kernel has it). Beside a client's fan latency, the server's
+   * share of it; the rest is the sockets' queues and the clients reading.
+   */
+  deliver: Buckets;
   /** `lightstick_fanout_frames_total` and `lightstick_messages_delivered_total` (counters). */
   framesWritten: number;
   messagesDelivered: number;
@@ -34,6 +40,7 @@ const LE = /[{,]le="([^"]+)"/;
 export function parseGatewayMetrics(text: string): GatewayMetrics {
   const sendToAck: Buckets = new Map();
   const commit: Buckets = new Map();
+  const deliver: Buckets = new Map();
   let framesWritten = 0;
   let messagesDelivered = 0;
   let intervalS = 0;
@@ -46,7 +53,9 @@ export function parseGatewayMetrics(text: string): GatewayMetrics {
         ? sendToAck
         : name === 'lightstick_commit_seconds_bucket'
           ? commit
-          : undefined;
+          : name === 'lightstick_send_to_deliver_seconds_bucket'
+            ? deliver
+            : undefined;
     if (into !== undefined) {
       const le = LE.exec(labels)?.[1];
       if (le !== undefined) into.set(le === '+Inf' ? Infinity : Number(le), value);
@@ -60,6 +69,7 @@ export function parseGatewayMetrics(text: string): GatewayMetrics {
   return {
     sendToAck,
     commit,
+    deliver,
     framesWritten,
     messagesDelivered,
     intervalS,
@@ -95,7 +105,7 @@ export function percentileBetween(
   before: readonly (GatewayMetrics | undefined)[],
   after: readonly (GatewayMetrics | undefined)[],
   p: number,
-  histogram: 'sendToAck' | 'commit' = 'sendToAck',
+  histogram: 'sendToAck' | 'commit' | 'deliver' = 'sendToAck',
 ): number | undefined {
   const delta = new Map<number, number>();
   after.forEach((a, i) => {

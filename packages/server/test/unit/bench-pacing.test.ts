@@ -15,12 +15,14 @@ async function scrapeOf(opts: {
   intervalS: number;
   budget: number;
   commitsS?: number[];
+  deliversS?: number[];
 }) {
   const m = createMetrics('gw');
   m.fanoutFrames.inc(opts.frames);
   m.messagesDelivered.inc(opts.delivered);
   m.fanoutInterval.set(opts.intervalS);
   m.fanoutBudget.set(opts.budget);
+  for (const s of opts.deliversS ?? []) m.deliverLatency.observe(s);
   for (const s of opts.commitsS ?? []) {
     m.commitLatency.observe(s);
     m.sendToAck.observe(s + 0.01);
@@ -59,4 +61,20 @@ test("the send's Redis call is read apart from its whole send-to-ack", async () 
   assert.equal(percentileBetween(before, after, 50, 'commit'), 2.5);
   assert.equal(percentileBetween(before, after, 99, 'commit'), 250);
   assert.equal(percentileBetween(before, after, 50), 25, 'send-to-ack: 12 ms');
+});
+
+test("the server's share of a fan's latency: send to written to every local member", async () => {
+  const before = [await scrapeOf({ frames: 0, delivered: 0, intervalS: 0, budget: 1, deliversS: [0.3] })];
+  const after = [
+    await scrapeOf({
+      frames: 0,
+      delivered: 0,
+      intervalS: 0,
+      budget: 1,
+      deliversS: [0.3, 0.004, 0.004, 0.004, 1.5],
+    }),
+  ];
+  // The phase's four: three written within 5 ms, one at 1.5 s (the 2.5 s bucket); the one before is not its.
+  assert.equal(percentileBetween(before, after, 50, 'deliver'), 5);
+  assert.equal(percentileBetween(before, after, 99, 'deliver'), 2500);
 });
