@@ -6,12 +6,11 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { REPO_ROOT, spawnLightstick, tempDir, type Spawned } from '../support/harness.ts';
 import { metricValue } from '../support/cluster.ts';
-import { reap } from '../support/reaper.ts';
+import { nodeToExit } from '../support/node-to-exit.ts';
 
 const SCENARIO = path.join(REPO_ROOT, 'bench/artillery/chat.yaml');
 const ARTILLERY = path.join(REPO_ROOT, 'node_modules/artillery/bin/run');
@@ -40,25 +39,9 @@ after(async () => {
 
 /** Runs Artillery to completion (bounded: killed after three minutes); returns its exit code and output. */
 function artillery(args: string[]): Promise<{ code: number | null; output: string }> {
-  return new Promise((resolve, reject) => {
-    const proc = reap(
-      spawn(process.execPath, [ARTILLERY, ...args], {
-        cwd: REPO_ROOT,
-        // No telemetry: it would call out of a machine that may have no network.
-        env: { ...process.env, ARTILLERY_DISABLE_TELEMETRY: 'true', NO_COLOR: '1' },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      }),
-    );
-    let output = '';
-    proc.stdout.on('data', (c: Buffer) => (output += c.toString()));
-    proc.stderr.on('data', (c: Buffer) => (output += c.toString()));
-    const timer = setTimeout(() => proc.kill('SIGKILL'), 180_000);
-    proc.once('error', reject);
-    proc.once('exit', (code) => {
-      clearTimeout(timer);
-      resolve({ code, output });
-    });
-  });
+  // No telemetry: it would call out of a machine that may have no network.
+  const env = { ...process.env, ARTILLERY_DISABLE_TELEMETRY: 'true', NO_COLOR: '1' };
+  return nodeToExit([ARTILLERY, ...args], { env, timeoutMs: 180_000 });
 }
 
 test('the Artillery chat scenario signs up, joins and chats with no error, every message acknowledged', async (t) => {

@@ -6,33 +6,18 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { REPO_ROOT } from '../support/harness.ts';
-import { reap } from '../support/reaper.ts';
+import { nodeToExit } from '../support/node-to-exit.ts';
 
 const CONNECTIONS = 60;
 const RATES = [2, 5];
 
+/** Runs the benchmark to completion (bounded: killed after five minutes; its processes end with it). */
 function bench(args: string[]): Promise<{ code: number | null; output: string }> {
-  return new Promise((resolve, reject) => {
-    const proc = reap(
-      spawn(
-        process.execPath,
-        ['--import', 'tsx', '--conditions=@lightstick/source', path.join(REPO_ROOT, 'bench/run.ts'), ...args],
-        { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
-      ),
-    );
-    let output = '';
-    proc.stdout.on('data', (c: Buffer) => (output += c.toString()));
-    proc.stderr.on('data', (c: Buffer) => (output += c.toString()));
-    // Bounded: a run that hangs is killed (the benchmark's own processes end with their parent).
-    const timer = setTimeout(() => proc.kill('SIGKILL'), 300_000);
-    proc.once('error', reject);
-    proc.once('exit', (code) => {
-      clearTimeout(timer);
-      resolve({ code, output });
-    });
+  const run = path.join(REPO_ROOT, 'bench/run.ts');
+  return nodeToExit(['--import', 'tsx', '--conditions=@lightstick/source', run, ...args], {
+    timeoutMs: 300_000,
   });
 }
 
