@@ -185,7 +185,6 @@ function saidBy(text: string): Said | null {
   return s;
 }
 
-/** One message arrived at one client, at `now`. */
 /**
  * Deliveries are counted after the fact: a client's arrival is one push of its time onto the list of the frame it
  * got (the frame parsed once per process, parseShared), and what the frame's messages say, the histograms and the
@@ -223,10 +222,11 @@ function countArrivals(): void {
   for (const a of todo) {
     arrivalsOf.delete(a.frame);
     for (const text of a.texts)
-      for (let i = 0; i < a.at.length; i++) onText(text, a.at[i], a.neverDropped[i]);
+      for (let i = 0; i < a.at.length; i++) onText(text, a.at[i]!, a.neverDropped[i]!);
   }
 }
 
+/** One message arrived at one client, at `now`. */
 function onText(text: string, now = Date.now(), neverDropped = false): void {
   const m = saidBy(text);
   if (m === null || m.sentAt < countFrom) return;
