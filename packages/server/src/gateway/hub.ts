@@ -292,6 +292,7 @@ export class Hub {
           deliverFlushes(entry.flushes, lacks - entry.firstSeq, member);
           cost++;
         }
+        for (const f of entry.flushes) f.report(); // the counters move as the pass goes (outbox.ts)
         return Math.ceil(cost);
       },
       done: () => this.endPass(entry, from),

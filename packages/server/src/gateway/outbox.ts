@@ -133,12 +133,25 @@ export class RoomFlush {
     return this.thin();
   }
 
-  /** Records the metrics of the flush once every member had it. */
-  finish(): void {
-    const { metrics, receivedAt } = this.deps;
+  /**
+   * Adds what was written since the last report to the node's counters. The Hub reports after each slice of a
+   * pass: counted only once every member had the flush, a pass over 16 667 sockets on a starved gateway (stop
+   * 32's 100 000 fans) moved `lightstick_fanout_frames_total` once in 30 s while millions of frames went out.
+   */
+  report(): void {
+    const { metrics } = this.deps;
     if (this.delivered > 0) metrics.messagesDelivered.inc(this.delivered);
     if (this.skipped > 0) metrics.messagesSkipped.inc(this.skipped);
     if (this.frames > 0) metrics.fanoutFrames.inc(this.frames);
+    this.delivered = 0;
+    this.skipped = 0;
+    this.frames = 0;
+  }
+
+  /** Reports the last counts and records each message's send-to-written latency, once every member had it. */
+  finish(): void {
+    this.report();
+    const { metrics, receivedAt } = this.deps;
     if (receivedAt === undefined) return;
     const now = performance.now();
     for (const s of this.segments) {

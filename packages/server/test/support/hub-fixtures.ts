@@ -27,11 +27,16 @@ export const chatMessage = (offset: number, over: Partial<ChatMessage> = {}): Ch
 });
 
 /** A Hub over `broker` (started here, with no handlers of its own) on `scheduler`; `fanout` unset: the default. */
-export function testHub(broker: MemoryBroker, scheduler: Scheduler, fanout?: FanoutOptions): Hub {
+export function testHub(
+  broker: MemoryBroker,
+  scheduler: Scheduler,
+  fanout?: FanoutOptions,
+  metrics = testMetrics(),
+): Hub {
   const started = broker.start({ onPublication: () => {}, onControl: () => {} });
   return new Hub({
     broker,
-    metrics: testMetrics(),
+    metrics,
     logger: silentLogger(),
     started,
     limits: { softBufferBytes: 1e6, hardBufferBytes: 1e7 },
@@ -48,13 +53,14 @@ export async function hubOnFakeClock<S extends Sink>(
 ) {
   const clock = fakeScheduler(1000);
   const broker = new MemoryBroker();
-  const hub = testHub(broker, clock, {
-    framesPerSecond: 1000,
-    maxIntervalMs: 1000,
-    sliceSockets: 1_000_000,
-    ...fanout,
-  });
+  const metrics = testMetrics();
+  const hub = testHub(
+    broker,
+    clock,
+    { framesPerSecond: 1000, maxIntervalMs: 1000, sliceSockets: 1_000_000, ...fanout },
+    metrics,
+  );
   const sinks = Array.from({ length: members }, (_, i) => sink(`s${i}`));
   for (const s of sinks) await hub.add('room', s);
-  return { clock, hub, sinks, broker };
+  return { clock, hub, sinks, broker, metrics };
 }
