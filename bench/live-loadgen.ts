@@ -221,15 +221,26 @@ function countArrivals(): void {
   pending = [];
   for (const a of todo) {
     arrivalsOf.delete(a.frame);
-    for (const text of a.texts)
-      for (let i = 0; i < a.at.length; i++) onText(text, a.at[i]!, a.neverDropped[i]!);
+    for (const text of a.texts) {
+      const m = counted(text);
+      if (m !== null) for (let i = 0; i < a.at.length; i++) record(m, a.at[i]!, a.neverDropped[i]!);
+    }
   }
+}
+
+/** What a message's text says, when it is one this phase counts (sent since the counters were reset). */
+function counted(text: string): Said | null {
+  const m = saidBy(text);
+  return m === null || m.sentAt < countFrom ? null : m;
 }
 
 /** One message arrived at one client, at `now`. */
 function onText(text: string, now = Date.now(), neverDropped = false): void {
-  const m = saidBy(text);
-  if (m === null || m.sentAt < countFrom) return;
+  const m = counted(text);
+  if (m !== null) record(m, now, neverDropped);
+}
+
+function record(m: Said, now: number, neverDropped: boolean): void {
   const b = bucketOf(now - m.sentAt);
   st.received[m.kind]++;
   st.ids.add(m.id);

@@ -28,7 +28,7 @@ import { count, maxOf, mergeInto, newHist, pct, sum } from './hist.ts';
 import type { Engine, FromLive, LiveClientSpec, LiveStats, ToLive } from './live-loadgen.ts';
 import { cpuMs, machineCpuMs, rssBytes, spent, tcpTrouble, usage } from './proc.ts';
 import { startPeerCluster, type PeerCluster, type PeerKind } from './peer/cluster.ts';
-import { deliveredWhole, highestRate, lossFigures, perDelivery } from './owed.ts';
+import { deliveredWhole, highestRate, lossFigures, perDelivery, round } from './owed.ts';
 import { pacingBetween, percentileBetween, scrape } from './server-metrics.ts';
 import { writeChart } from './chart.ts';
 import { flameGraphSvg, foldFiles, profileFiles, type Window } from './flamegraph.ts';
@@ -220,7 +220,6 @@ function keptSince(kept: Map<number, number[]>, from: number): number[] {
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const round = (x: number, d = 1) => (Number.isFinite(x) ? +x.toFixed(d) : null);
 
 /**
  * The phase's pacing (bench/server-metrics.ts, pacingBetween) as result fields: `framesPerViewerS` (fan-out

@@ -24,9 +24,10 @@ export interface PhaseCounts {
   clients: number;
 }
 
-const round = (x: number, digits: number) => Math.round(x * 10 ** digits) / 10 ** digits;
+/** `x` to `d` decimals for a table; null for a figure that is not one (a ratio over nothing). */
+export const round = (x: number, d = 1) => (Number.isFinite(x) ? +x.toFixed(d) : null);
 
-export function lossFigures(c: PhaseCounts): { lossPct: number; unseenPct: number } {
+export function lossFigures(c: PhaseCounts): { lossPct: number | null; unseenPct: number | null } {
   const expected = c.seen * c.clients;
   const owedMessages = Math.max(0, c.sent - c.refused);
   return {
