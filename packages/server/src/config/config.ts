@@ -82,6 +82,8 @@ export interface Config {
     sliceSockets: number;
     /** Mean event-loop delay (ms) above which the budget shrinks to what the node keeps up with; 0: fixed. */
     lagTargetMs: number;
+    /** Share of the time (0-1) the fan-out writer may be busy before the budget shrinks; 0: not used. */
+    busyTarget: number;
   };
   /** Joins a gateway handles at once, and how many may wait their turn before one is refused (join-gate.ts). */
   joins: { concurrency: number; maxWaiting: number };

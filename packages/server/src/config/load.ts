@@ -242,6 +242,7 @@ export function loadConfig(env: Env = process.env, argv: string[] = []): Config 
       maxIntervalMs: int(e, 'LIGHTSTICK_FANOUT_MAX_INTERVAL_MS', 1000, 10, 10_000),
       sliceSockets: int(e, 'LIGHTSTICK_FANOUT_SLICE', 200, 1, 100_000),
       lagTargetMs: int(e, 'LIGHTSTICK_FANOUT_LAG_TARGET_MS', 50, 0, 10_000),
+      busyTarget: int(e, 'LIGHTSTICK_FANOUT_BUSY_TARGET_PCT', 70, 0, 100) / 100,
     },
     joins: {
       concurrency: int(e, 'LIGHTSTICK_JOIN_CONCURRENCY', 64, 1, 100_000),

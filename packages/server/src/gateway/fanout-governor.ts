@@ -1,5 +1,6 @@
 /**
- * The node's fan-out budget follows what the node can actually do, measured by its event loop's delay.
+ * The node's fan-out budget follows what the node can actually do, measured by its event loop's delay and by how
+ * much of the time its fan-out writer is busy.
  *
  * The configured budget (`LIGHTSTICK_FANOUT_FRAMES_PER_SEC`) is a ceiling set for a core per gateway. A gateway
  * that gets less (more gateways than cores, load generators or other services on its cores, a noisy neighbour)
@@ -8,15 +9,20 @@
  * ~15 s, busy writing single-message frames (docs/benchmarks.md, stop 20). Frames per recipient should fall
  * as load rises, and load is what the node measures, not what it was configured for.
  *
- * Every `periodMs` the governor reads the loop's mean delay over the period (timer lateness, which counts time
- * the process waited for a core as well as time it worked):
- * - above `lagTargetMs`: the budget drops to 70 % of what the node was writing (its demand, if lower than the
- *   budget), at least `floor`: rooms flush less often, each frame carrying more messages, and the time saved
- *   goes to reads, acks and accepts;
- * - below half the target: it grows back by half each period, up to the configured ceiling (from the floor, a
- *   fiftieth of the ceiling, back to the ceiling in ten periods once the pressure is gone).
- * Sharp decrease, gradual increase: a short stall shrinks the budget at once, a healthy
- * loop never pays for it long. The priority lane ignores the interval either way (hub.ts).
+ * Every `periodMs` the governor reads two measures over the period:
+ * - the loop's mean delay (timer lateness, which counts time the process waited for a core as well as time it
+ *   worked), against `lagTargetMs`;
+ * - the share of the period the fan-out writer had a pass to write (FanoutWriter.takeBusyMs), against
+ *   `busyTarget`. The writer yields between slices, so the loop's delay stays low while the node does little
+ *   but write: 20 000 fans at 20 msgs/s on two shared cores kept the mean delay far under 50 ms while the
+ *   writer was never idle, and sends waited behind the passes (send-to-ack p99 188 ms, stop 33 in
+ *   docs/benchmarks.md). A writer busy most of the time is a node at its fan-out saturation.
+ * Either above its target: the budget drops to 70 % of what the node was writing (its demand, if lower than the
+ * budget), at least `floor`: rooms flush less often, each frame carrying more messages, and the time saved goes
+ * to reads, acks and accepts. Both below half their targets: it grows back by half each period, up to the
+ * configured ceiling (from the floor, a fiftieth of the ceiling, back to the ceiling in ten periods once the
+ * pressure is gone). Sharp decrease, gradual increase: a short stall shrinks the budget at once, a healthy node
+ * never pays for it long. The priority lane ignores the interval either way (hub.ts).
  */
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { FlushPacer } from './pacer.ts';
@@ -27,10 +33,17 @@ export interface FanoutGovernorOptions {
   ceiling: number;
   /** The budget never falls below this. */
   floor: number;
-  /** Mean event-loop delay (ms) above which the budget shrinks; 0 turns the governor off. */
+  /** Mean event-loop delay (ms) above which the budget shrinks; 0: the delay is not read. */
   lagTargetMs: number;
-  /** How often the delay is read and the budget adjusted (ms). */
+  /** Share of the period (0-1) the fan-out writer may be busy before the budget shrinks; 0: not read. */
+  busyTarget: number;
+  /** How often the measures are read and the budget adjusted (ms). */
   periodMs: number;
+}
+
+/** The fan-out writer's busy time, ms since the last call (Hub.takeWriterBusyMs). */
+export interface WriterBusy {
+  takeBusyMs(): number;
 }
 
 /** Where the loop's delay comes from: perf_hooks' histogram in production, a fake in the unit tests. */
@@ -62,13 +75,20 @@ export class FanoutGovernor {
     private readonly pacer: Pick<FlushPacer, 'budget' | 'setBudget' | 'demand'>,
     private readonly delay: LoopDelay,
     private readonly scheduler: Scheduler,
+    private readonly writer: WriterBusy,
     private readonly onBudget: (framesPerSecond: number) => void = () => {},
+    /** The writer's busy share of each period (the `lightstick_fanout_busy_ratio` gauge). */
+    private readonly onBusy: (share: number) => void = () => {},
   ) {}
 
+  /** Starts adjusting, unless both targets are 0 (the budget then stays as configured). */
   start(): void {
-    if (this.opts.lagTargetMs <= 0 || this.timer !== undefined) return;
-    this.delay.enable?.();
-    this.delay.reset();
+    if (this.timer !== undefined || (this.opts.lagTargetMs <= 0 && this.opts.busyTarget <= 0)) return;
+    if (this.opts.lagTargetMs > 0) {
+      this.delay.enable?.();
+      this.delay.reset();
+    }
+    this.writer.takeBusyMs();
     this.schedule();
   }
 
@@ -76,19 +96,23 @@ export class FanoutGovernor {
     if (this.timer === undefined) return;
     this.scheduler.clearTimeout(this.timer);
     this.timer = undefined;
-    this.delay.disable?.();
+    if (this.opts.lagTargetMs > 0) this.delay.disable?.();
   }
 
-  /** One adjustment from the delay measured since the last one. */
+  /** One adjustment from what was measured since the last one. */
   adjust(): void {
-    const lag = this.delay.meanMs();
-    this.delay.reset();
-    const { ceiling, floor, lagTargetMs } = this.opts;
+    const { ceiling, floor, lagTargetMs, busyTarget, periodMs } = this.opts;
+    const lag = lagTargetMs > 0 ? this.delay.meanMs() : 0;
+    if (lagTargetMs > 0) this.delay.reset();
+    const busy = Math.min(1, this.writer.takeBusyMs() / periodMs);
+    const over = (lagTargetMs > 0 && lag > lagTargetMs) || (busyTarget > 0 && busy > busyTarget);
+    const under = (lagTargetMs <= 0 || lag < lagTargetMs / 2) && (busyTarget <= 0 || busy < busyTarget / 2);
     const budget = this.pacer.budget();
     let next = budget;
-    if (lag > lagTargetMs) next = Math.max(floor, 0.7 * Math.min(budget, this.pacer.demand()));
-    else if (lag < lagTargetMs / 2) next = Math.min(ceiling, Math.max(floor, budget * 1.5));
+    if (over) next = Math.max(floor, 0.7 * Math.min(budget, this.pacer.demand()));
+    else if (under) next = Math.min(ceiling, Math.max(floor, budget * 1.5));
     next = Math.round(next);
+    this.onBusy(busy);
     if (next === budget) return;
     this.pacer.setBudget(next);
     this.onBudget(next);

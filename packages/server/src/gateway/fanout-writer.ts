@@ -8,7 +8,8 @@
  * delivery (docs/benchmarks.md, "Stop 23"); 100 was no better than 200.
  *
  * Jobs run first in, first out, and the Hub keeps at most one job (a pass) per room in flight, so every socket
- * gets a room's frames in order.
+ * gets a room's frames in order. The writer also keeps the time it had work (`takeBusyMs`): the governor's
+ * measure of how close the node is to its fan-out saturation (fanout-governor.ts).
  */
 import type { Scheduler } from './scheduler.ts';
 
@@ -24,6 +25,10 @@ export class FanoutWriter {
   private head = 0;
   private pumping = false;
   private scheduled = false;
+  /** Scheduler time the writer last went from idle to busy; undefined while idle. */
+  private busySince: number | undefined;
+  /** Busy time (some job waiting or in progress) accumulated since the last `takeBusyMs`. */
+  private busyMs = 0;
 
   constructor(
     private readonly scheduler: Scheduler,
@@ -37,7 +42,20 @@ export class FanoutWriter {
 
   /** Queues a job; call pump() to start writing in this turn of the loop. */
   add(job: WriteJob): void {
+    if (this.busySince === undefined) this.busySince = this.scheduler.now();
     this.jobs.push(job);
+  }
+
+  /** Milliseconds the writer had work since the last call (the governor's measure of fan-out load). */
+  takeBusyMs(): number {
+    const now = this.scheduler.now();
+    let ms = this.busyMs;
+    if (this.busySince !== undefined) {
+      ms += now - this.busySince;
+      this.busySince = now;
+    }
+    this.busyMs = 0;
+    return ms;
   }
 
   /** Writes one slice now; the rest follows in later turns of the loop. */
@@ -82,6 +100,10 @@ export class FanoutWriter {
     if (this.head === this.jobs.length) {
       this.jobs.length = 0;
       this.head = 0;
+      if (this.busySince !== undefined) {
+        this.busyMs += this.scheduler.now() - this.busySince;
+        this.busySince = undefined;
+      }
     } else if (this.head > 1024) {
       this.jobs.splice(0, this.head);
       this.head = 0;

@@ -139,12 +139,15 @@ export function createGateway(deps: GatewayDeps): Gateway {
       ceiling: fanout.framesPerSecond,
       floor: Math.max(100, Math.round(fanout.framesPerSecond / 50)),
       lagTargetMs: fanout.lagTargetMs,
+      busyTarget: fanout.busyTarget,
       periodMs: GOVERNOR_PERIOD_MS,
     },
     hub.pacer,
     processLoopDelay(),
     systemScheduler,
+    { takeBusyMs: () => hub.takeWriterBusyMs() },
     (budget) => services.metrics.fanoutBudget.set(budget),
+    (share) => services.metrics.fanoutBusy.set(share),
   );
   services.metrics.fanoutBudget.set(fanout.framesPerSecond);
   governor.start();

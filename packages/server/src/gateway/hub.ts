@@ -99,6 +99,11 @@ export class Hub {
     this.writer = new FanoutWriter(this.scheduler, fanout.sliceSockets);
   }
 
+  /** Milliseconds the fan-out writer had a pass to write since the last call (fanout-governor.ts). */
+  takeWriterBusyMs(): number {
+    return this.writer.takeBusyMs();
+  }
+
   /** `room` as this Hub keeps it (the string its first member joined with), or `room` itself when it has none. */
   roomId(room: string): string {
     return this.rooms.get(room)?.room ?? room;

@@ -62,7 +62,12 @@ export function createMetrics(nodeId: string) {
     }),
     fanoutBudget: new Gauge({
       name: 'lightstick_fanout_budget_frames_per_second',
-      help: 'Fan-out frames per second the node allows itself now: the configured budget, lower while its event loop lags',
+      help: 'Fan-out frames per second the node allows itself now: the configured budget, lower while its event loop lags or its writer is saturated',
+      registers: [registry],
+    }),
+    fanoutBusy: new Gauge({
+      name: 'lightstick_fanout_busy_ratio',
+      help: 'Share of the last 500 ms the fan-out writer had a pass to write; near 1 the node is at its fan-out saturation',
       registers: [registry],
     }),
     fanoutInterval: new Gauge({

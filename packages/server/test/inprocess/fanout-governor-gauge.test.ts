@@ -2,7 +2,8 @@
  * The fan-out governor is wired into a running gateway (gateway.ts): its budget starts at the configured
  * `LIGHTSTICK_FANOUT_FRAMES_PER_SEC` on /metrics, falls while the process's event loop is held up (here the
  * in-process server's loop is this test's: it blocks it), and grows back to the configured budget once the
- * loop is free. The adjustment rules themselves are unit tested (unit/fanout-governor.test.ts).
+ * loop is free. Its other measure, the fan-out writer's busy share, is on /metrics beside it. The adjustment
+ * rules themselves are unit tested (unit/fanout-governor.test.ts).
  */
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -13,6 +14,7 @@ import { until } from '../support/archive-fixture.ts';
 
 const BUDGET = 20_000;
 const GAUGE = 'lightstick_fanout_budget_frames_per_second';
+const BUSY = 'lightstick_fanout_busy_ratio';
 
 describe('gateway: the fan-out budget follows the event loop', () => {
   let app: InProcess;
@@ -20,6 +22,12 @@ describe('gateway: the fan-out budget follows the event loop', () => {
     app = await startLightstick({ env: { LIGHTSTICK_FANOUT_FRAMES_PER_SEC: String(BUDGET) } });
   });
   after(() => app.stop());
+
+  test("the writer's busy share is on /metrics each period: 0 with nothing to write", async () => {
+    const text = async () => (await fetch(`${app.baseUrl}/metrics`)).text();
+    await until('the busy share to be reported', async () => (await text()).includes(`${BUSY}{`), 30_000);
+    assert.equal(await metricValue(app.baseUrl, BUSY), 0);
+  });
 
   test('a held-up loop lowers the budget on /metrics; a free one brings it back to the configured one', async () => {
     assert.equal(await metricValue(app.baseUrl, GAUGE), BUDGET);

@@ -1,12 +1,13 @@
 /**
- * The fan-out budget follows the node's measured event-loop delay (gateway/fanout-governor.ts), with a fake
- * clock and a fake delay: a lagging loop shrinks the budget below what the node was writing, so a busy room's
- * flushes are spaced out at once; a healthy loop brings it back to the configured ceiling; it never goes below
- * the floor nor above the ceiling; 0 as the target leaves the budget fixed.
+ * The fan-out budget follows the node's measured event-loop delay and its fan-out writer's busy share
+ * (gateway/fanout-governor.ts), with a fake clock, a fake delay and a fake writer: a lagging loop or a writer
+ * busy past its target shrinks the budget below what the node was writing, so a busy room's flushes are spaced
+ * out at once; a healthy node brings it back to the configured ceiling; it never goes below the floor nor above
+ * the ceiling; 0 as both targets leaves the budget fixed.
  */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { FanoutGovernor, type LoopDelay } from '../../src/gateway/fanout-governor.ts';
+import { FanoutGovernor, type LoopDelay, type WriterBusy } from '../../src/gateway/fanout-governor.ts';
 import { FlushPacer } from '../../src/gateway/pacer.ts';
 import { fakeScheduler } from '../support/fake-scheduler.ts';
 
@@ -24,17 +25,34 @@ function fakeDelay(): LoopDelay & { ms: number; resets: number } {
   };
 }
 
-function setup(lagTargetMs = 50) {
+/** A writer busy `share` of every period: the governor takes share × the time since its last take. */
+function fakeWriter(clock: { now(): number }): WriterBusy & { share: number } {
+  let last = clock.now();
+  return {
+    share: 0,
+    takeBusyMs() {
+      const ms = (clock.now() - last) * this.share;
+      last = clock.now();
+      return ms;
+    },
+  };
+}
+
+function setup(lagTargetMs = 50, busyTarget = 0) {
   const clock = fakeScheduler();
   const pacer = new FlushPacer({ framesPerSecond: 50_000, maxIntervalMs: 1000 }, () => clock.now());
   const delay = fakeDelay();
+  const writer = fakeWriter(clock);
   const told: number[] = [];
+  const busy: number[] = [];
   const governor = new FanoutGovernor(
-    { ceiling: 50_000, floor: 1000, lagTargetMs, periodMs: 500 },
+    { ceiling: 50_000, floor: 1000, lagTargetMs, busyTarget, periodMs: 500 },
     pacer,
     delay,
     clock,
+    writer,
     (b) => told.push(b),
+    (share) => busy.push(share),
   );
   // One room of 6 000 local members receiving 2 messages a second: 12 000 frames a second unpaced.
   const traffic = (seconds: number) => {
@@ -43,7 +61,7 @@ function setup(lagTargetMs = 50) {
       clock.advance(500);
     }
   };
-  return { clock, pacer, delay, told, governor, traffic };
+  return { clock, pacer, delay, writer, told, busy, governor, traffic };
 }
 
 describe('fan-out governor', () => {
@@ -99,10 +117,11 @@ describe('fan-out governor', () => {
     governor.stop();
   });
 
-  test('target 0 leaves the configured budget alone; stop ends the adjustments', () => {
-    const off = setup(0);
+  test('targets 0 leave the configured budget alone; stop ends the adjustments', () => {
+    const off = setup(0, 0);
     off.governor.start();
     off.delay.ms = 500;
+    off.writer.share = 1;
     off.traffic(5);
     assert.equal(off.pacer.budget(), 50_000);
     assert.equal(off.delay.resets, 0, 'not even read');
@@ -116,5 +135,61 @@ describe('fan-out governor', () => {
     on.traffic(5);
     assert.equal(on.pacer.budget(), 50_000);
     assert.equal(on.delay.resets, resets);
+  });
+
+  test('a writer busy past its target shrinks the budget while the loop looks healthy', () => {
+    const { pacer, delay, writer, governor, traffic, busy } = setup(50, 0.7);
+    governor.start();
+    delay.ms = 5; // the writer yields between slices: timers stay on time
+    writer.share = 0.95; // but it is never idle: the node is at its fan-out saturation
+    traffic(0.5);
+    assert.ok(pacer.budget() < 50_000, `budget ${pacer.budget()}`);
+    assert.ok(pacer.interval() > 0, 'a room flush now carries several messages');
+    assert.equal(busy.at(-1), 0.95, 'the busy share is reported each period');
+    // Busy between half the target and the target: held.
+    writer.share = 0.5;
+    traffic(0.5);
+    const held = pacer.budget();
+    traffic(3);
+    assert.equal(pacer.budget(), held);
+    // Idle enough, and the loop healthy: back to the ceiling.
+    writer.share = 0.1;
+    traffic(10);
+    assert.equal(pacer.budget(), 50_000);
+    governor.stop();
+  });
+
+  test('a busy writer alone does not grow the budget back while the loop lags, nor the reverse', () => {
+    const { pacer, delay, writer, governor, traffic } = setup(50, 0.7);
+    governor.start();
+    delay.ms = 200;
+    traffic(10);
+    assert.equal(pacer.budget(), 1000);
+    delay.ms = 2;
+    writer.share = 0.6; // under the target (no cut) but over half of it (no growth)
+    traffic(3);
+    assert.equal(pacer.budget(), 1000);
+    governor.stop();
+  });
+
+  test('the busy target alone runs the governor; the lag target alone ignores the writer', () => {
+    const busyOnly = setup(0, 0.7);
+    busyOnly.governor.start();
+    busyOnly.traffic(1);
+    busyOnly.delay.ms = 500; // not read: its target is 0
+    busyOnly.traffic(2);
+    assert.equal(busyOnly.pacer.budget(), 50_000);
+    assert.equal(busyOnly.delay.resets, 0, 'the delay is not even read');
+    busyOnly.writer.share = 1;
+    busyOnly.traffic(1);
+    assert.ok(busyOnly.pacer.budget() < 50_000);
+    busyOnly.governor.stop();
+
+    const lagOnly = setup(50, 0);
+    lagOnly.governor.start();
+    lagOnly.writer.share = 1;
+    lagOnly.traffic(3);
+    assert.equal(lagOnly.pacer.budget(), 50_000);
+    lagOnly.governor.stop();
   });
 });
