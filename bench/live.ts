@@ -223,8 +223,8 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
  * The phase's pacing (bench/server-metrics.ts, pacingBetween) as result fields: `framesPerViewerS` (fan-out
- * frames each viewer got per second while the load ran), `msgsPerFrame`, and the gateways' `intervalMs` and
- * `budgetFps` (lowest and highest) at its end. Read against `rate`, they are the curve of the interval against
+ * frames each viewer got per second while the load ran), `msgsPerFrame`, and the gateways' `intervalMs`,
+ * `budgetFps` and `writerBusy` (the fan-out writer's busy share; lowest and highest) at its end. Read against `rate`, they are the curve of the interval against
  * the load (docs/benchmarks.md).
  */
 function pacing(
@@ -240,6 +240,7 @@ function pacing(
     msgsPerFrame: round(p.msgsPerFrame, 2),
     intervalMs: p.intervalMs.map((x) => Math.round(x)),
     budgetFps: p.budgetFps.map((x) => Math.round(x)),
+    writerBusy: p.writerBusy.map((x) => round(x, 2)),
   };
 }
 

@@ -28,6 +28,8 @@ export interface GatewayMetrics {
   /** The pacer's interval at the gateway's last flush and the governor's budget, when scraped (gauges). */
   intervalS: number;
   budgetFps: number;
+  /** The share of the last governor period the fan-out writer was busy (`lightstick_fanout_busy_ratio`). */
+  writerBusy: number;
   loopLagP99S: number;
   loopLagMaxS: number;
   /** How long the gateway took to answer this scrape, ms (0 where parsed from text alone). */
@@ -45,6 +47,7 @@ export function parseGatewayMetrics(text: string): GatewayMetrics {
   let messagesDelivered = 0;
   let intervalS = 0;
   let budgetFps = 0;
+  let writerBusy = 0;
   let loopLagP99S = 0;
   let loopLagMaxS = 0;
   for (const { name, labels, value } of metricSamples(text)) {
@@ -63,6 +66,7 @@ export function parseGatewayMetrics(text: string): GatewayMetrics {
     else if (name === 'lightstick_messages_delivered_total') messagesDelivered = value;
     else if (name === 'lightstick_fanout_interval_seconds') intervalS = value;
     else if (name === 'lightstick_fanout_budget_frames_per_second') budgetFps = value;
+    else if (name === 'lightstick_fanout_busy_ratio') writerBusy = value;
     else if (name === 'nodejs_eventloop_lag_p99_seconds') loopLagP99S = value;
     else if (name === 'nodejs_eventloop_lag_max_seconds') loopLagMaxS = value;
   }
@@ -74,6 +78,7 @@ export function parseGatewayMetrics(text: string): GatewayMetrics {
     messagesDelivered,
     intervalS,
     budgetFps,
+    writerBusy,
     loopLagP99S,
     loopLagMaxS,
     scrapeMs: 0,
@@ -140,6 +145,7 @@ export function pacingBetween(
       msgsPerFrame: number;
       intervalMs: [number, number];
       budgetFps: [number, number];
+      writerBusy: [number, number];
     }
   | undefined {
   if (after.length === 0 || after.some((a, i) => a === undefined || before[i] === undefined))
@@ -154,5 +160,6 @@ export function pacingBetween(
     msgsPerFrame: frames > 0 ? delivered / frames : 0,
     intervalMs: range(now.map((a) => a.intervalS * 1000)),
     budgetFps: range(now.map((a) => a.budgetFps)),
+    writerBusy: range(now.map((a) => a.writerBusy)),
   };
 }

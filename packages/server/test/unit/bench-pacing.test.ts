@@ -1,7 +1,8 @@
 /**
  * What the benchmark reads from the gateways' /metrics for a phase (bench/server-metrics.ts): the pacing curve
- * (frames per viewer per second, messages per frame, the interval and budget in force) and the send's Redis
- * call beside its whole send-to-ack, from the names the server registers (src/observability/metrics.ts).
+ * (frames per viewer per second, messages per frame, the interval, budget and writer's busy share in force) and
+ * the send's Redis call beside its whole send-to-ack, from the names the server registers
+ * (src/observability/metrics.ts).
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -14,6 +15,7 @@ async function scrapeOf(opts: {
   delivered: number;
   intervalS: number;
   budget: number;
+  busy?: number;
   commitsS?: number[];
   deliversS?: number[];
 }) {
@@ -22,6 +24,7 @@ async function scrapeOf(opts: {
   m.messagesDelivered.inc(opts.delivered);
   m.fanoutInterval.set(opts.intervalS);
   m.fanoutBudget.set(opts.budget);
+  m.fanoutBusy.set(opts.busy ?? 0);
   for (const s of opts.deliversS ?? []) m.deliverLatency.observe(s);
   for (const s of opts.commitsS ?? []) {
     m.commitLatency.observe(s);
@@ -30,15 +33,27 @@ async function scrapeOf(opts: {
   return parseGatewayMetrics(await m.registry.metrics());
 }
 
-test('the pacing over a phase: frames per viewer per second, messages per frame, interval and budget', async () => {
+test('the pacing over a phase: frames per viewer per second, messages per frame, interval, budget, busy share', async () => {
   const before = [
     await scrapeOf({ frames: 100, delivered: 100, intervalS: 0, budget: 50_000 }),
     await scrapeOf({ frames: 50, delivered: 50, intervalS: 0, budget: 50_000 }),
   ];
   // 10 s, 2 000 viewers over two gateways, 20 msgs/s: each viewer got 10 frames a second of 2 messages each.
   const after = [
-    await scrapeOf({ frames: 100 + 100_000, delivered: 100 + 200_000, intervalS: 0.1, budget: 50_000 }),
-    await scrapeOf({ frames: 50 + 100_000, delivered: 50 + 200_000, intervalS: 0.2, budget: 25_000 }),
+    await scrapeOf({
+      frames: 100 + 100_000,
+      delivered: 100 + 200_000,
+      intervalS: 0.1,
+      budget: 50_000,
+      busy: 0.3,
+    }),
+    await scrapeOf({
+      frames: 50 + 100_000,
+      delivered: 50 + 200_000,
+      intervalS: 0.2,
+      budget: 25_000,
+      busy: 0.9,
+    }),
   ];
   const p = pacingBetween(before, after, 2_000, 10);
   assert.ok(p);
@@ -46,6 +61,7 @@ test('the pacing over a phase: frames per viewer per second, messages per frame,
   assert.equal(p.msgsPerFrame, 2);
   assert.deepEqual(p.intervalMs, [100, 200]);
   assert.deepEqual(p.budgetFps, [25_000, 50_000]);
+  assert.deepEqual(p.writerBusy, [0.3, 0.9]);
   assert.equal(
     pacingBetween(before, [after[0], undefined], 2_000, 10),
     undefined,
