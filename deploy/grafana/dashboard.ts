@@ -185,6 +185,37 @@ const health = [
 ];
 
 /**
+ * The fan-out engine (docs/architecture.md, gateway/hub.ts): the budget the governor allows against the frames
+ * written, what moves it (the writer's busy share; the loop's delay is under Health), and the pacer's interval.
+ */
+const fanout = [
+  panel(
+    'Fan-out frames: budget and written',
+    "Frames per second each node's governor allows itself, and the frames its fan-out wrote",
+    'short',
+    [
+      { expr: `max by (node) (lightstick_fanout_budget_frames_per_second{${N}})`, legend: 'budget {{node}}' },
+      {
+        expr: `sum by (node) (rate(lightstick_fanout_frames_total{${N}}[${W}]))`,
+        legend: 'written {{node}}',
+      },
+    ],
+  ),
+  panel(
+    'Fan-out writer busy',
+    'Share of the last 500 ms the fan-out writer had a pass to write; above LIGHTSTICK_FANOUT_BUSY_TARGET_PCT the budget falls',
+    'percentunit',
+    [{ expr: `max by (node) (lightstick_fanout_busy_ratio{${N}})`, legend: '{{node}}' }],
+  ),
+  panel(
+    'Room flush interval',
+    "Interval between a busy room's flushes (0: at once); grows with the delivery load",
+    's',
+    [{ expr: `max by (node) (lightstick_fanout_interval_seconds{${N}})`, legend: '{{node}}' }],
+  ),
+];
+
+/**
  * Per-live panels: viewers of each live on air (`lightstick_live_viewers{live}`, exported by api processes at
  * scrape time, merged over every gateway). Every api process reports the same figure, so the panel takes the
  * highest, not the sum; the node filter does not apply (the figure is not a node's).
@@ -221,6 +252,7 @@ export function buildDashboard(): Dashboard {
   const rows: [string, ReturnType<typeof panel>[]][] = [
     ['Traffic', traffic],
     ['Latency', latency],
+    ['Fan-out', fanout],
     ['Archive', archive],
     ['Health', health],
     ['Lives', livePanels()],
