@@ -159,7 +159,7 @@ describe('fan-out governor', () => {
     governor.stop();
   });
 
-  test('a busy writer alone does not grow the budget back while the loop lags, nor the reverse', () => {
+  test('a healthy loop does not grow the budget back while the writer is busy over half its target', () => {
     const { pacer, delay, writer, governor, traffic } = setup(50, 0.7);
     governor.start();
     delay.ms = 200;
