@@ -224,8 +224,8 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /**
  * The phase's pacing (bench/server-metrics.ts, pacingBetween) as result fields: `framesPerViewerS` (fan-out
  * frames each viewer got per second while the load ran), `msgsPerFrame`, and the gateways' `intervalMs`,
- * `budgetFps` and `writerBusy` (the fan-out writer's busy share; lowest and highest) at its end. Read against `rate`, they are the curve of the interval against
- * the load (docs/benchmarks.md).
+ * `budgetFps` and `writerBusy` (the fan-out writer's busy share; lowest and highest) at its end. Read against
+ * `rate`, they are the curve of the interval against the load (docs/benchmarks.md).
  */
 function pacing(
   before: Awaited<ReturnType<typeof scrape>>,

@@ -25,6 +25,7 @@
  * never pays for it long. The priority lane ignores the interval either way (hub.ts).
  */
 import { monitorEventLoopDelay } from 'node:perf_hooks';
+import type { FanoutWriter } from './fanout-writer.ts';
 import type { FlushPacer } from './pacer.ts';
 import type { Scheduler, TimerHandle } from './scheduler.ts';
 
@@ -39,11 +40,6 @@ export interface FanoutGovernorOptions {
   busyTarget: number;
   /** How often the measures are read and the budget adjusted (ms). */
   periodMs: number;
-}
-
-/** The fan-out writer's busy time, ms since the last call (Hub.takeWriterBusyMs). */
-export interface WriterBusy {
-  takeBusyMs(): number;
 }
 
 /** Where the loop's delay comes from: perf_hooks' histogram in production, a fake in the unit tests. */
@@ -75,7 +71,7 @@ export class FanoutGovernor {
     private readonly pacer: Pick<FlushPacer, 'budget' | 'setBudget' | 'demand'>,
     private readonly delay: LoopDelay,
     private readonly scheduler: Scheduler,
-    private readonly writer: WriterBusy,
+    private readonly writer: Pick<FanoutWriter, 'takeBusyMs'>,
     private readonly onBudget: (framesPerSecond: number) => void = () => {},
     /** The writer's busy share of each period (the `lightstick_fanout_busy_ratio` gauge). */
     private readonly onBusy: (share: number) => void = () => {},

@@ -145,7 +145,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
     hub.pacer,
     processLoopDelay(),
     systemScheduler,
-    { takeBusyMs: () => hub.takeWriterBusyMs() },
+    hub.writer,
     (budget) => services.metrics.fanoutBudget.set(budget),
     (share) => services.metrics.fanoutBusy.set(share),
   );

@@ -90,18 +90,14 @@ export class Hub {
   private queueScheduled = false;
   private readonly scheduler: Scheduler;
   readonly pacer: FlushPacer;
-  private readonly writer: FanoutWriter;
+  /** Writes the passes; the governor reads how busy it is (fanout-governor.ts). */
+  readonly writer: FanoutWriter;
 
   constructor(private readonly deps: HubDeps) {
     const fanout = deps.fanout ?? DEFAULT_FANOUT;
     this.scheduler = deps.scheduler ?? systemScheduler;
     this.pacer = new FlushPacer(fanout, () => this.scheduler.now());
     this.writer = new FanoutWriter(this.scheduler, fanout.sliceSockets);
-  }
-
-  /** Milliseconds the fan-out writer had a pass to write since the last call (fanout-governor.ts). */
-  takeWriterBusyMs(): number {
-    return this.writer.takeBusyMs();
   }
 
   /** `room` as this Hub keeps it (the string its first member joined with), or `room` itself when it has none. */

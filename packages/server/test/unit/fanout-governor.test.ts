@@ -7,7 +7,8 @@
  */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { FanoutGovernor, type LoopDelay, type WriterBusy } from '../../src/gateway/fanout-governor.ts';
+import { FanoutGovernor, type LoopDelay } from '../../src/gateway/fanout-governor.ts';
+import type { FanoutWriter } from '../../src/gateway/fanout-writer.ts';
 import { FlushPacer } from '../../src/gateway/pacer.ts';
 import { fakeScheduler } from '../support/fake-scheduler.ts';
 
@@ -26,7 +27,7 @@ function fakeDelay(): LoopDelay & { ms: number; resets: number } {
 }
 
 /** A writer busy `share` of every period: the governor takes share × the time since its last take. */
-function fakeWriter(clock: { now(): number }): WriterBusy & { share: number } {
+function fakeWriter(clock: { now(): number }): Pick<FanoutWriter, 'takeBusyMs'> & { share: number } {
   let last = clock.now();
   return {
     share: 0,
