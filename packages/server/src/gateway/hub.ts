@@ -3,7 +3,8 @@
  * local member and unsubscribes on its last. Each publication (the node's own included) goes to the room's
  * outbox; the room flushes:
  * - at once (next loop turn) while the node's delivery load fits its budget, so light load adds no delay;
- * - every `pacer.interval()` ms above it, so one frame carries everything since the last flush;
+ * - every `pacer.interval()` ms above it, so one frame carries everything since the last flush (a room whose
+ *   messages come slower than that flushes at once: `pacer.intervalFor`);
  * - at once for the priority lane (artist, moderator, owner, admin and system messages, priority frames),
  *   whatever the interval: it is never delayed, and never thinned (outbox.ts).
  * A flush is written by the FanoutWriter in slices, in passes over the room's members. A flush taken while a
@@ -234,7 +235,7 @@ export class Hub {
     if (entry.queued) return;
     if (entry.urgent) return this.queueNow(entry);
     if (entry.timer !== undefined) return;
-    const wait = entry.lastFlushAt + this.pacer.interval() - this.scheduler.now();
+    const wait = entry.lastFlushAt + this.pacer.intervalFor(entry.room) - this.scheduler.now();
     if (wait <= 0) return this.queueNow(entry);
     entry.timer = this.scheduler.setTimeout(() => {
       entry.timer = undefined;

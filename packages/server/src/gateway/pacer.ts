@@ -11,6 +11,12 @@
  *   the message rate, so one frame carries everything since the last one.
  * When the load falls, the rates decay and the interval shrinks back to 0. The priority lane ignores the
  * interval (hub.ts). Recomputed at most every `recomputeMs`, in O(busy rooms · log busy rooms).
+ *
+ * The interval applies to the rooms it saves frames in (`intervalFor`): a room whose messages come no faster
+ * than a paced room's flushes (1000 / I a second) writes a frame per message either way, as the sum above
+ * counts it, so it flushes at once. Before, every room on the node waited the node's interval: with the budget
+ * cut at 50 000 fans, a room at 0.7 msgs/s (an artist every 2 s and 0.2 fan msgs/s) flushed once a second for
+ * the same CPU per delivery, and its fans read later (docs/benchmarks.md, "Stop 34").
  */
 export interface PacerOptions {
   /** Frames per second the node's fan-out may write before flushes are spaced out. */
@@ -28,6 +34,8 @@ interface RoomRate {
   acc: number;
   at: number;
   members: number;
+  /** `acc` without the message that arrived at `at`: the rate a new message finds (it counts itself). */
+  before: number;
 }
 
 export class FlushPacer {
@@ -52,10 +60,11 @@ export class FlushPacer {
     const t = this.now();
     const r = this.rooms.get(room);
     if (r === undefined) {
-      this.rooms.set(room, { acc: 1, at: t, members });
+      this.rooms.set(room, { acc: 1, at: t, members, before: 0 });
       return;
     }
-    r.acc = this.decayed(r, t) + 1;
+    r.before = this.decayed(r, t);
+    r.acc = r.before + 1;
     r.at = t;
     r.members = members;
   }
@@ -83,6 +92,22 @@ export class FlushPacer {
     this.computedAt = t;
     this.cached = this.compute(t);
     return this.cached;
+  }
+
+  /**
+   * How long `room` waits between flushes: the node's interval, or 0 for a room whose message rate is at most
+   * the flush rate the interval allows (spacing its flushes would only make its messages wait). The rate a
+   * message finds is the one before it: read just after `onMessage`, the message's own count would make every
+   * room look at least one message a window fast.
+   */
+  intervalFor(room: string): number {
+    const interval = this.interval();
+    if (interval === 0) return 0;
+    const r = this.rooms.get(room);
+    if (r === undefined) return 0;
+    const before = r.before * Math.exp(-Math.max(0, this.now() - r.at) / this.windowMs);
+    const rate = (before * 1000) / this.windowMs;
+    return rate * interval <= 1000 ? 0 : interval;
   }
 
   /** Frames per second the node would write if every message were flushed on its own. */

@@ -185,4 +185,27 @@ describe('FlushPacer', () => {
     const interval = pacer.interval();
     assert.ok(interval > 110 && interval < 140, `interval ${interval}`);
   });
+
+  test('a room no faster than the paced flushes is not spaced out; the rate a message finds excludes it', () => {
+    let now = 0;
+    const pacer = new FlushPacer({ framesPerSecond: 1000, maxIntervalMs: 1000 }, () => now);
+    // One room of 10 000 members at 0.5 msgs/s: 5 000 frames/s on a 1 000 budget, capped at 1 s (1 flush/s).
+    for (let t = 0; t < 10_000; t += 2000) {
+      now = t;
+      pacer.onMessage('slow', 10_000);
+    }
+    assert.equal(pacer.interval(), 1000);
+    assert.equal(pacer.intervalFor('slow'), 0, 'one message every 2 s: a 1 s interval saves no frame');
+    assert.equal(pacer.intervalFor('unknown'), 0);
+    // A burst: the second message in a few milliseconds finds a rate of about one a second, the third more.
+    now += 5;
+    pacer.onMessage('slow', 10_000);
+    now += 5;
+    pacer.onMessage('slow', 10_000);
+    assert.equal(pacer.intervalFor('slow'), 1000, 'a burst waits the interval');
+    // The load stops: no interval at all.
+    now += 20_000;
+    assert.equal(pacer.interval(), 0);
+    assert.equal(pacer.intervalFor('slow'), 0);
+  });
 });
