@@ -15,8 +15,8 @@
  * The interval applies to the rooms it saves frames in (`intervalFor`): a room whose messages come no faster
  * than a paced room's flushes (1000 / I a second) writes a frame per message either way, as the sum above
  * counts it, so it flushes at once. Before, every room on the node waited the node's interval: with the budget
- * cut at 50 000 fans, a room at 0.7 msgs/s (an artist every 2 s and 0.2 fan msgs/s) flushed once a second for
- * the same CPU per delivery, and its fans read later (docs/benchmarks.md, "Stop 34").
+ * cut at 50 000 fans, a room at 0.7 msgs/s (an artist every 2 s and 0.2 fan msgs/s) flushed once a second, which
+ * saved a tenth of its frames and made its fans read a quarter later (docs/benchmarks.md, "Stop 34").
  */
 export interface PacerOptions {
   /** Frames per second the node's fan-out may write before flushes are spaced out. */
