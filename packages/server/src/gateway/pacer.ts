@@ -105,8 +105,7 @@ export class FlushPacer {
     if (interval === 0) return 0;
     const r = this.rooms.get(room);
     if (r === undefined) return 0;
-    const before = r.before * Math.exp(-Math.max(0, this.now() - r.at) / this.windowMs);
-    const rate = (before * 1000) / this.windowMs;
+    const rate = (this.decayed(r, this.now(), r.before) * 1000) / this.windowMs;
     return rate * interval <= 1000 ? 0 : interval;
   }
 
@@ -149,7 +148,8 @@ export class FlushPacer {
     return Math.min(this.opts.maxIntervalMs, 1000 / x);
   }
 
-  private decayed(r: RoomRate, t: number): number {
-    return r.acc * Math.exp(-Math.max(0, t - r.at) / this.windowMs);
+  /** `count` (the room's `acc` unless given, e.g. its `before`), as counted at `r.at`, decayed to `t`. */
+  private decayed(r: RoomRate, t: number, count = r.acc): number {
+    return count * Math.exp(-Math.max(0, t - r.at) / this.windowMs);
   }
 }
