@@ -23,6 +23,14 @@
  * configured ceiling (from the floor, a fiftieth of the ceiling, back to the ceiling in ten periods once the
  * pressure is gone). Sharp decrease, gradual increase: a short stall shrinks the budget at once, a healthy node
  * never pays for it long. The priority lane ignores the interval either way (hub.ts).
+ *
+ * A cut stops at what the rooms write with the interval at its longest (`FlushPacer.framesAtLongestInterval`):
+ * below that the interval cannot grow, so a further cut saves no frame, and on a node whose measures stay over
+ * target (a gateway that never gets a whole core) the budget used to wind down to the floor period after period
+ * while the interval sat at its longest: 20 000 local members at 20 msgs/s were budgeted 1 000 frames/s while
+ * writing 20 000. When the load then fell, the budget had to grow back from the floor before any room flushed
+ * sooner: after a stall at 20 msgs/s, a room down to 2 msgs/s kept its 1 s interval 4.5 s, against 3 s from
+ * where the interval reached its longest (regression test `budget-winds-down-past-the-longest-interval`).
  */
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { FanoutWriter } from './fanout-writer.ts';
@@ -68,7 +76,7 @@ export class FanoutGovernor {
 
   constructor(
     private readonly opts: FanoutGovernorOptions,
-    private readonly pacer: Pick<FlushPacer, 'budget' | 'setBudget' | 'demand'>,
+    private readonly pacer: Pick<FlushPacer, 'budget' | 'setBudget' | 'demand' | 'framesAtLongestInterval'>,
     private readonly delay: LoopDelay,
     private readonly scheduler: Scheduler,
     private readonly writer: Pick<FanoutWriter, 'takeBusyMs'>,
@@ -105,8 +113,13 @@ export class FanoutGovernor {
     const under = (lagTargetMs <= 0 || lag < lagTargetMs / 2) && (busyTarget <= 0 || busy < busyTarget / 2);
     const budget = this.pacer.budget();
     let next = budget;
-    if (over) next = Math.max(floor, 0.7 * Math.min(budget, this.pacer.demand()));
-    else if (under) next = Math.min(ceiling, Math.max(floor, budget * 1.5));
+    if (over) {
+      const cut = 0.7 * Math.min(budget, this.pacer.demand());
+      // Never below what the rooms write at the longest interval: there a cut spaces no flush further and only
+      // makes the way back longer once the load falls (windup; see the header).
+      const longest = Math.min(budget, this.pacer.framesAtLongestInterval());
+      next = Math.max(floor, cut, longest);
+    } else if (under) next = Math.min(ceiling, Math.max(floor, budget * 1.5));
     next = Math.round(next);
     this.onBusy(busy);
     if (next === budget) return;

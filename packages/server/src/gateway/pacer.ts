@@ -111,9 +111,23 @@ export class FlushPacer {
 
   /** Frames per second the node would write if every message were flushed on its own. */
   demand(): number {
+    return this.frames(Number.POSITIVE_INFINITY);
+  }
+
+  /**
+   * Frames per second the node writes with every room at the longest interval (Σ m · min(λ, 1000 / max)): a
+   * budget below it spaces no flush further, as the interval is at its longest already.
+   */
+  framesAtLongestInterval(): number {
+    return this.frames(1000 / this.opts.maxIntervalMs);
+  }
+
+  /** Σ m · min(λ, flushesPerSecond) over the rooms, as their rates stand now. */
+  private frames(flushesPerSecond: number): number {
     const t = this.now();
     let sum = 0;
-    for (const r of this.rooms.values()) sum += (r.members * this.decayed(r, t) * 1000) / this.windowMs;
+    for (const r of this.rooms.values())
+      sum += r.members * Math.min(flushesPerSecond, (this.decayed(r, t) * 1000) / this.windowMs);
     return sum;
   }
 
