@@ -476,12 +476,14 @@ async function runEngine(o: LiveOptions, engine: Engine, stamp: string) {
     };
     const first = await connect((all, k) => half(all, k, 0));
     const afterFirst = usage(pids);
+    const afterFirstAt = performance.now();
     const openAfterFirst = first.reduce((n, s) => n + s.open, 0);
     const second = await connect((all, k) => half(all, k, 1));
     const open = second.reduce((n, s) => n + s.open, 0);
     // The connections measured: the waves' (the load generators' counts are cumulative).
     const made = Math.max(1, open - openPrimed);
     const afterConnect = usage(pids);
+    const warmWallMs = performance.now() - afterFirstAt;
     windows.push({ name: 'connect', fromUs: connectFromUs, toUs: monotonicUs() });
     const { cpuMs: connectCpuMs, sysMs: connectSysMs } = spent(beforeConnect, afterConnect);
     const warmCpuMs = spent(afterFirst, afterConnect).cpuMs;
@@ -502,6 +504,14 @@ async function runEngine(o: LiveOptions, engine: Engine, stamp: string) {
     // The gateways' RSS rises and falls with V8's collections while they hold (one reading at the hold's end
     // gave 6.3 to 10.7 KiB for the same command read after 60, 90 or 180 s, stop 26), so the figure is the
     // median of the readings over the hold's second half, with their lowest and highest.
+    // The warm connects' CPU less what holding the connections already open cost meanwhile: `holdCores`, read
+    // with all of them open just after, scaled to the mean number open during the second wave. A `perf` profile
+    // of that hold at 50 000 (stop 35) was the heartbeat `ping` writes, the `pong` reads and the `stats` frames to
+    // the members already in, all of which run while later clients join and which the floor does not have; what
+    // is left is the joins' own CPU. A reading beside `connectCpuMsEachWarm`, not instead of it.
+    const warmMade = Math.max(1, open - openAfterFirst);
+    const heldDuringWarm = (openAfterFirst + open) / 2 / Math.max(1, open);
+    const holdDuringWarmMs = (holdCpuMs / Math.max(1, o.holdMs)) * heldDuringWarm * warmWallMs;
     const idleTotal = sum(rssStart);
     const perConnKiB = (total: number) => (total - idleTotal) / made / 1024;
     const rssPerConnKiB = perConnKiB(median(heldTotals));
@@ -517,7 +527,8 @@ async function runEngine(o: LiveOptions, engine: Engine, stamp: string) {
       // Server CPU (user + system, all gateways) per connection made: hello, auth, join and its answer.
       connectCpuMsEach: round(connectCpuMs / made, 3),
       // The same over the second wave alone (gateways warmed up by the first).
-      connectCpuMsEachWarm: round(warmCpuMs / Math.max(1, open - openAfterFirst), 3),
+      connectCpuMsEachWarm: round(warmCpuMs / warmMade, 3),
+      connectCpuMsEachWarmOverHold: round(Math.max(0, warmCpuMs - holdDuringWarmMs) / warmMade, 3),
       // The kernel's share of it, % (the upgrade, replies and Redis commands are system calls).
       connectSysPct: Math.round((100 * connectSysMs) / Math.max(1, connectCpuMs)),
       gatewayRssMiB: rss1.map((r) => round(r / 2 ** 20)),
@@ -759,6 +770,7 @@ const RATIO_KEYS = [
   'connectsPerSec',
   'connectCpuMsEach',
   'connectCpuMsEachWarm',
+  'connectCpuMsEachWarmOverHold',
   'allBackMs',
   'backP90Ms',
 ] as const;
