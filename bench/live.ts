@@ -498,12 +498,6 @@ async function runEngine(o: LiveOptions, engine: Engine, stamp: string) {
     const holdCpuMs = spent(beforeHold, usage(pids)).cpuMs;
     windows.push({ name: 'hold', fromUs: holdFromUs, toUs: monotonicUs() });
     if (o.heapSnapshot && profileDir) await heapSnapshots(pids, profileDir);
-    // From the fresh processes, as in stops 15-21: what the primer's join loads counts as the connections'. Not from
-    // `rssServing`: RSS does not shrink when the heap frees, so a heap that a first join's load grew takes the next
-    // connections in at no RSS cost (stop 22 measured 6-8 KiB that way against 14-17 KiB from the start).
-    // The gateways' RSS rises and falls with V8's collections while they hold (one reading at the hold's end
-    // gave 6.3 to 10.7 KiB for the same command read after 60, 90 or 180 s, stop 26), so the figure is the
-    // median of the readings over the hold's second half, with their lowest and highest.
     // The warm connects' CPU less what holding the connections already open cost meanwhile: `holdCores`, read
     // with all of them open just after, scaled to the mean number open during the second wave. A `perf` profile
     // of that hold at 50 000 (stop 35) was the heartbeat `ping` writes, the `pong` reads and the `stats` frames to
@@ -512,6 +506,12 @@ async function runEngine(o: LiveOptions, engine: Engine, stamp: string) {
     const warmMade = Math.max(1, open - openAfterFirst);
     const heldDuringWarm = (openAfterFirst + open) / 2 / Math.max(1, open);
     const holdDuringWarmMs = (holdCpuMs / Math.max(1, o.holdMs)) * heldDuringWarm * warmWallMs;
+    // From the fresh processes, as in stops 15-21: what the primer's join loads counts as the connections'. Not from
+    // `rssServing`: RSS does not shrink when the heap frees, so a heap that a first join's load grew takes the next
+    // connections in at no RSS cost (stop 22 measured 6-8 KiB that way against 14-17 KiB from the start).
+    // The gateways' RSS rises and falls with V8's collections while they hold (one reading at the hold's end
+    // gave 6.3 to 10.7 KiB for the same command read after 60, 90 or 180 s, stop 26), so the figure is the
+    // median of the readings over the hold's second half, with their lowest and highest.
     const idleTotal = sum(rssStart);
     const perConnKiB = (total: number) => (total - idleTotal) / made / 1024;
     const rssPerConnKiB = perConnKiB(median(heldTotals));
