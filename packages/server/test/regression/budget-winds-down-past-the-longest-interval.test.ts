@@ -13,12 +13,13 @@ import assert from 'node:assert/strict';
 import { FanoutGovernor } from '../../src/gateway/fanout-governor.ts';
 import { FlushPacer } from '../../src/gateway/pacer.ts';
 import { fakeScheduler } from '../support/fake-scheduler.ts';
+import { fakeDelay, fakeWriter } from '../support/governor-inputs.ts';
 
 test('regression: the budget winds down past the longest interval and the way back starts at the floor', () => {
   const clock = fakeScheduler();
   const pacer = new FlushPacer({ framesPerSecond: 50_000, maxIntervalMs: 1000 }, () => clock.now());
-  const delay = { ms: 0, meanMs: () => delay.ms, reset: () => {} };
-  const writer = { takeBusyMs: () => 0 };
+  const delay = fakeDelay();
+  const writer = fakeWriter(clock); // never busy: the loop's delay alone runs the governor here
   const governor = new FanoutGovernor(
     { ceiling: 50_000, floor: 1000, lagTargetMs: 50, busyTarget: 0, periodMs: 500 },
     pacer,

@@ -7,37 +7,10 @@
  */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { FanoutGovernor, type LoopDelay } from '../../src/gateway/fanout-governor.ts';
-import type { FanoutWriter } from '../../src/gateway/fanout-writer.ts';
+import { FanoutGovernor } from '../../src/gateway/fanout-governor.ts';
 import { FlushPacer } from '../../src/gateway/pacer.ts';
 import { fakeScheduler } from '../support/fake-scheduler.ts';
-
-/** A loop whose mean delay the test sets; `reset` is counted (once per period). */
-function fakeDelay(): LoopDelay & { ms: number; resets: number } {
-  return {
-    ms: 0,
-    resets: 0,
-    meanMs() {
-      return this.ms;
-    },
-    reset() {
-      this.resets++;
-    },
-  };
-}
-
-/** A writer busy `share` of every period: the governor takes share × the time since its last take. */
-function fakeWriter(clock: { now(): number }): Pick<FanoutWriter, 'takeBusyMs'> & { share: number } {
-  let last = clock.now();
-  return {
-    share: 0,
-    takeBusyMs() {
-      const ms = (clock.now() - last) * this.share;
-      last = clock.now();
-      return ms;
-    },
-  };
-}
+import { fakeDelay, fakeWriter } from '../support/governor-inputs.ts';
 
 function setup(lagTargetMs = 50, busyTarget = 0) {
   const clock = fakeScheduler();
@@ -87,21 +60,13 @@ describe('fan-out governor', () => {
   });
 
   test('a small room lagging: the budget stops at the floor', () => {
-    const clock = fakeScheduler();
-    const pacer = new FlushPacer({ framesPerSecond: 50_000, maxIntervalMs: 1000 }, () => clock.now());
-    const delay = fakeDelay();
-    const governor = new FanoutGovernor(
-      { ceiling: 50_000, floor: 1000, lagTargetMs: 50, busyTarget: 0, periodMs: 500 },
-      pacer,
-      delay,
-      clock,
-      fakeWriter(clock),
-    );
+    const { clock, pacer, delay, governor } = setup();
     governor.start();
     delay.ms = 200;
-    // 300 members at 2 msgs/s: 600 frames a second, 300 at the longest interval, both under the floor.
+    // Not setup's traffic: one room of 300 members at 2 msgs/s, 600 frames a second, 300 at the longest
+    // interval, both under the floor.
     for (let i = 0; i < 20; i++) {
-      pacer.onMessage('room', 300);
+      pacer.onMessage('small', 300);
       clock.advance(500);
     }
     assert.equal(pacer.budget(), 1000);
