@@ -5,6 +5,10 @@
  * (`stats`, and later `deleted`, `pinned`, live state...) sits between them where it arrived, so a `deleted`
  * never overtakes the message it deletes.
  *
+ * A frame that only says a room's latest state (the `stats` viewer count) is queued under a key with `putLatest`:
+ * a newer one replaces the one still waiting, in its place, so a flush never carries two of the same kind and a
+ * frame that waits (the Hub lets `stats` wait for the room's next flush: hub.ts) costs nothing when it does.
+ *
  * Slow sockets (past softBufferBytes) get a second shared set of frames: `msgs` with only the priority messages
  * and a `skipped` count (ephemeral frames are kept); `upto` always advances so the client's resume point is
  * exact. A socket past hardBufferBytes is closed with 4010 and resumes from its position.
@@ -33,6 +37,8 @@ type Segment = { kind: 'msgs'; msgs: ChatMessage[] } | { kind: 'frame'; frame: P
 
 export class RoomOutbox {
   private segments: Segment[] = [];
+  /** The keyed frames waiting (`putLatest`), by key. */
+  private readonly latest = new Map<string, Segment & { kind: 'frame' }>();
 
   constructor(
     readonly room: string,
@@ -55,10 +61,28 @@ export class RoomOutbox {
     this.segments.push({ kind: 'frame', frame });
   }
 
+  /** Queues a frame that says the room's latest `key` (say `stats`): it replaces one of that key still waiting. */
+  putLatest(key: string, frame: PreparedFrame): void {
+    const waiting = this.latest.get(key);
+    if (waiting !== undefined) {
+      waiting.frame = frame;
+      return;
+    }
+    const segment = { kind: 'frame' as const, frame };
+    this.latest.set(key, segment);
+    this.segments.push(segment);
+  }
+
+  /** The keys of the `putLatest` frames waiting (taken with the next flush). */
+  latestKeys(): IterableIterator<string> {
+    return this.latest.keys();
+  }
+
   /** Takes everything gathered as one flush, to be written to every member (possibly over several slices). */
   take(): RoomFlush {
     const segments = this.segments;
     this.segments = [];
+    this.latest.clear();
     return new RoomFlush(this.room, segments, this.deps);
   }
 

@@ -2,7 +2,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ChatMessage, MessagesFrame, ServerFrame } from '@lightstick/protocol';
 import { RoomOutbox, type Subscriber } from '../../src/gateway/outbox.ts';
-import type { Connection, PreparedFrame } from '../../src/gateway/connection.ts';
+import { prepare, type Connection, type PreparedFrame } from '../../src/gateway/connection.ts';
 import { testMetrics } from './chat-support.ts';
 import { chatMessage } from '../support/hub-fixtures.ts';
 
@@ -145,6 +145,29 @@ describe('RoomOutbox', () => {
     assert.equal(c.written.length, 2);
     assert.equal(count(), 2);
     assert.equal(parse(c.written[1]!).msgs.length, 1);
+  });
+
+  test('a latest frame replaces the one of its key still waiting, in its place; a flush takes the key', () => {
+    const { outbox } = setup();
+    const c = new RecordingConnection('c');
+    const stats = (viewers: number) =>
+      prepare({ t: 'stats', room: 'r', viewers, hearts: 0, heartsPerSecond: 0 });
+    outbox.putLatest('stats', stats(1));
+    const m = msg(false);
+    outbox.push(m);
+    outbox.putLatest('stats', stats(2));
+    assert.deepEqual([...outbox.latestKeys()], ['stats']);
+    outbox.flush([member(c)]);
+    assert.deepEqual(
+      c.written
+        .map((f) => JSON.parse(f.text) as { t: string; viewers?: number })
+        .map((f) => f.viewers ?? f.t),
+      [2, 'msgs'],
+    );
+    assert.deepEqual([...outbox.latestKeys()], []);
+    outbox.putLatest('stats', stats(3));
+    outbox.flush([member(c)]);
+    assert.equal(c.written.length, 3, 'a new key waits anew after a flush');
   });
 
   test('records send-to-deliver latency for messages received by this process', async () => {

@@ -1,0 +1,95 @@
+/**
+ * A room's `stats` frame (its viewer count) took a pass over the room's members of its own whenever the count
+ * changed, however soon the room's next messages were to go out: one more socket write per member, the same cost
+ * as a message. In a big room with few messages and a count that keeps moving (fans come and go, hearts are
+ * tapped all through a live) the node wrote about as many frames for the count as for the chat. The frame now
+ * waits for the room's next flush and rides it in the same write; a room with no flush within the frame's gap
+ * still gets it alone, as before.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { StatsFrame } from '@lightstick/protocol';
+import type { PreparedFrame } from '../../src/gateway/connection.ts';
+import { MemoryBroker } from '../../src/broker/memory.ts';
+import { RoomCounters } from '../../src/gateway/room-counters.ts';
+import { MemoryPresenceStore } from '../../src/presence/memory.ts';
+import { fakeScheduler } from '../support/fake-scheduler.ts';
+import { chatMessage, testHub } from '../support/hub-fixtures.ts';
+import { Sink, silentLogger } from '../unit/chat-support.ts';
+
+/** Counts socket writes: one `writeMany` is one write however many frames it carries. */
+class CountingSink extends Sink {
+  writes = 0;
+  override write(f: PreparedFrame) {
+    this.writes++;
+    super.write(f);
+  }
+  override writeMany(fs: readonly PreparedFrame[]) {
+    this.writes++;
+    fs.forEach((f) => super.write(f));
+  }
+  stats(): number[] {
+    return this.written
+      .map((f) => JSON.parse(f.text) as StatsFrame)
+      .filter((f) => f.t === 'stats')
+      .map((f) => f.viewers);
+  }
+}
+
+test('regression: a stats frame takes a pass of its own instead of riding the next messages', async () => {
+  const clock = fakeScheduler(0);
+  const hub = testHub(new MemoryBroker(), clock);
+  const presence = new MemoryPresenceStore({
+    now: () => clock.now(),
+    id: () => 'x',
+    random: () => Buffer.alloc(0),
+  });
+  // 100 members at 20 stats writes a second: a frame of its own at most every 5 s.
+  const counters = new RoomCounters({
+    node: 'n0',
+    presence,
+    hub,
+    logger: silentLogger(),
+    scheduler: clock,
+    intervalMs: 1000,
+    statsFramesPerSecond: 20,
+  });
+  const members = Array.from({ length: 100 }, (_, i) => new CountingSink(`s${i}`));
+  for (const s of members) await hub.add('room', s);
+  counters.start();
+  const second = async () => {
+    clock.advance(1000);
+    for (let i = 0; i < 5; i++) {
+      await new Promise((r) => setImmediate(r));
+      clock.settle();
+    }
+  };
+  await second(); // the first count goes out at once: no frame of the key went out before
+  const first = members[0]!;
+  assert.deepEqual(first.stats(), [100]);
+  const writesBefore = first.writes;
+
+  // 30 s: a fan joins every second (the count changes at every report), a message every 3 s.
+  let offset = 0;
+  for (let s = 1; s <= 30; s++) {
+    await hub.add('room', new CountingSink(`late${s}`));
+    if (s % 3 === 0) hub.onPublication('room', { kind: 'message', message: chatMessage(++offset) });
+    await second();
+  }
+  const messageWrites = 10;
+  assert.equal(
+    first.writes - writesBefore,
+    messageWrites,
+    `one write per message flush, the count riding them: ${first.writes - writesBefore} writes`,
+  );
+  const seen = first.stats();
+  assert.ok(seen.length >= 10, `the count rode every flush it changed before: ${JSON.stringify(seen)}`);
+  assert.equal(seen.at(-1), 129, `the newest count rode the last flush: ${JSON.stringify(seen)}`);
+
+  // The messages stop: the count still goes out alone, once its gap (6.5 s with 130 members) has passed.
+  await hub.add('room', new CountingSink('last'));
+  for (let s = 0; s < 8; s++) await second();
+  assert.equal(first.stats().at(-1), 131);
+  assert.equal(first.writes - writesBefore, messageWrites + 1, 'one frame of its own');
+  await counters.stop();
+});
