@@ -36,7 +36,15 @@ export type ToLive =
     }
   /** Counters from zero; messages sent before `since` (an earlier phase arriving late) are not counted. */
   | { type: 'reset'; since?: number }
-  | { type: 'run'; durationMs: number; fanRate: number; artistEveryMs: number; t0: number }
+  | {
+      type: 'run';
+      durationMs: number;
+      fanRate: number;
+      artistEveryMs: number;
+      /** `heart` ops a second from each fan sender (Lightstick only: the peers count no hearts). */
+      heartRate: number;
+      t0: number;
+    }
   | { type: 'one'; t0: number }
   | { type: 'stats' }
   | { type: 'stop' };
@@ -90,6 +98,8 @@ export type FromLive = { type: 'ok' } | { type: 'stats'; stats: LiveStats };
 interface Client {
   spec: LiveClientSpec;
   send(text: string, onAck: (ok: boolean, code?: string) => void): boolean;
+  /** Taps a heart (one `heart` op); undefined where the engine has no hearts. */
+  heart?(): void;
   close(): void;
 }
 
@@ -307,6 +317,10 @@ function lightstick(spec: LiveClientSpec, index: number): Promise<Client> {
         acks.set(id, onAck);
         ws.send(JSON.stringify({ op: 'send', id, room: spec.room, cid: `c${index}x${id}`, text }));
         return true;
+      },
+      heart() {
+        if (ws.readyState === WebSocket.OPEN)
+          ws.send(`{"op":"heart","room":${JSON.stringify(spec.room)},"count":1}`);
       },
       close() {
         ws.terminate();
@@ -544,13 +558,14 @@ function sendOne(c: Client, kind: 'A' | 'F'): void {
   if (ok) s.sent++;
 }
 
-/** Paced by the clock: each fan sender at `fanRate`/s, the artist every `artistEveryMs`. */
+/** Paced by the clock: each fan sender at `fanRate`/s and `heartRate` taps/s, the artist every `artistEveryMs`. */
 async function run(msg: Extract<ToLive, { type: 'run' }>): Promise<void> {
   t0 = msg.t0;
   const fans = clients.filter((c) => c.spec.role === 'fan');
   const artists = clients.filter((c) => c.spec.role === 'artist');
   const start = Date.now();
   const sentBy = new Map<Client, number>();
+  const tappedBy = new Map<Client, number>();
   let artistSent = 0;
   while (Date.now() - start < msg.durationMs) {
     const elapsed = Date.now() - start;
@@ -560,6 +575,12 @@ async function run(msg: Extract<ToLive, { type: 'run' }>): Promise<void> {
       let n = sentBy.get(c) ?? 0;
       for (; n < due; n++) sendOne(c, 'F');
       sentBy.set(c, n);
+      if (msg.heartRate > 0 && c.heart !== undefined) {
+        const taps = Math.floor((msg.heartRate * elapsed) / 1000 + k / fans.length);
+        let t = tappedBy.get(c) ?? 0;
+        for (; t < taps; t++) c.heart();
+        tappedBy.set(c, t);
+      }
     }
     if (msg.artistEveryMs > 0) {
       const due = Math.floor(elapsed / msg.artistEveryMs);

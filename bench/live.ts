@@ -3,8 +3,9 @@
  * `--gateways` gateway processes in scale-out mode) and then against the peer (Socket.IO 4 with
  * @socket.io/redis-adapter, as many processes on the same Redis) with the same load in the same run:
  *   idle       N connections in one room: server RSS per connection, connect rate
- *   live       N viewers, `--senders` fans sending `--rate` msgs/s in all plus the artist every
- *              `--artist-every` ms: fan and artist latency (p50/p99), loss per message per client,
+ *   live       N viewers, `--senders` fans sending `--rate` msgs/s in all (and tapping `--hearts` a second,
+ *              Lightstick only) plus the artist every `--artist-every` ms: fan and artist latency (p50/p99),
+ *              loss per message per client,
  *              send-to-ack p99, server CPU per delivered message (/proc)
  *   broadcast  one artist message to all N: time until the last client has it
  *   storm      live load; SIGKILL the last gateway a third of the way in: time until its clients are back in the
@@ -51,6 +52,11 @@ export interface LiveOptions {
   /** Fan messages per second into the room, in all; `live` runs one phase per rate on the same connections. */
   rates: number[];
   artistEveryMs: number;
+  /**
+   * Heart taps a second into the room in all (`heart` ops from the fan senders), so the room's count moves all
+   * through a phase as in a live; Lightstick only (the peers count no hearts). 0: none.
+   */
+  hearts: number;
   durationMs: number;
   settleMs: number;
   holdMs: number;
@@ -646,6 +652,7 @@ async function measure(
         durationMs: o.durationMs,
         fanRate: rate / Math.max(1, o.senders),
         artistEveryMs: o.artistEveryMs,
+        heartRate: o.hearts / Math.max(1, o.senders),
         t0,
       });
     if (o.scenario === 'storm') {

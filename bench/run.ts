@@ -104,6 +104,7 @@ async function main(): Promise<void> {
       senders: flag('senders', 10),
       rates: rates ?? [flag('rate', 20)],
       artistEveryMs: flag('artist-every', 2000),
+      hearts: flag('hearts', 0),
       durationMs: flag('seconds', 20) * 1000,
       settleMs: flag('settle', 5) * 1000,
       holdMs: flag('hold', 3) * 1000,
