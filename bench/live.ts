@@ -27,7 +27,7 @@ import { addressesFor, joinCommunity, ownRoom, registerUsers } from './http.ts';
 import { track } from './cleanup.ts';
 import { count, maxOf, mergeInto, newHist, pct, sum } from './hist.ts';
 import type { Engine, FromLive, LiveClientSpec, LiveStats, ToLive } from './live-loadgen.ts';
-import { cpuMs, machineCpuMs, rssBytes, spent, tcpTrouble, usage } from './proc.ts';
+import { cpuMs, machineCpuMs, rssBytes, spent, tcpTrouble, usage, writeCalls } from './proc.ts';
 import { startPeerCluster, type PeerCluster, type PeerKind } from './peer/cluster.ts';
 import { deliveredWhole, highestRate, lossFigures, perDelivery, round } from './owed.ts';
 import { pacingBetween, percentileBetween, scrape } from './server-metrics.ts';
@@ -619,6 +619,7 @@ async function measure(
   for (const g of gens) await g.ask({ type: 'reset', since: Date.now() });
   // A killed gateway reads 0: what it used before the kill is not counted (spent).
   const use0 = usage(pids);
+  const writes0 = writeCalls(pids);
   const gensCpu = () => gens.reduce((ms, g) => ms + cpuMs(g.pid), 0);
   const gensCpu0 = gensCpu();
   const box0 = machineCpuMs();
@@ -636,7 +637,8 @@ async function measure(
   let killAt = 0;
   let metricsSending: Awaited<ReturnType<typeof scrape>> = [];
   let metricsSettled: Awaited<ReturnType<typeof scrape>> = [];
-  let sending: { gatewaysMs: number; gatewaysSysMs: number; gensMs: number; wallMs: number } | undefined;
+  let sending:
+    { gatewaysMs: number; gatewaysSysMs: number; gensMs: number; writes: number; wallMs: number } | undefined;
   if (o.scenario === 'broadcast') {
     await gens[0]!.ask({ type: 'one', t0 });
     const deadline = Date.now() + 30_000;
@@ -668,6 +670,7 @@ async function measure(
       gatewaysMs: gateways.cpuMs,
       gatewaysSysMs: gateways.sysMs,
       gensMs: gensCpu() - gensCpu0,
+      writes: writeCalls(pids) - writes0,
       wallMs: Date.now() - t0,
     };
     await sleep(o.settleMs);
@@ -749,6 +752,9 @@ async function measure(
     gatewaySysPctSending: sending
       ? Math.round((100 * sending.gatewaysSysMs) / Math.max(1, sending.gatewaysMs))
       : undefined,
+    // The gateways' write system calls per viewer a second while the load ran (bench/proc.ts `writeCalls`): a
+    // flush to a socket is one call however many frames it carries, heartbeats and replies are calls too.
+    gatewayWritesPerViewerS: sending ? round(sending.writes / open / (sending.wallMs / 1000), 2) : undefined,
     boxBusyPct: Math.round((100 * (box1.busy - box0.busy)) / Math.max(1, box1.total - box0.total)),
     boxSaturatedS: saturatedS,
     ...(o.scenario === 'storm'

@@ -64,6 +64,23 @@ export function machineCpuMs(): { busy: number; total: number } {
   }
 }
 
+/**
+ * Write system calls made by the processes so far (`syscw` of /proc/<pid>/io; a gone process counts 0). A
+ * gateway writes a socket with one call whatever it carries (frames are corked together), so over a phase this is
+ * what the fan-out cost the kernel in calls, where the frame counters count frames.
+ */
+export function writeCalls(pids: readonly number[]): number {
+  let n = 0;
+  for (const pid of pids) {
+    try {
+      n += Number(/syscw:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/io`, 'utf8'))?.[1] ?? 0);
+    } catch {
+      // gone
+    }
+  }
+  return n;
+}
+
 /** Resident set size of `pid`, bytes (0 once it is gone). */
 export function rssBytes(pid: number): number {
   try {
