@@ -8,10 +8,9 @@
  * - at once for the priority lane (artist, moderator, owner, admin and system messages, priority frames),
  *   whatever the interval: it is never delayed, and never thinned (outbox.ts).
  * A frame that only says the room's latest state (`publishLocal` with `latest`: the `stats` viewer count) waits
- * for the room's next flush, up to `gapMs` after the last one of its key went out, and then flushes alone. A
- * frame of its own is one socket write per member; riding a flush of messages it is a few more bytes in the
- * same write. Before, each `stats` frame took a pass of its own: in a room of 16 667 members at 0.2 msgs/s, as
- * many writes again as the messages every time the count changed (issue 6, "Stop 36" in docs/benchmarks.md).
+ * up to `waitMs` for the room's next flush, and then flushes alone. A frame of its own is one socket write per
+ * member; riding a flush of messages it is a few more bytes in the same write. Before, each `stats` frame took a
+ * pass of its own (issue 6, "Stop 36" in docs/benchmarks.md).
  * A flush is written by the FanoutWriter in slices, in passes over the room's members. A flush taken while a
  * pass is under way joins it: the members the pass has not reached yet get it in the same write as the earlier
  * flush (one system call, frames in order), and those it passed get it in the next pass, which skips members
@@ -47,8 +46,6 @@ interface RoomEntry {
   timerAt: number;
   /** The timer was set for a `latest` frame alone: a message due sooner brings it forward. */
   timerLatest: boolean;
-  /** When each `latest` key last went out (scheduler ms). */
-  latestAt: Map<string, number>;
   /** Queued for the next loop turn. */
   queued: boolean;
   /** Something on the priority lane waits: flush on the next loop turn. */
@@ -132,7 +129,6 @@ export class Hub {
         timer: undefined,
         timerAt: 0,
         timerLatest: false,
-        latestAt: new Map(),
         queued: false,
         urgent: false,
         writing: false,
@@ -179,24 +175,19 @@ export class Hub {
    * An ephemeral frame for every local member of `room` (no position, no history), prepared once by the caller:
    * the node's own room frames (`stats`) and what other nodes published with `Broker.publishEvent`. It keeps its
    * place among the room's messages. `priority` frames flush at once like priority messages. A `latest` frame
-   * replaces the one of its key still waiting, and waits for the room's next flush, but no longer than `gapMs`
-   * after the last of its key went out (never sooner than the pacer allows either).
+   * replaces the one of its key still waiting, and waits for the room's next flush, but no longer than `waitMs`
+   * (nor sooner than the pacer allows).
    */
   publishLocal(
     room: string,
     frame: PreparedFrame,
-    opts: { priority?: boolean; latest?: { key: string; gapMs: number } } = {},
+    opts: { priority?: boolean; latest?: { key: string; waitMs: number } } = {},
   ): void {
     const entry = this.rooms.get(room);
     if (entry === undefined) return;
     if (opts.latest === undefined) return this.enqueueFrame(entry, frame, opts.priority === true);
-    const { key, gapMs } = opts.latest;
-    entry.outbox.putLatest(key, frame);
-    this.schedule(
-      entry,
-      opts.priority === true,
-      (entry.latestAt.get(key) ?? Number.NEGATIVE_INFINITY) + gapMs,
-    );
+    entry.outbox.putLatest(opts.latest.key, frame);
+    this.schedule(entry, opts.priority === true, this.scheduler.now() + opts.latest.waitMs);
   }
 
   roomCount(): number {
@@ -305,11 +296,9 @@ export class Hub {
     entry.queued = false;
     entry.urgent = false;
     if (entry.outbox.empty || this.rooms.get(entry.room) !== entry) return;
-    const now = this.scheduler.now();
-    for (const key of entry.outbox.latestKeys()) entry.latestAt.set(key, now);
     entry.flushes.push(entry.outbox.take());
     entry.nextSeq++;
-    entry.lastFlushAt = now;
+    entry.lastFlushAt = this.scheduler.now();
     this.deps.metrics.fanoutInterval.set(this.pacer.interval() / 1000);
     if (!entry.writing) this.startPass(entry);
   }

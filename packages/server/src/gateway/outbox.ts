@@ -73,11 +73,6 @@ export class RoomOutbox {
     this.segments.push(segment);
   }
 
-  /** The keys of the `putLatest` frames waiting (taken with the next flush). */
-  latestKeys(): IterableIterator<string> {
-    return this.latest.keys();
-  }
-
   /** Takes everything gathered as one flush, to be written to every member (possibly over several slices). */
   take(): RoomFlush {
     const segments = this.segments;

@@ -3,8 +3,8 @@
  * changed, however soon the room's next messages were to go out: one more socket write per member, the same cost
  * as a message. In a big room with few messages and a count that keeps moving (fans come and go, hearts are
  * tapped all through a live) the node wrote about as many frames for the count as for the chat. The frame now
- * waits for the room's next flush and rides it in the same write; a room with no flush within the frame's gap
- * still gets it alone, as before.
+ * waits for the room's next flush (up to half of what its gap adds to the interval) and rides it in the same
+ * write; a room with no flush that soon still gets it alone.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -44,7 +44,7 @@ test('regression: a stats frame takes a pass of its own instead of riding the ne
     id: () => 'x',
     random: () => Buffer.alloc(0),
   });
-  // 100 members at 20 stats writes a second: a frame of its own at most every 5 s.
+  // 100 members at 20 stats writes a second: a count at most every 5 s, waiting up to 2 s for a flush.
   const counters = new RoomCounters({
     node: 'n0',
     presence,
@@ -64,32 +64,28 @@ test('regression: a stats frame takes a pass of its own instead of riding the ne
       clock.settle();
     }
   };
-  await second(); // the first count goes out at once: no frame of the key went out before
   const first = members[0]!;
-  assert.deepEqual(first.stats(), [100]);
-  const writesBefore = first.writes;
 
-  // 30 s: a fan joins every second (the count changes at every report), a message every 3 s.
+  // 30 s: a fan joins every second (the count changes at every report), a message every 2 s.
   let offset = 0;
   for (let s = 1; s <= 30; s++) {
     await hub.add('room', new CountingSink(`late${s}`));
-    if (s % 3 === 0) hub.onPublication('room', { kind: 'message', message: chatMessage(++offset) });
+    if (s % 2 === 0) hub.onPublication('room', { kind: 'message', message: chatMessage(++offset) });
     await second();
   }
-  const messageWrites = 10;
   assert.equal(
-    first.writes - writesBefore,
-    messageWrites,
-    `one write per message flush, the count riding them: ${first.writes - writesBefore} writes`,
+    first.writes,
+    15,
+    `one write per message flush, the count riding them: ${first.writes} writes`,
   );
   const seen = first.stats();
-  assert.ok(seen.length >= 10, `the count rode every flush it changed before: ${JSON.stringify(seen)}`);
-  assert.equal(seen.at(-1), 129, `the newest count rode the last flush: ${JSON.stringify(seen)}`);
+  // At most one count per gap (5 s for 100 members at 20 a second, a little more as the room grows).
+  assert.ok(seen.length >= 5 && seen.length <= 7, `counts seen: ${JSON.stringify(seen)}`);
+  assert.ok(seen.at(-1)! >= 120, `a count at most a gap old: ${JSON.stringify(seen)}`);
 
-  // The messages stop: the count still goes out alone, once its gap (6.5 s with 130 members) has passed.
-  await hub.add('room', new CountingSink('last'));
-  for (let s = 0; s < 8; s++) await second();
-  assert.equal(first.stats().at(-1), 131);
-  assert.equal(first.writes - writesBefore, messageWrites + 1, 'one frame of its own');
+  // The messages stop: the count still goes out alone, a little after it is due.
+  for (let s = 0; s < 10; s++) await second();
+  assert.equal(first.stats().at(-1), 130);
+  assert.equal(first.writes, 16, 'one frame of its own');
   await counters.stop();
 });

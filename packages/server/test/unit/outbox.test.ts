@@ -147,7 +147,7 @@ describe('RoomOutbox', () => {
     assert.equal(parse(c.written[1]!).msgs.length, 1);
   });
 
-  test('a latest frame replaces the one of its key still waiting, in its place; a flush takes the key', () => {
+  test('a latest frame replaces the one of its key still waiting, in its place; after a flush it waits anew', () => {
     const { outbox } = setup();
     const c = new RecordingConnection('c');
     const stats = (viewers: number) =>
@@ -156,7 +156,6 @@ describe('RoomOutbox', () => {
     const m = msg(false);
     outbox.push(m);
     outbox.putLatest('stats', stats(2));
-    assert.deepEqual([...outbox.latestKeys()], ['stats']);
     outbox.flush([member(c)]);
     assert.deepEqual(
       c.written
@@ -164,7 +163,6 @@ describe('RoomOutbox', () => {
         .map((f) => f.viewers ?? f.t),
       [2, 'msgs'],
     );
-    assert.deepEqual([...outbox.latestKeys()], []);
     outbox.putLatest('stats', stats(3));
     outbox.flush([member(c)]);
     assert.equal(c.written.length, 3, 'a new key waits anew after a flush');
