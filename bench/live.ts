@@ -5,8 +5,7 @@
  *   idle       N connections in one room: server RSS per connection, connect rate
  *   live       N viewers, `--senders` fans sending `--rate` msgs/s in all (and tapping `--hearts` a second,
  *              Lightstick only) plus the artist every `--artist-every` ms: fan and artist latency (p50/p99),
- *              loss per message per client,
- *              send-to-ack p99, server CPU per delivered message (/proc)
+ *              loss per message per client, send-to-ack p99, server CPU per delivered message (/proc)
  *   broadcast  one artist message to all N: time until the last client has it
  *   storm      live load; SIGKILL the last gateway a third of the way in: time until its clients are back in the
  *              room on the others (Lightstick resumes from its position; Socket.IO has none), loss

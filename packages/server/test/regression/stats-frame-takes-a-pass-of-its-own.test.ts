@@ -2,7 +2,7 @@
  * A room's `stats` frame (its viewer count) took a pass over the room's members of its own whenever the count
  * changed, however soon the room's next messages were to go out: one more socket write per member, the same cost
  * as a message. In a big room with few messages and a count that keeps moving (fans come and go, hearts are
- * tapped all through a live) the node wrote about as many frames for the count as for the chat. The frame now
+ * tapped all through a live) the node paid such a pass every time the room's gap allowed. The frame now
  * waits for the room's next flush (up to half of what its gap adds to the interval) and rides it in the same
  * write; a room with no flush that soon still gets it alone.
  */
