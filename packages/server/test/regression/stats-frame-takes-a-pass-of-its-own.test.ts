@@ -9,7 +9,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { StatsFrame } from '@lightstick/protocol';
-import type { PreparedFrame } from '../../src/gateway/connection.ts';
 import { MemoryBroker } from '../../src/broker/memory.ts';
 import { RoomCounters } from '../../src/gateway/room-counters.ts';
 import { MemoryPresenceStore } from '../../src/presence/memory.ts';
@@ -17,17 +16,8 @@ import { fakeScheduler } from '../support/fake-scheduler.ts';
 import { chatMessage, testHub } from '../support/hub-fixtures.ts';
 import { Sink, silentLogger } from '../unit/chat-support.ts';
 
-/** Counts socket writes: one `writeMany` is one write however many frames it carries. */
+/** A member that reads the viewer counts it was sent (`writes`, from Sink, counts its write calls). */
 class CountingSink extends Sink {
-  writes = 0;
-  override write(f: PreparedFrame) {
-    this.writes++;
-    super.write(f);
-  }
-  override writeMany(fs: readonly PreparedFrame[]) {
-    this.writes++;
-    fs.forEach((f) => super.write(f));
-  }
   stats(): number[] {
     return this.written
       .map((f) => JSON.parse(f.text) as StatsFrame)

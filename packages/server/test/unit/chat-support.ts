@@ -24,6 +24,8 @@ export const testMetrics = () => createMetrics('test');
 /** A member connection of the Hub that keeps every frame written to it, for the tests to read. */
 export class Sink implements Connection, Subscriber {
   readonly written: PreparedFrame[] = [];
+  /** Write calls (one system call each on a real socket, however many frames a `writeMany` carries). */
+  writes = 0;
   readonly open = true;
   get connection() {
     return this;
@@ -33,10 +35,12 @@ export class Sink implements Connection, Subscriber {
     return undefined;
   }
   write(f: PreparedFrame) {
+    this.writes++;
     this.written.push(f);
   }
   writeMany(fs: readonly PreparedFrame[]) {
-    fs.forEach((f) => this.write(f));
+    this.writes++;
+    this.written.push(...fs);
   }
   bufferedAmount() {
     return 0;

@@ -15,13 +15,6 @@ import { chatMessage, hubOnFakeClock } from '../support/hub-fixtures.ts';
 import { Sink as BaseSink } from './chat-support.ts';
 
 class Sink extends BaseSink {
-  /** Write calls (one system call each on a real socket). */
-  writes = 0;
-  override writeMany(fs: Parameters<BaseSink['writeMany']>[0]) {
-    this.writes++;
-    super.writeMany(fs);
-  }
-
   /** Offsets of every message received, frame by frame. */
   frames(): number[][] {
     return this.written.map((f) => {
