@@ -567,20 +567,27 @@ async function run(msg: Extract<ToLive, { type: 'run' }>): Promise<void> {
   const sentBy = new Map<Client, number>();
   const tappedBy = new Map<Client, number>();
   let artistSent = 0;
+  /** Does `act` for fan `k` as often as `rate` a second says it is owed by now (`done` counts what it did). */
+  const catchUp = (
+    done: Map<Client, number>,
+    c: Client,
+    k: number,
+    rate: number,
+    elapsed: number,
+    act: () => void,
+  ) => {
+    // Senders are spread over the second, not all on the same tick.
+    const due = Math.floor((rate * elapsed) / 1000 + k / fans.length);
+    let n = done.get(c) ?? 0;
+    for (; n < due; n++) act();
+    done.set(c, n);
+  };
   while (Date.now() - start < msg.durationMs) {
     const elapsed = Date.now() - start;
     for (const [k, c] of fans.entries()) {
-      // Senders are spread over the second, not all on the same tick.
-      const due = Math.floor((msg.fanRate * elapsed) / 1000 + k / fans.length);
-      let n = sentBy.get(c) ?? 0;
-      for (; n < due; n++) sendOne(c, 'F');
-      sentBy.set(c, n);
-      if (msg.heartRate > 0 && c.heart !== undefined) {
-        const taps = Math.floor((msg.heartRate * elapsed) / 1000 + k / fans.length);
-        let t = tappedBy.get(c) ?? 0;
-        for (; t < taps; t++) c.heart();
-        tappedBy.set(c, t);
-      }
+      catchUp(sentBy, c, k, msg.fanRate, elapsed, () => sendOne(c, 'F'));
+      if (msg.heartRate > 0 && c.heart !== undefined)
+        catchUp(tappedBy, c, k, msg.heartRate, elapsed, () => c.heart?.());
     }
     if (msg.artistEveryMs > 0) {
       const due = Math.floor(elapsed / msg.artistEveryMs);
