@@ -78,6 +78,8 @@ interface WsInternals {
 
 export class WsConnection implements Connection {
   private paused_ = false;
+  /** A frame that goes out with this socket's next write (`owe`), or alone when `payOwed` is called first. */
+  private owed: PreparedFrame | undefined;
 
   constructor(
     readonly id: string,
@@ -93,6 +95,29 @@ export class WsConnection implements Connection {
   }
 
   write(frame: PreparedFrame): void {
+    if (this.owed !== undefined) return this.writeMany([frame]);
+    this.put(frame);
+  }
+
+  /**
+   * `frame` rides this socket's next write, in the same system call; `payOwed` writes it alone if none came.
+   * The heartbeat's `ping` (session-clock.ts): a fan in a live room is written a flush every second or so, and a
+   * `ping` of its own every 25 s was one more write system call per fan, each of which on loopback also runs
+   * the client's side of TCP (issue 6, docs/benchmarks.md "Stop 37").
+   */
+  owe(frame: PreparedFrame): void {
+    this.owed = frame;
+  }
+
+  /** Writes the owed frame alone if no write took it along. */
+  payOwed(): void {
+    const owed = this.owed;
+    if (owed === undefined) return;
+    this.owed = undefined;
+    this.put(owed);
+  }
+
+  private put(frame: PreparedFrame): void {
     if (!this.open) return;
     const raw = this.ws as unknown as WsInternals;
     const socket = raw._socket;
@@ -118,10 +143,15 @@ export class WsConnection implements Connection {
   }
 
   writeMany(frames: readonly PreparedFrame[]): void {
-    if (frames.length === 1) return this.write(frames[0]!);
+    const owed = this.owed;
+    if (frames.length === 1 && owed === undefined) return this.put(frames[0]!);
     const socket = (this.ws as unknown as WsInternals)._socket;
     socket?.cork();
-    for (const f of frames) this.write(f);
+    for (const f of frames) this.put(f);
+    if (owed !== undefined && this.open) {
+      this.owed = undefined;
+      this.put(owed);
+    }
     socket?.uncork();
   }
 

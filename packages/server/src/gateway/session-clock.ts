@@ -1,6 +1,7 @@
 /**
  * A gateway's connection deadlines on one clock: the auth deadline, the heartbeat `ping`, the idle timeout and
- * the token's expiry of every session are numbers on the session, checked by one timer per gateway.
+ * the token's expiry of every session are numbers on the session, checked by one timer per gateway. A due
+ * `ping` rides the socket's next write when one comes within `rideMs` (RIDE_SHARE), and goes alone after that.
  *
  * Why not a timer per session: each session held three or four Node timers (a Timeout object, its closure and
  * scope, and a Set to clear them), about 1 KB of JS heap per connection, and arming them was part of every
@@ -17,6 +18,12 @@ import type { Scheduler, TimerHandle } from './scheduler.ts';
 import type { Session } from './session.ts';
 
 const PING = prepare({ t: 'ping' });
+/**
+ * A due `ping` waits up to this share of the heartbeat (2.5 s of 25) for a write going to the socket anyway, and
+ * rides it (WsConnection.owe): a fan in a live room is written a flush every second or so, so its pings cost
+ * no write of their own. A quiet socket gets its `ping` alone, that much later (plus up to a tick).
+ */
+const RIDE_SHARE = 0.1;
 /** The tick: a quarter of the shortest deadline, between these bounds (tests shorten the limits). */
 const MIN_TICK_MS = 10;
 const MAX_TICK_MS = 1000;
@@ -30,6 +37,8 @@ export interface ClockLimits {
 export class SessionClock {
   /** How late a deadline may be acted on, at most. */
   readonly tickMs: number;
+  /** How long a due `ping` waits for another write to ride (RIDE_SHARE). */
+  readonly rideMs: number;
   private timer: TimerHandle | undefined;
 
   constructor(
@@ -41,6 +50,7 @@ export class SessionClock {
   ) {
     const shortest = Math.min(limits.authTimeoutMs, limits.heartbeatMs, limits.idleTimeoutMs);
     this.tickMs = Math.min(MAX_TICK_MS, Math.max(MIN_TICK_MS, Math.floor(shortest / 4)));
+    this.rideMs = Math.floor(limits.heartbeatMs * RIDE_SHARE);
   }
 
   /**
@@ -98,10 +108,11 @@ export class SessionClock {
       s.close(CloseCode.IdleTimeout, 'idle timeout');
       return;
     }
+    const beat = this.limits.heartbeatMs;
     if (now >= s.pingAt) {
-      s.pingAt = now + this.limits.heartbeatMs;
-      s.connection.write(PING);
-    }
+      s.pingAt = now + beat;
+      s.connection.owe(PING);
+    } else if (now >= s.pingAt - beat + this.rideMs) s.connection.payOwed();
   }
 
   private now(): number {

@@ -15,12 +15,26 @@ const LIMITS = { authTimeoutMs: 10_000, heartbeatMs: 25_000, idleTimeoutMs: 60_0
 function fakeSession(id = 's') {
   const written: string[] = [];
   let closedWith: number | undefined;
+  let owed: PreparedFrame | undefined;
+  /** As WsConnection: an owed frame goes out with the next write, or alone on payOwed. */
+  const put = (f: PreparedFrame) => {
+    written.push(f.text);
+    if (owed !== undefined) written.push(owed.text);
+    owed = undefined;
+  };
   const connection = {
     get open() {
       return closedWith === undefined;
     },
-    write: (f: PreparedFrame) => written.push(f.text),
-    reply: (f: PreparedFrame) => written.push(f.text),
+    write: put,
+    reply: put,
+    owe: (f: PreparedFrame) => {
+      owed = f;
+    },
+    payOwed: () => {
+      if (owed !== undefined) written.push(owed.text);
+      owed = undefined;
+    },
     close: (code: number) => {
       closedWith = code;
     },
@@ -73,12 +87,51 @@ describe('SessionClock', () => {
   test('an authenticated session is pinged every heartbeatMs and kept while it answers', () => {
     const { clock, sc, authed } = setup();
     const a = authed();
+    clock.advance(sc.rideMs + sc.tickMs); // a quiet socket's ping goes alone after waiting for a write to ride
     for (let beat = 1; beat <= 4; beat++) {
       clock.advance(LIMITS.heartbeatMs);
       assert.equal(a.written.filter((t) => t === '{"t":"ping"}').length, beat);
       sc.touched(a.session); // its pong
     }
     assert.equal(a.closedWith(), undefined);
+  });
+
+  test("a due ping rides the socket's next write within rideMs (a tenth of the heartbeat), not a write of its own", () => {
+    const clock = fakeScheduler(0);
+    const sessions = new Set<Session>();
+    const sc = new SessionClock(sessions, LIMITS, clock, () => 0); // the first ping due at heartbeatMs
+    const a = fakeSession();
+    sessions.add(a.session);
+    sc.opened(a.session);
+    a.session.principal = principal;
+    sc.expiresIn(a.session, 3_600_000);
+    assert.equal(sc.rideMs, 2500);
+    clock.advance(LIMITS.heartbeatMs);
+    assert.deepEqual(a.written, [], 'due, waiting for a write');
+    clock.advance(2000);
+    a.session.connection.write({ text: 'flush' } as PreparedFrame);
+    assert.deepEqual(a.written, ['flush', '{"t":"ping"}'], 'in the same write, after the frame');
+    clock.advance(5000);
+    assert.deepEqual(a.written, ['flush', '{"t":"ping"}'], 'not written again alone');
+    // The next one is due a heartbeat after the last was (not after it rode): the cadence holds.
+    clock.advance(LIMITS.heartbeatMs - 7000);
+    a.session.connection.write({ text: 'flush' } as PreparedFrame);
+    assert.equal(a.written.filter((t) => t === '{"t":"ping"}').length, 2);
+  });
+
+  test("a quiet socket's ping goes alone once it has waited rideMs, within a tick", () => {
+    const clock = fakeScheduler(0);
+    const sessions = new Set<Session>();
+    const sc = new SessionClock(sessions, LIMITS, clock, () => 0);
+    const a = fakeSession();
+    sessions.add(a.session);
+    sc.opened(a.session);
+    a.session.principal = principal;
+    sc.expiresIn(a.session, 3_600_000);
+    clock.advance(LIMITS.heartbeatMs + sc.rideMs - 1);
+    assert.deepEqual(a.written, []);
+    clock.advance(sc.tickMs + 1);
+    assert.deepEqual(a.written, ['{"t":"ping"}']);
   });
 
   test('nothing from the client for idleTimeoutMs: closed 4008; a frame starts the idle clock again', () => {
@@ -134,7 +187,8 @@ describe('SessionClock', () => {
       return f;
     });
     const pinged = () => all.filter((f) => f.written.includes('{"t":"ping"}')).length;
-    clock.advance(LIMITS.heartbeatMs / 2 - 1000);
+    // Quiet sockets: each ping goes alone rideMs after it is due (it waited for a write to ride).
+    clock.advance(LIMITS.heartbeatMs / 2 - 1000 + sc.rideMs);
     assert.equal(pinged(), 0, 'never before half an interval');
     clock.advance(LIMITS.heartbeatMs / 4);
     const firstQuarter = pinged();
@@ -142,7 +196,7 @@ describe('SessionClock', () => {
       firstQuarter > 30 && firstQuarter < 70,
       `${firstQuarter} of 100 in the first quarter of the half`,
     );
-    clock.advance(LIMITS.heartbeatMs / 4 + 1000);
+    clock.advance(LIMITS.heartbeatMs / 4 + 1000 + sc.tickMs);
     assert.equal(pinged(), 100, 'every one within the interval');
     for (const f of all) sc.touched(f.session);
     // Each keeps its own phase: the second pings, one interval after the first, spread as the first did.
