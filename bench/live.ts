@@ -77,6 +77,11 @@ export interface LiveOptions {
    * them with the C library's defaults (`--allocator-env 0`, to measure what the settings do).
    */
   allocatorEnv: boolean;
+  /**
+   * The floor writes each message with every field of Lightstick's chat message (`--floor-message full`), so the
+   * two write frames of the same size: what the frame's size costs, apart from the engine (stop 37).
+   */
+  floorFullMessage?: boolean;
 }
 
 class Gen {
@@ -334,7 +339,10 @@ async function peerServers(kind: PeerKind, o: LiveOptions, profileDir: string | 
     kind,
     o.gateways,
     profileDir ? nodeArgs(o, profileDir) : [],
-    o.allocatorEnv ? ALLOCATOR_ENV : {},
+    {
+      ...(o.allocatorEnv ? ALLOCATOR_ENV : {}),
+      ...(kind === 'floor' && o.floorFullMessage === true ? { FLOOR_FULL_MESSAGE: '1' } : {}),
+    },
   );
   const urls = peer.gateways.map((g) => (kind === 'floor' ? `ws://127.0.0.1:${g.port}/ws` : g.url));
   return {
@@ -498,9 +506,11 @@ async function runEngine(o: LiveOptions, engine: Engine, stamp: string) {
     const connectMs =
       Math.max(...first.map((s) => s.connectMs)) + Math.max(...second.map((s) => s.connectMs));
     const beforeHold = usage(pids);
+    const holdWrites0 = writeCalls(pids);
     const holdFromUs = monotonicUs();
     const { last: rss1, heldTotals } = await sampleRss(pids, o.holdMs);
     const holdCpuMs = spent(beforeHold, usage(pids)).cpuMs;
+    const holdWrites = writeCalls(pids) - holdWrites0;
     windows.push({ name: 'hold', fromUs: holdFromUs, toUs: monotonicUs() });
     if (o.heapSnapshot && profileDir) await heapSnapshots(pids, profileDir);
     // The warm connects' CPU less what holding the connections already open cost meanwhile: `holdCores`, read
@@ -548,6 +558,8 @@ async function runEngine(o: LiveOptions, engine: Engine, stamp: string) {
       // What holding the connections costs with nothing sent (heartbeats, presence, timers, garbage collection
       // after the connect): the gateways' CPU over the hold, in cores.
       holdCores: round(holdCpuMs / Math.max(1, o.holdMs), 3),
+      // The gateways' write system calls per connection a second over the hold (heartbeat `ping`s, `stats`).
+      holdWritesPerConnS: round(holdWrites / Math.max(1, open) / (Math.max(1, o.holdMs) / 1000), 3),
     };
     if (o.scenario === 'idle') return [{ ...base, series: new Map() }];
 

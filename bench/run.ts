@@ -12,7 +12,8 @@
  *                `--heap-snapshot` a heap snapshot per gateway;
  *                `live --rates 5,20,50` measures each rate in turn on the same connections;
  *                `--viewer-nice 10` runs the viewers' load generators at that priority (slow readers);
- *                `--allocator-env 0` starts the servers without the image's allocator settings
+ *                `--allocator-env 0` starts the servers without the image's allocator settings;
+ *                `--floor-message full` makes the floor's message as large as Lightstick's
  * Figures are recorded in docs/benchmarks.md.
  */
 import { stopAll } from './cleanup.ts';
@@ -28,6 +29,7 @@ const scenario = args[0] && !args[0].startsWith('--') ? args.shift()! : 'through
 const flags = new Map<string, number>();
 let engines: Engine[] = ['lightstick', 'socketio'];
 let rates: number[] | undefined;
+let floorMessage: 'short' | 'full' = 'short';
 for (let i = 0; i < args.length; i += 2) {
   const key = args[i]?.replace(/^--/, '') ?? '';
   if (
@@ -44,6 +46,17 @@ for (let i = 0; i < args.length; i += 2) {
       console.error(`bad flag --rates ${args[i + 1] ?? ''}: rates are positive numbers, comma separated`);
       process.exit(2);
     }
+    continue;
+  }
+  if (key === 'floor-message') {
+    const v = args[i + 1];
+    if (v !== 'short' && v !== 'full') {
+      console.error(
+        `bad flag --floor-message ${v ?? ''}: short (text and position) or full (Lightstick's size)`,
+      );
+      process.exit(2);
+    }
+    floorMessage = v;
     continue;
   }
   if (key === 'engines') {
@@ -114,6 +127,7 @@ async function main(): Promise<void> {
       ...(flags.has('join-concurrency') ? { joinConcurrency: flag('join-concurrency', 0) } : {}),
       ...(viewerNice !== undefined ? { viewerNice } : {}),
       allocatorEnv: flag('allocator-env', 1) === 1,
+      floorFullMessage: floorMessage === 'full',
     });
     return;
   }
