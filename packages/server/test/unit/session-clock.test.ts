@@ -45,10 +45,11 @@ function fakeSession(id = 's') {
 
 const principal = { userId: 'u' } as Principal;
 
-function setup() {
+/** `random` places each connection's first ping (0: at the end of its first interval). */
+function setup(random: () => number = Math.random) {
   const clock = fakeScheduler(5_000.4);
   const sessions = new Set<Session>();
-  const sc = new SessionClock(sessions, LIMITS, clock);
+  const sc = new SessionClock(sessions, LIMITS, clock, random);
   const open = (id?: string) => {
     const f = fakeSession(id);
     sessions.add(f.session);
@@ -97,14 +98,8 @@ describe('SessionClock', () => {
   });
 
   test("a due ping rides the socket's next write within rideMs (a tenth of the heartbeat), not a write of its own", () => {
-    const clock = fakeScheduler(0);
-    const sessions = new Set<Session>();
-    const sc = new SessionClock(sessions, LIMITS, clock, () => 0); // the first ping due at heartbeatMs
-    const a = fakeSession();
-    sessions.add(a.session);
-    sc.opened(a.session);
-    a.session.principal = principal;
-    sc.expiresIn(a.session, 3_600_000);
+    const { clock, sc, authed } = setup(() => 0); // the first ping due at heartbeatMs
+    const a = authed();
     assert.equal(sc.rideMs, 2500);
     clock.advance(LIMITS.heartbeatMs);
     assert.deepEqual(a.written, [], 'due, waiting for a write');
@@ -120,14 +115,8 @@ describe('SessionClock', () => {
   });
 
   test("a quiet socket's ping goes alone once it has waited rideMs, within a tick", () => {
-    const clock = fakeScheduler(0);
-    const sessions = new Set<Session>();
-    const sc = new SessionClock(sessions, LIMITS, clock, () => 0);
-    const a = fakeSession();
-    sessions.add(a.session);
-    sc.opened(a.session);
-    a.session.principal = principal;
-    sc.expiresIn(a.session, 3_600_000);
+    const { clock, sc, authed } = setup(() => 0);
+    const a = authed();
     clock.advance(LIMITS.heartbeatMs + sc.rideMs - 1);
     assert.deepEqual(a.written, []);
     clock.advance(sc.tickMs + 1);
