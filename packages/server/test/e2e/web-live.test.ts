@@ -317,7 +317,10 @@ describe('live pages in Chromium against a real local live', () => {
         () => (first.proc.exitCode !== null || first.proc.signalCode !== null ? true : undefined),
         'old publish stopped',
       );
+      // Each page hears the state from its own socket, so on a busy machine one may hear it a moment later:
+      // wait for both (the bug: the studio's text was read right after the fan's page had changed).
       await fan.locator('[data-testid="live-state"][data-state="reconnecting"]').waitFor();
+      await studio.locator('[data-testid="live-state"][data-state="reconnecting"]').waitFor();
       assert.equal(await fan.getByTestId('live-state').textContent(), 'Reconnecting…');
       assert.equal(await studio.getByTestId('live-state').textContent(), 'Reconnecting…');
 
