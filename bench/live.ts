@@ -29,7 +29,7 @@ import type { Engine, FromLive, LiveClientSpec, LiveStats, ToLive } from './live
 import { cpuMs, machineCpuMs, rssBytes, spent, tcpTrouble, usage, writeCalls } from './proc.ts';
 import { startPeerCluster, type PeerCluster, type PeerKind } from './peer/cluster.ts';
 import { deliveredWhole, highestRate, lossFigures, perDelivery, round } from './owed.ts';
-import { pacingBetween, percentileBetween, scrape } from './server-metrics.ts';
+import { gcBetween, pacingBetween, percentileBetween, scrape } from './server-metrics.ts';
 import { writeChart } from './chart.ts';
 import { flameGraphSvg, foldFiles, profileFiles, type Window } from './flamegraph.ts';
 import { median } from './loadgens.ts';
@@ -734,6 +734,9 @@ async function measure(
           ...pacing(metrics0, metricsSending, open, sending),
           gatewayLoopLagP99Ms: Math.round(1000 * Math.max(...metricsSending.map((m) => m?.loopLagP99S ?? 0))),
           gatewayLoopLagMaxMs: Math.round(1000 * Math.max(...metricsSending.map((m) => m?.loopLagMaxS ?? 0))),
+          // Their garbage collection over the sending: the most any gateway spent in it, and how many of its
+          // pauses in all the gateways took over 100 ms (is the longest stall above a collection?).
+          ...gcBetween(metrics0, metricsSending),
           // The slowest gateway's answer to the /metrics scrape at the end of the sending (Prometheus's view).
           scrapeMsMax: Math.round(Math.max(...metricsSending.map((m) => m?.scrapeMs ?? 0))),
         }

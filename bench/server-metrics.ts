@@ -32,6 +32,13 @@ export interface GatewayMetrics {
   writerBusy: number;
   loopLagP99S: number;
   loopLagMaxS: number;
+  /**
+   * `nodejs_gc_duration_seconds` (prom-client, every kind together; cumulative): seconds spent in collections,
+   * and how many paused longer than 100 ms (its bucket bounds are 1, 10 and 100 ms, 1, 2 and 5 s). Beside
+   * `loopLagMaxS`, whether a gateway's longest stall was a collection.
+   */
+  gcS: number;
+  gcOver100ms: number;
   /** How long the gateway took to answer this scrape, ms (0 where parsed from text alone). */
   scrapeMs: number;
 }
@@ -50,6 +57,9 @@ export function parseGatewayMetrics(text: string): GatewayMetrics {
   let writerBusy = 0;
   let loopLagP99S = 0;
   let loopLagMaxS = 0;
+  let gcS = 0;
+  let gcCount = 0;
+  let gcUpTo100ms = 0;
   for (const { name, labels, value } of metricSamples(text)) {
     const into =
       name === 'lightstick_send_to_ack_seconds_bucket'
@@ -69,6 +79,10 @@ export function parseGatewayMetrics(text: string): GatewayMetrics {
     else if (name === 'lightstick_fanout_busy_ratio') writerBusy = value;
     else if (name === 'nodejs_eventloop_lag_p99_seconds') loopLagP99S = value;
     else if (name === 'nodejs_eventloop_lag_max_seconds') loopLagMaxS = value;
+    else if (name === 'nodejs_gc_duration_seconds_sum') gcS += value;
+    else if (name === 'nodejs_gc_duration_seconds_count') gcCount += value;
+    else if (name === 'nodejs_gc_duration_seconds_bucket' && LE.exec(labels)?.[1] === '0.1')
+      gcUpTo100ms += value;
   }
   return {
     sendToAck,
@@ -81,6 +95,8 @@ export function parseGatewayMetrics(text: string): GatewayMetrics {
     writerBusy,
     loopLagP99S,
     loopLagMaxS,
+    gcS,
+    gcOver100ms: gcCount - gcUpTo100ms,
     scrapeMs: 0,
   };
 }
@@ -161,5 +177,25 @@ export function pacingBetween(
     intervalMs: range(now.map((a) => a.intervalS * 1000)),
     budgetFps: range(now.map((a) => a.budgetFps)),
     writerBusy: range(now.map((a) => a.writerBusy)),
+  };
+}
+
+/**
+ * The gateways' garbage collection between two scrapes: `gatewayGcMs`, the most any one gateway spent collecting,
+ * and `gatewayGcOver100ms`, how many collections in all of them paused longer than 100 ms (beside
+ * `gatewayLoopLagMaxMs`: was the longest stall a collection?). Empty when no gateway answered both scrapes.
+ */
+export function gcBetween(
+  before: readonly (GatewayMetrics | undefined)[],
+  after: readonly (GatewayMetrics | undefined)[],
+): { gatewayGcMs?: number; gatewayGcOver100ms?: number } {
+  const pairs = after.flatMap((a, i) => {
+    const b = before[i];
+    return a && b ? [[b, a] as const] : [];
+  });
+  if (pairs.length === 0) return {};
+  return {
+    gatewayGcMs: Math.round(1000 * Math.max(...pairs.map(([b, a]) => a.gcS - b.gcS))),
+    gatewayGcOver100ms: pairs.reduce((n, [b, a]) => n + a.gcOver100ms - b.gcOver100ms, 0),
   };
 }

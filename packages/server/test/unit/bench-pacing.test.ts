@@ -1,13 +1,21 @@
 /**
  * What the benchmark reads from the gateways' /metrics for a phase (bench/server-metrics.ts): the pacing curve
- * (frames per viewer per second, messages per frame, the interval, budget and writer's busy share in force) and
- * the send's Redis call beside its whole send-to-ack, from the names the server registers
- * (src/observability/metrics.ts).
+ * (frames per viewer per second, messages per frame, the interval, budget and writer's busy share in force),
+ * the send's Redis call beside its whole send-to-ack, and the gateways' garbage collection, from the names the
+ * server registers (src/observability/metrics.ts and its process metrics).
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createMetrics } from '../../src/observability/metrics.ts';
-import { pacingBetween, parseGatewayMetrics, percentileBetween } from '../../../../bench/server-metrics.ts';
+import { Histogram, Registry } from 'prom-client';
+import {
+  gcBetween,
+  pacingBetween,
+  parseGatewayMetrics,
+  percentileBetween,
+} from '../../../../bench/server-metrics.ts';
+
+const GC = 'nodejs_gc_duration_seconds';
 
 /** A gateway's /metrics text after the given counts, from the server's own registry (names cannot drift). */
 async function scrapeOf(opts: {
@@ -18,6 +26,8 @@ async function scrapeOf(opts: {
   busy?: number;
   commitsS?: number[];
   deliversS?: number[];
+  /** Collections by kind, as V8 reports them to prom-client's `nodejs_gc_duration_seconds`. */
+  gcs?: [kind: string, seconds: number][];
 }) {
   const m = createMetrics('gw');
   m.fanoutFrames.inc(opts.frames);
@@ -30,7 +40,25 @@ async function scrapeOf(opts: {
     m.commitLatency.observe(s);
     m.sendToAck.observe(s + 0.01);
   }
-  return parseGatewayMetrics(await m.registry.metrics());
+  // The collections histogram as the gateway's process metrics define it (name, label, buckets), holding only
+  // the collections given: the registered one also records this process's own, whenever V8 collects.
+  const registered = m.registry.getSingleMetric(GC) as
+    (Histogram<'kind'> & { upperBounds: number[] }) | undefined;
+  assert.ok(registered, 'the process metrics hold the collections histogram');
+  const own = new Registry();
+  const gc = new Histogram({
+    name: GC,
+    help: 'collections',
+    labelNames: ['kind'],
+    buckets: registered.upperBounds,
+    registers: [own],
+  });
+  for (const [kind, s] of opts.gcs ?? []) gc.observe({ kind }, s);
+  const text = (await m.registry.metrics())
+    .split('\n')
+    .filter((line) => !line.includes(GC))
+    .join('\n');
+  return parseGatewayMetrics(`${text}\n${await own.metrics()}`);
 }
 
 test('the pacing over a phase: frames per viewer per second, messages per frame, interval, budget, busy share', async () => {
@@ -109,4 +137,26 @@ test('percentile-past-the-top-bucket-printed-as-null: a percentile beyond the hi
     '>2500',
   );
   assert.equal(percentileBetween(before, before, 99, 'deliver'), undefined, 'nothing observed');
+});
+
+test("the gateways' collections over a phase: the most time one spent, the pauses over 100 ms in all", async () => {
+  const gw = (gcs: [string, number][]) => scrapeOf({ frames: 0, delivered: 0, intervalS: 0, budget: 1, gcs });
+  const before = [await gw([['major', 0.3]]), await gw([])];
+  const after = [
+    // The first: its earlier 300 ms pause is not the phase's; in it, 4 + 50 + 250 ms, one pause over 100 ms.
+    await gw([
+      ['major', 0.3],
+      ['minor', 0.004],
+      ['incremental', 0.05],
+      ['major', 0.25],
+    ]),
+    // The second: two long ones of different kinds.
+    await gw([
+      ['minor', 0.12],
+      ['major', 0.5],
+    ]),
+  ];
+  assert.deepEqual(gcBetween(before, after), { gatewayGcMs: 620, gatewayGcOver100ms: 3 });
+  assert.deepEqual(gcBetween(before, [undefined, undefined]), {}, 'no gateway answered');
+  assert.deepEqual(gcBetween(before, [after[0], undefined]), { gatewayGcMs: 304, gatewayGcOver100ms: 1 });
 });
