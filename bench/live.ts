@@ -26,7 +26,7 @@ import { addressesFor, joinCommunity, ownRoom, registerUsers } from './http.ts';
 import { track } from './cleanup.ts';
 import { count, maxOf, mergeInto, newHist, pct, sum } from './hist.ts';
 import type { Engine, FromLive, LiveClientSpec, LiveStats, ToLive } from './live-loadgen.ts';
-import { cpuMs, machineCpuMs, rssBytes, spent, tcpTrouble, usage, writeCalls } from './proc.ts';
+import { cpuMs, machineCpuMs, rssBytes, runQueueMs, spent, tcpTrouble, usage, writeCalls } from './proc.ts';
 import { startPeerCluster, type PeerCluster, type PeerKind } from './peer/cluster.ts';
 import { deliveredWhole, highestRate, lossFigures, perDelivery, round } from './owed.ts';
 import { gcBetween, pacingBetween, percentileBetween, scrape } from './server-metrics.ts';
@@ -631,6 +631,7 @@ async function measure(
   // A killed gateway reads 0: what it used before the kill is not counted (spent).
   const use0 = usage(pids);
   const writes0 = writeCalls(pids);
+  const runQueue0 = runQueueMs(pids);
   const gensCpu = () => gens.reduce((ms, g) => ms + cpuMs(g.pid), 0);
   const gensCpu0 = gensCpu();
   const box0 = machineCpuMs();
@@ -649,7 +650,15 @@ async function measure(
   let metricsSending: Awaited<ReturnType<typeof scrape>> = [];
   let metricsSettled: Awaited<ReturnType<typeof scrape>> = [];
   let sending:
-    { gatewaysMs: number; gatewaysSysMs: number; gensMs: number; writes: number; wallMs: number } | undefined;
+    | {
+        gatewaysMs: number;
+        gatewaysSysMs: number;
+        gensMs: number;
+        writes: number;
+        runQueueMs: number[];
+        wallMs: number;
+      }
+    | undefined;
   if (o.scenario === 'broadcast') {
     await gens[0]!.ask({ type: 'one', t0 });
     const deadline = Date.now() + 30_000;
@@ -682,6 +691,8 @@ async function measure(
       gatewaysSysMs: gateways.sysMs,
       gensMs: gensCpu() - gensCpu0,
       writes: writeCalls(pids) - writes0,
+      // A gateway killed by the storm reads 0: it counts nothing.
+      runQueueMs: runQueueMs(pids).map((ms, i) => Math.max(0, ms - runQueue0[i]!)),
       wallMs: Date.now() - t0,
     };
     await sleep(o.settleMs);
@@ -769,6 +780,11 @@ async function measure(
     // The gateways' write system calls per viewer a second while the load ran (bench/proc.ts `writeCalls`): a
     // flush to a socket is one call however many frames it carries, heartbeats and replies are calls too.
     gatewayWritesPerViewerS: sending ? round(sending.writes / open / (sending.wallMs / 1000), 2) : undefined,
+    // The most any gateway's event loop waited for a core while the load ran, % of the time (bench/proc.ts
+    // `runQueueMs`): how much of `gatewayLoopLagMaxMs` and of every latency is the scheduler's, not the code's.
+    gatewayRunQueuePctSending: sending
+      ? Math.round((100 * Math.max(...sending.runQueueMs)) / Math.max(1, sending.wallMs))
+      : undefined,
     boxBusyPct: Math.round((100 * (box1.busy - box0.busy)) / Math.max(1, box1.total - box0.total)),
     boxSaturatedS: saturatedS,
     ...(o.scenario === 'storm'

@@ -81,6 +81,22 @@ export function writeCalls(pids: readonly number[]): number {
   return n;
 }
 
+/**
+ * How long each process's main thread (a gateway's event loop) has waited on a run queue, ready to run but
+ * without a core (ms; the second field of /proc/<pid>/schedstat; a gone process reads 0). On the benchmark's two
+ * shared cores a gateway's loop is late partly because the scheduler ran something else: over a phase this is
+ * that share, apart from the gateway's own work.
+ */
+export function runQueueMs(pids: readonly number[]): number[] {
+  return pids.map((pid) => {
+    try {
+      return Number(readFileSync(`/proc/${pid}/schedstat`, 'utf8').split(' ')[1] ?? 0) / 1e6;
+    } catch {
+      return 0;
+    }
+  });
+}
+
 /** Resident set size of `pid`, bytes (0 once it is gone). */
 export function rssBytes(pid: number): number {
   try {
