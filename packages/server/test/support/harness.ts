@@ -5,7 +5,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -16,6 +15,10 @@ import type { Runtime } from '../../src/runtime.ts';
 import type { Logger } from '../../src/observability/logger.ts';
 import type { StreamProvider } from '../../src/lives/providers/stream-provider.ts';
 import { reap } from './reaper.ts';
+import { freePort, retryIfTaken } from './ports.ts';
+
+/** A free port for a child server, below the ephemeral range (ports.ts says why); a restart can reuse it. */
+export { freePort };
 import type { SendCheck } from '../../src/chat/send-service.ts';
 
 export const MAIN = fileURLToPath(new URL('../../src/main.ts', import.meta.url));
@@ -131,19 +134,6 @@ export async function startLightstick(
   };
 }
 
-/** A free TCP port on 127.0.0.1 (so a restarted child can come back on the same one). */
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const addr = srv.address();
-      const port = typeof addr === 'object' && addr ? addr.port : 0;
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
 export interface Spawned {
   baseUrl: string;
   wsUrl: string;
@@ -159,27 +149,35 @@ export interface Spawned {
   kill(signal: NodeJS.Signals): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
-/** Runs `lightstick serve` as a child process and waits until it listens. */
-export async function spawnLightstick(
-  opts: {
-    dataDir?: string;
-    port?: number;
-    env?: Record<string, string>;
-    args?: string[];
-    /** Deadline for listening and ready (default START_DEADLINE_MS). */
-    timeoutMs?: number;
-    /** Wait for /readyz to answer 200 after listening (default true; false for roles without /readyz). */
-    waitReady?: boolean;
-    /** Start through bin/lightstick.mjs, as `npx lightstick` and the Docker image do (default: node flags). */
-    viaBin?: boolean;
-    /** Run the compiled server (dist/server/main.js) with plain node; the caller makes sure it is built. */
-    compiled?: boolean;
-    /** Node flags before the entry point (e.g. --cpu-prof). */
-    nodeArgs?: string[];
-  } = {},
-): Promise<Spawned> {
+/**
+ * Runs `lightstick serve` as a child process and waits until it listens. Without `opts.port` it takes a free one,
+ * and another if that was taken before the child bound it (ports.ts).
+ */
+export async function spawnLightstick(opts: SpawnOptions = {}): Promise<Spawned> {
+  if (opts.port !== undefined) return spawnOn(opts.port, opts);
+  const withDir = { ...opts, dataDir: opts.dataDir ?? (await tempDir()) }; // one folder, however many tries
+  return retryIfTaken((port) => spawnOn(port, withDir));
+}
+
+export interface SpawnOptions {
+  dataDir?: string;
+  port?: number;
+  env?: Record<string, string>;
+  args?: string[];
+  /** Deadline for listening and ready (default START_DEADLINE_MS). */
+  timeoutMs?: number;
+  /** Wait for /readyz to answer 200 after listening (default true; false for roles without /readyz). */
+  waitReady?: boolean;
+  /** Start through bin/lightstick.mjs, as `npx lightstick` and the Docker image do (default: node flags). */
+  viaBin?: boolean;
+  /** Run the compiled server (dist/server/main.js) with plain node; the caller makes sure it is built. */
+  compiled?: boolean;
+  /** Node flags before the entry point (e.g. --cpu-prof). */
+  nodeArgs?: string[];
+}
+
+async function spawnOn(port: number, opts: SpawnOptions): Promise<Spawned> {
   const dataDir = opts.dataDir ?? (await tempDir());
-  const port = opts.port ?? (await freePort());
   const env = {
     ...process.env,
     ...baseEnv(dataDir, { PORT: String(port), LIGHTSTICK_LOG_LEVEL: 'info', ...opts.env }),

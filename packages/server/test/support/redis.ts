@@ -5,10 +5,10 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { createServer } from 'node:net';
 import { Redis } from 'ioredis';
 import { createRedisClients, type RedisClients } from '../../src/broker/redis-clients.ts';
 import { reap } from './reaper.ts';
+import { freePort } from './ports.ts';
 
 export const TEST_REDIS_URL = process.env.LIGHTSTICK_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
@@ -49,19 +49,6 @@ export async function testClients(
       }
     },
   };
-}
-
-/** A free TCP port on 127.0.0.1 (released before returning). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const addr = srv.address();
-      const port = typeof addr === 'object' && addr !== null ? addr.port : 0;
-      srv.close(() => resolve(port));
-    });
-  });
 }
 
 /** A private redis-server child process on a spare port: start, kill (outage), start again on the same port. */
