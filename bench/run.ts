@@ -13,7 +13,8 @@
  *                `live --rates 5,20,50` measures each rate in turn on the same connections;
  *                `--viewer-nice 10` runs the viewers' load generators at that priority (slow readers);
  *                `--allocator-env 0` starts the servers without the image's allocator settings;
- *                `--floor-message full` makes the floor's message as large as Lightstick's
+ *                `--floor-message full` makes the floor's message as large as Lightstick's;
+ *                `--semi-space N` starts every server with V8's young generation capped (MiB a semi-space)
  * Figures are recorded in docs/benchmarks.md.
  */
 import { stopAll } from './cleanup.ts';
@@ -73,6 +74,11 @@ for (let i = 0; i < args.length; i += 2) {
   flags.set(key, value);
 }
 const flag = (name: string, def: number) => flags.get(name) ?? def;
+const semiSpace = flags.get('semi-space');
+if (semiSpace !== undefined && !(Number.isInteger(semiSpace) && semiSpace >= 1 && semiSpace <= 256)) {
+  console.error(`bad flag --semi-space ${semiSpace}: MiB a semi-space, a whole number from 1 to 256`);
+  process.exit(2);
+}
 const viewerNice = flags.get('viewer-nice');
 if (viewerNice !== undefined && !(Number.isInteger(viewerNice) && viewerNice >= 0 && viewerNice <= 19)) {
   console.error(`bad flag --viewer-nice ${viewerNice}: a nice value from 0 to 19`);
@@ -128,6 +134,7 @@ async function main(): Promise<void> {
       ...(viewerNice !== undefined ? { viewerNice } : {}),
       allocatorEnv: flag('allocator-env', 1) === 1,
       floorFullMessage: floorMessage === 'full',
+      ...(semiSpace !== undefined ? { semiSpaceMiB: semiSpace } : {}),
     });
     return;
   }
