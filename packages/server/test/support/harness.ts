@@ -15,11 +15,11 @@ import type { Runtime } from '../../src/runtime.ts';
 import type { Logger } from '../../src/observability/logger.ts';
 import type { StreamProvider } from '../../src/lives/providers/stream-provider.ts';
 import { reap } from './reaper.ts';
+import type { SendCheck } from '../../src/chat/send-service.ts';
 import { freePort, retryIfTaken } from './ports.ts';
 
 /** A free port for a child server, below the ephemeral range (ports.ts says why); a restart can reuse it. */
 export { freePort };
-import type { SendCheck } from '../../src/chat/send-service.ts';
 
 export const MAIN = fileURLToPath(new URL('../../src/main.ts', import.meta.url));
 /** Node flags that run the server's TypeScript from a clone: tsx, and the workspace packages from their sources. */
