@@ -34,11 +34,13 @@ export async function freePort(): Promise<number> {
   const below = ephemeralLow();
   if (below - LOWEST >= ENOUGH) {
     for (let i = 0; i < TRIES; i++) {
-      const port = LOWEST + Math.floor(Math.random() * (below - LOWEST));
-      if (await bindable(port)) return port;
+      const port = await tryPort(LOWEST + Math.floor(Math.random() * (below - LOWEST)));
+      if (port !== undefined) return port;
     }
   }
-  return listenZero();
+  const any = await tryPort(0);
+  if (any === undefined) throw new Error('no free TCP port on 127.0.0.1');
+  return any;
 }
 
 /**
@@ -56,22 +58,15 @@ export async function retryIfTaken<T>(start: (port: number) => Promise<T>, tries
   }
 }
 
-function bindable(port: number): Promise<boolean> {
+/** Binds `port` on 127.0.0.1 (0: any) and lets it go: the port it bound, or undefined if it could not. */
+function tryPort(port: number): Promise<number | undefined> {
   return new Promise((resolve) => {
     const srv = createServer();
-    srv.once('error', () => resolve(false));
-    srv.listen(port, '127.0.0.1', () => srv.close(() => resolve(true)));
-  });
-}
-
-function listenZero(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
+    srv.once('error', () => resolve(undefined));
+    srv.listen(port, '127.0.0.1', () => {
       const addr = srv.address();
-      const port = typeof addr === 'object' && addr !== null ? addr.port : 0;
-      srv.close(() => resolve(port));
+      const bound = typeof addr === 'object' && addr !== null ? addr.port : undefined;
+      srv.close(() => resolve(bound));
     });
   });
 }
