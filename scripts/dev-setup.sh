@@ -6,7 +6,8 @@ SUDO=""
 [ "$(id -u)" = 0 ] || SUDO="sudo"
 export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update -qq
-$SUDO apt-get install -y -qq chromium ffmpeg redis-server postgresql prometheus \
+# util-linux (Essential in Debian, named for what the tests use of it): taskset, in bench-proc.test.ts.
+$SUDO apt-get install -y -qq chromium ffmpeg redis-server postgresql prometheus util-linux \
   fonts-noto-cjk fonts-noto-color-emoji >/dev/null
 # Services: started only when nothing answers on their port already.
 if ! (exec 3<>/dev/tcp/127.0.0.1/5432) 2>/dev/null; then
