@@ -48,6 +48,12 @@ export const LiveView = Type.Object({
   scheduledAt: NullableTime,
   startedAt: NullableTime,
   endedAt: NullableTime,
+  version: Type.Integer({
+    minimum: 0,
+    description:
+      'Grows with every stored change of the live. Answers and `live` frames can arrive out of order (an ' +
+      'answer read before a change may land after its frame): of two views of one live, the higher is newer',
+  }),
   ingest: Type.Optional(Ingest),
 });
 export type LiveView = Static<typeof LiveView>;

@@ -16,6 +16,7 @@ export function toLiveView(l: LiveRecord, ingest?: IngestView): LiveView {
     scheduledAt: iso(l.scheduledAt),
     startedAt: iso(l.startedAt),
     endedAt: iso(l.endedAt),
+    version: l.version,
   };
   if (ingest !== undefined) view.ingest = { url: ingest.url, streamKey: ingest.streamKey };
   return view;

@@ -169,12 +169,15 @@ describe('local provider: ffmpeg -> RTMP -> HLS', () => {
     assert.notEqual(rotated.body.ingest?.streamKey, live.ingest?.streamKey);
     await running.exited;
     figures.rotateToPublishStoppedMs = String(Date.now() - t0);
-    await untilState(base, owner, live.id, 'reconnecting');
+    const dropped = await untilState(base, owner, live.id, 'reconnecting');
+    // The answer was read before the kick: the kick's change is newer by version, which is how a page that
+    // hears both, in either order, shows the right state (regression/studio-stuck-on-live-after-key-rotation).
+    assert.ok(dropped.version > rotated.body.version, `${dropped.version} > ${rotated.body.version}`);
     const old = start(ingestUrl(live));
     assert.notEqual(await old.exited, 0, 'the old key is refused');
     live = rotated.body;
     start(ingestUrl(live));
-    await untilState(base, owner, live.id, 'live');
+    assert.ok((await untilState(base, owner, live.id, 'live')).version > dropped.version);
   });
 
   test('ffmpeg dying moves the live to reconnecting; nobody back ends it after the grace window', async () => {

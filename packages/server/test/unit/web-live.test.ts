@@ -30,6 +30,7 @@ const live = (id: string, state: LiveView['state'], times: Partial<LiveView> = {
   scheduledAt: null,
   startedAt: null,
   endedAt: null,
+  version: 1,
   ...times,
 });
 

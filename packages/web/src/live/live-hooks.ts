@@ -5,7 +5,8 @@
  */
 import type { ApiClient, RealtimeClient } from '@lightstick/client';
 import type { LiveView } from '@lightstick/protocol';
-import { useEffect, useState } from 'preact/hooks';
+import { useCallback, useEffect, useState } from 'preact/hooks';
+import { mergeLive } from './live-merge.ts';
 
 export type Api = Pick<
   ApiClient,
@@ -29,6 +30,7 @@ export function errorCode(err: unknown): string | undefined {
 /**
  * One live, current: fetched on mount, updated by `live` frames (which never carry `ingest`, so a stream
  * key already shown is kept until the live ends), fetched again when the connection authenticates anew.
+ * Every view, fetched, framed or answered to an action, is merged by version (live-merge.ts).
  */
 export function useLive(
   api: Api,
@@ -42,10 +44,7 @@ export function useLive(
   useEffect(() => {
     if (!liveId) return;
     let gone = false;
-    const merge = (next: LiveView) =>
-      setLiveState((prev) =>
-        next.ingest || next.state === 'ended' || !prev?.ingest ? next : { ...next, ingest: prev.ingest },
-      );
+    const merge = (next: LiveView) => setLiveState((prev) => mergeLive(prev, next));
     const load = () =>
       api.getLive(liveId).then(
         (l) => {
@@ -66,7 +65,9 @@ export function useLive(
     };
   }, [api, rt, liveId]);
 
-  return { live, error, setLive: setLiveState };
+  // An action's answer goes through the same merge: it may be older than a frame that came first.
+  const setLive = useCallback((next: LiveView) => setLiveState((prev) => mergeLive(prev, next)), []);
+  return { live, error, setLive };
 }
 
 /** Viewers of `roomId` from its `stats` frames; null until the first one arrives. */

@@ -9,6 +9,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { ensureLiveStyles } from './live-styles.ts';
 import { errorText, type Api, type Realtime } from './live-hooks.ts';
 import { formatTime, orderLives } from './live-labels.ts';
+import { mergeLiveList, upsertLive } from './live-merge.ts';
 import { stringsFor, type LiveStrings } from './strings.ts';
 
 export const LIVES_POLL_MS = 20_000;
@@ -37,7 +38,7 @@ export function LivesList({ api, rt, communityId, hrefFor, lang, pollMs = LIVES_
         (l) => {
           if (gone) return;
           setError('');
-          setLives(l);
+          setLives((prev) => mergeLiveList(prev, l));
         },
         (err: unknown) => !gone && setError(errorText(err, s.somethingWrong)),
       );
@@ -46,10 +47,7 @@ export function LivesList({ api, rt, communityId, hrefFor, lang, pollMs = LIVES_
     const offs = [
       rt.on('live', ({ live }) => {
         if (live.communityId !== communityId) return;
-        setLives((prev) => {
-          const rest = (prev ?? []).filter((l) => l.id !== live.id);
-          return [...rest, live];
-        });
+        setLives((prev) => upsertLive(prev, live));
       }),
       rt.on('authed', (e) => e.first && void load()),
     ];
