@@ -318,7 +318,8 @@ describe('live pages in Chromium against a real local live', () => {
         'old publish stopped',
       );
       // Each page hears the state from its own socket, so on a busy machine one may hear it a moment later:
-      // wait for both (the bug: the studio's text was read right after the fan's page had changed).
+      // wait for both. The studio also gets the rotate answer, read before the kick: it must not put "Live"
+      // back over the newer frame (regression/studio-stuck-on-live-after-key-rotation).
       await fan.locator('[data-testid="live-state"][data-state="reconnecting"]').waitFor();
       await studio.locator('[data-testid="live-state"][data-state="reconnecting"]').waitFor();
       assert.equal(await fan.getByTestId('live-state').textContent(), 'Reconnecting…');
