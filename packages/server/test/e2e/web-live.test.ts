@@ -305,23 +305,42 @@ describe('live pages in Chromium against a real local live', () => {
       figures.playedAfterFirstGrantExpiredSec = Number((await videoTime(fan)).toFixed(1));
 
       // ---- rotating the key: the shown key changes, the old publish stops, watchers see "reconnecting" ----
+      // The rotate answer is read before the rotation kicks the publisher, so the kick's `reconnecting` frame
+      // can reach the studio first. Held here until it has, every time: the page must keep the newer state and
+      // still show the new key from the older answer (regression/studio-stuck-on-live-after-key-rotation).
+      let releaseAnswer!: () => void;
+      const frameFirst = new Promise<void>((r) => (releaseAnswer = r));
+      const KEY_PATH = '**/api/lives/*/key';
+      await studio.route(KEY_PATH, async (route) => {
+        if (route.request().method() !== 'POST') return route.continue();
+        const answer = await route.fetch();
+        await frameFirst;
+        await route.fulfill({ response: answer });
+      });
       await studio.getByTestId('rotate-key').click();
-      await studio.waitForFunction(
-        (old) => document.querySelector<HTMLInputElement>('[data-testid="stream-key"]')?.value !== old,
-        key1,
-      );
-      const key2 = await studio.getByTestId('stream-key').inputValue();
-      assert.notEqual(key2, key1);
-      assert.ok(key2.length >= 16);
       await eventually(
         () => (first.proc.exitCode !== null || first.proc.signalCode !== null ? true : undefined),
         'old publish stopped',
       );
-      // Each page hears the state from its own socket, so on a busy machine one may hear it a moment later:
-      // wait for both. The studio also gets the rotate answer, read before the kick: it must not put "Live"
-      // back over the newer frame (regression/studio-stuck-on-live-after-key-rotation).
+      try {
+        await studio.locator('[data-testid="live-state"][data-state="reconnecting"]').waitFor();
+      } finally {
+        releaseAnswer();
+      }
+      await studio.waitForFunction(
+        (old) => document.querySelector<HTMLInputElement>('[data-testid="stream-key"]')?.value !== old,
+        key1,
+      );
+      await studio.unroute(KEY_PATH);
+      const key2 = await studio.getByTestId('stream-key').inputValue();
+      assert.notEqual(key2, key1);
+      assert.ok(key2.length >= 16);
+      assert.equal(
+        await studio.getByTestId('live-state').getAttribute('data-state'),
+        'reconnecting',
+        'the older answer did not put "live" back',
+      );
       await fan.locator('[data-testid="live-state"][data-state="reconnecting"]').waitFor();
-      await studio.locator('[data-testid="live-state"][data-state="reconnecting"]').waitFor();
       assert.equal(await fan.getByTestId('live-state').textContent(), 'Reconnecting…');
       assert.equal(await studio.getByTestId('live-state').textContent(), 'Reconnecting…');
 
