@@ -164,6 +164,45 @@ describe('fandom web parts in Chromium against the real server', () => {
     await mod.locator('[data-testid="fd-slow-0"][aria-pressed="true"]').waitFor();
   });
 
+  // Regression: two quick mode changes, the first answered after the second's frame, put the first mode back in
+  // the panel, where it stayed until some later change (the answer was shown over any frame that came before it).
+  test('a mode change answered after a newer change does not bring the older mode back', async () => {
+    const MODE_PATH = '**/api/rooms/*/mode';
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    let holding = true;
+    await mod.route(MODE_PATH, async (route) => {
+      if (route.request().method() !== 'PUT' || !holding) return route.continue();
+      holding = false;
+      const answer = await route.fetch();
+      await held;
+      await route.fulfill({ response: answer });
+    });
+    const late = mod.waitForResponse(
+      (r) => r.request().method() === 'PUT' && r.request().postDataJSON()?.slowSeconds === 10,
+    );
+    try {
+      await mod.getByTestId('fd-slow-10').click();
+      // The banner follows frames only: the first change's frame came while its answer is held.
+      const banner = mod.getByTestId('fd-mode-banner');
+      await banner.getByText('Slow mode: you can send one message every 10 seconds.').waitFor();
+      await mod.getByTestId('fd-slow-0').click();
+      await banner.getByText('Open chat: everyone can talk.').waitFor();
+    } finally {
+      release();
+    }
+    await (await late).finished();
+    // Time for the page to take the answer and draw (an older answer shown would show here).
+    await mod.evaluate(
+      () => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(r, 300)))),
+    );
+    await mod.unroute(MODE_PATH);
+    assert.equal(await mod.getByTestId('fd-slow-0').getAttribute('aria-pressed'), 'true');
+    assert.deepEqual(await mod.getByTestId('fd-mod-mode-lines').locator('li').allTextContents(), [
+      'Open chat: everyone can talk.',
+    ]);
+  });
+
   test('links are anchors with the rel, markup stays text, a mention is highlighted for the one named', async () => {
     const text =
       '@mina_mod 보세요 https://example.com/live?x=1 <b>굵게</b><img src=x onerror="window.__xss=1">';

@@ -6,7 +6,7 @@
 import type { ApiClient } from '@lightstick/client';
 import type { AuditEntry, FilterSettings, PutRoomModeBody, ReportView } from '@lightstick/protocol';
 import { ModerationLimits } from '@lightstick/protocol';
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import type { FandomRealtime, ModeEvent, ViewerRole } from './contract.ts';
 import { MODERATOR_ROLES } from './contract.ts';
 import { useRoomMode } from './mode-banner.tsx';
@@ -81,14 +81,25 @@ function Modes({ api, rt, room, lang }: { api: ApiClient; rt: FandomRealtime; ro
   const [local, setLocal] = useState<ModeEvent | null>(null);
   const [error, fail, clear] = useError();
   // The `mode` frame normally brings the change; the PUT's answer shows it at once, until the next frame.
+  // Answers can come back after newer frames (two quick clicks: the second change's frame before the first's
+  // answer), and an older answer shown then stayed until some later change. So an answer is shown only when
+  // it answers the latest PUT and no frame came since that PUT went out: a frame that did is the server's own
+  // word, and the PUT's own frame is still to come if it was older.
+  const puts = useRef(0);
+  const frames = useRef(0);
   const mode = local ?? live;
-  useEffect(() => setLocal(null), [live]);
+  useEffect(() => {
+    frames.current += 1;
+    setLocal(null);
+  }, [live]);
 
   const set = (body: PutRoomModeBody) => {
     clear();
+    const put = ++puts.current;
+    const seen = frames.current;
     moderation(api)
       .setMode(room, body)
-      .then((m) => setLocal(m), fail);
+      .then((m) => put === puts.current && seen === frames.current && setLocal(m), fail);
   };
   if (!mode) return <ErrorLine text={error} />;
   return (
