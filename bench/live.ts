@@ -664,6 +664,20 @@ async function measure(
         wallMs: number;
       }
     | undefined;
+  // The gateways' readings over the sending, apart from the settle after it, where the servers and clients idle.
+  const endSending = async () => {
+    metricsSending = await scrape(servers.metricsUrls);
+    const gateways = spent(use0, usage(pids));
+    sending = {
+      gatewaysMs: gateways.cpuMs,
+      gatewaysSysMs: gateways.sysMs,
+      gensMs: gensCpu() - gensCpu0,
+      writes: writeCalls(pids) - writes0,
+      // A gateway killed by the storm reads 0: it counts nothing.
+      runQueueMs: runQueueMs(pids).map((ms, i) => Math.max(0, ms - runQueue0[i]!)),
+      wallMs: Date.now() - t0,
+    };
+  };
   if (o.scenario === 'broadcast') {
     await gens[0]!.ask({ type: 'one', t0 });
     const deadline = Date.now() + 30_000;
@@ -672,6 +686,10 @@ async function measure(
       const got = (await Promise.all(gens.map((g) => g.stats()))).reduce((n, s) => n + s.received.artist, 0);
       if (got >= open) break;
     }
+    // The sending of a broadcast: from the send until the last client had it (read within 200 ms and a stats
+    // round trip of it), or the deadline.
+    await endSending();
+    metricsSettled = metricsSending;
   } else {
     for (const g of gens)
       await g.ask({
@@ -688,18 +706,7 @@ async function measure(
       servers.killLast();
     }
     await sleep(o.durationMs - (Date.now() - t0));
-    // The CPU while the load runs, apart from the settle after it, where the servers and clients idle.
-    metricsSending = await scrape(servers.metricsUrls);
-    const gateways = spent(use0, usage(pids));
-    sending = {
-      gatewaysMs: gateways.cpuMs,
-      gatewaysSysMs: gateways.sysMs,
-      gensMs: gensCpu() - gensCpu0,
-      writes: writeCalls(pids) - writes0,
-      // A gateway killed by the storm reads 0: it counts nothing.
-      runQueueMs: runQueueMs(pids).map((ms, i) => Math.max(0, ms - runQueue0[i]!)),
-      wallMs: Date.now() - t0,
-    };
+    await endSending();
     await sleep(o.settleMs);
     metricsSettled = await scrape(servers.metricsUrls);
   }
@@ -747,7 +754,8 @@ async function measure(
           // the backlog is written): the server's share of `fanP50` and `fanP99`.
           serverDeliverP50Ms: percentileBetween(metrics0, metricsSettled, 50, 'deliver'),
           serverDeliverP99Ms: percentileBetween(metrics0, metricsSettled, 99, 'deliver'),
-          ...pacing(metrics0, metricsSending, open, sending),
+          // Pacing is a rate over a steady load: one broadcast message has none.
+          ...(o.scenario === 'broadcast' ? {} : pacing(metrics0, metricsSending, open, sending)),
           gatewayLoopLagP99Ms: Math.round(1000 * Math.max(...metricsSending.map((m) => m?.loopLagP99S ?? 0))),
           gatewayLoopLagMaxMs: Math.round(1000 * Math.max(...metricsSending.map((m) => m?.loopLagMaxS ?? 0))),
           // Their garbage collection over the sending: the most any gateway spent in it, and how many of its
