@@ -174,4 +174,44 @@ describe('the owner’s members screen and live roles in Chromium', () => {
     await row(page, FAN).getByText('Artist').first().waitFor();
     await axe(page, 'members (desktop, en)');
   });
+
+  // Regression: a role changed while the community page was reading the community was lost there: the `role`
+  // frame found no community to change yet, and the answer, read before the change, showed the old role.
+  test('a role changed while the community page loads is the role it shows', async () => {
+    const communityUrl = `${world.base}/api/communities/${world.communityId}`;
+    let read!: () => void;
+    const answerRead = new Promise<void>((r) => (read = r));
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    await fan.route(communityUrl, async (route) => {
+      if (route.request().method() !== 'GET') return route.continue();
+      const answer = await route.fetch();
+      read();
+      await held;
+      await route.fulfill({ response: answer });
+    });
+    try {
+      const opened = fan.waitForEvent('websocket');
+      await fan.goto(`${world.base}/c/${world.communityId}`);
+      const ws = await opened;
+      const frame = (t: string) => (f: { payload: string | Buffer }) =>
+        String(f.payload).includes(`"t":"${t}"`);
+      await ws.waitForEvent('framereceived', { predicate: frame('authed') });
+      await answerRead; // the answer holds the role as it was: artist
+      const told = ws.waitForEvent('framereceived', { predicate: frame('role') });
+      const { members } = await world.owner.call<{ members: { userId: string }[] }>(
+        'GET',
+        `/api/communities/${world.communityId}/members?q=${FAN}`,
+      );
+      await world.owner.call('PUT', `/api/communities/${world.communityId}/members/${members[0]!.userId}`, {
+        body: { role: 'member' },
+      });
+      await told;
+    } finally {
+      release();
+    }
+    await fan.getByTestId('role-badge').waitFor();
+    await fan.unroute(communityUrl);
+    assert.equal(await fan.getByTestId('role-badge').textContent(), 'Member');
+  });
 });

@@ -3,7 +3,7 @@
  * platform admins) the way to the members screen. The viewer's role follows the server's `role` frames live.
  */
 import type { CommunityView, RoomAccess, RoomKind, RoomView } from '@lightstick/protocol';
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { useLocation } from 'preact-iso';
 import { lang, t } from '../i18n/i18n.ts';
 import { session } from '../state/session.ts';
@@ -24,13 +24,28 @@ export function CommunityScreen({ id }: { id: string }) {
   const [createError, setCreateError] = useState('');
   const fail = (err: unknown) => setError(errorText(err));
 
+  // A `role` frame that came while the community was being read: the answer, read before it, would put the old
+  // role back (the same answer-after-frame race as the live pages', live-merge.ts), so it is applied over it.
+  const heard = useRef<{ id: string; role: CommunityView['myRole'] } | undefined>(undefined);
   useEffect(() => {
-    session.api.getCommunity(id).then(setC).catch(fail);
+    heard.current = undefined;
+    session.api
+      .getCommunity(id)
+      .then((view) => {
+        const late = heard.current;
+        setC(late?.id === id ? { ...view, myRole: late.role } : view);
+      })
+      .catch(fail);
     session.api.listRooms(id).then(setRooms).catch(fail);
   }, [id]);
   const rt = session.rt.value;
   useEffect(
-    () => rt?.on('role', (e) => e.community === id && setC((cur) => cur && { ...cur, myRole: e.role })),
+    () =>
+      rt?.on('role', (e) => {
+        if (e.community !== id) return;
+        heard.current = { id, role: e.role };
+        setC((cur) => cur && { ...cur, myRole: e.role });
+      }),
     [rt, id],
   );
   const admin = session.user.value?.admin ?? false;
