@@ -20,6 +20,7 @@ import { spawnLightstick, tempDir, type Spawned } from '../support/harness.ts';
 import { http } from '../support/api.ts';
 import { ensureWebBuilt } from '../support/web-build.ts';
 import { axeClean } from '../support/axe.ts';
+import { holdAnswer } from '../support/held-answer.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
 const ARGS = [
@@ -167,17 +168,7 @@ describe('fandom web parts in Chromium against the real server', () => {
   // Regression: two quick mode changes, the first answered after the second's frame, put the first mode back in
   // the panel, where it stayed until some later change (the answer was shown over any frame that came before it).
   test('a mode change answered after a newer change does not bring the older mode back', async () => {
-    const MODE_PATH = '**/api/rooms/*/mode';
-    let release!: () => void;
-    const held = new Promise<void>((r) => (release = r));
-    let holding = true;
-    await mod.route(MODE_PATH, async (route) => {
-      if (route.request().method() !== 'PUT' || !holding) return route.continue();
-      holding = false;
-      const answer = await route.fetch();
-      await held;
-      await route.fulfill({ response: answer });
-    });
+    const firstAnswer = await holdAnswer(mod, '**/api/rooms/*/mode', 'PUT');
     const late = mod.waitForResponse(
       (r) => r.request().method() === 'PUT' && r.request().postDataJSON()?.slowSeconds === 10,
     );
@@ -189,14 +180,14 @@ describe('fandom web parts in Chromium against the real server', () => {
       await mod.getByTestId('fd-slow-0').click();
       await banner.getByText('Open chat: everyone can talk.').waitFor();
     } finally {
-      release();
+      firstAnswer.release();
     }
     await (await late).finished();
     // Time for the page to take the answer and draw (an older answer shown would show here).
     await mod.evaluate(
       () => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(r, 300)))),
     );
-    await mod.unroute(MODE_PATH);
+    await firstAnswer.stop();
     assert.equal(await mod.getByTestId('fd-slow-0').getAttribute('aria-pressed'), 'true');
     assert.deepEqual(await mod.getByTestId('fd-mod-mode-lines').locator('li').allTextContents(), [
       'Open chat: everyone can talk.',

@@ -22,6 +22,7 @@ import { eventually, publish, untilState, type Publisher } from '../support/live
 import { ensureWebBuilt } from '../support/web-build.ts';
 import { signInContext } from '../support/web-sign-in.ts';
 import { axeClean } from '../support/axe.ts';
+import { holdAnswer } from '../support/held-answer.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
 const ARGS = [
@@ -308,15 +309,7 @@ describe('live pages in Chromium against a real local live', () => {
       // The rotate answer is read before the rotation kicks the publisher, so the kick's `reconnecting` frame
       // can reach the studio first. Held here until it has, every time: the page must keep the newer state and
       // still show the new key from the older answer (regression/studio-stuck-on-live-after-key-rotation).
-      let releaseAnswer!: () => void;
-      const frameFirst = new Promise<void>((r) => (releaseAnswer = r));
-      const KEY_PATH = '**/api/lives/*/key';
-      await studio.route(KEY_PATH, async (route) => {
-        if (route.request().method() !== 'POST') return route.continue();
-        const answer = await route.fetch();
-        await frameFirst;
-        await route.fulfill({ response: answer });
-      });
+      const rotateAnswer = await holdAnswer(studio, '**/api/lives/*/key', 'POST');
       await studio.getByTestId('rotate-key').click();
       await eventually(
         () => (first.proc.exitCode !== null || first.proc.signalCode !== null ? true : undefined),
@@ -325,13 +318,13 @@ describe('live pages in Chromium against a real local live', () => {
       try {
         await studio.locator('[data-testid="live-state"][data-state="reconnecting"]').waitFor();
       } finally {
-        releaseAnswer();
+        rotateAnswer.release();
       }
       await studio.waitForFunction(
         (old) => document.querySelector<HTMLInputElement>('[data-testid="stream-key"]')?.value !== old,
         key1,
       );
-      await studio.unroute(KEY_PATH);
+      await rotateAnswer.stop();
       const key2 = await studio.getByTestId('stream-key').inputValue();
       assert.notEqual(key2, key1);
       assert.ok(key2.length >= 16);

@@ -13,6 +13,7 @@ import type { Page } from 'playwright-core';
 import { ApiClient } from '@lightstick/client';
 import { ADMIN_PASSWORD } from '../support/harness.ts';
 import { axeClean } from '../support/axe.ts';
+import { holdAnswer } from '../support/held-answer.ts';
 import { DESKTOP, PASSWORD, PHONE, WebAppWorld } from '../support/web-app-world.ts';
 
 const FAN = 'hana_fan';
@@ -178,18 +179,7 @@ describe('the owner’s members screen and live roles in Chromium', () => {
   // Regression: a role changed while the community page was reading the community was lost there: the `role`
   // frame found no community to change yet, and the answer, read before the change, showed the old role.
   test('a role changed while the community page loads is the role it shows', async () => {
-    const communityUrl = `${world.base}/api/communities/${world.communityId}`;
-    let read!: () => void;
-    const answerRead = new Promise<void>((r) => (read = r));
-    let release!: () => void;
-    const held = new Promise<void>((r) => (release = r));
-    await fan.route(communityUrl, async (route) => {
-      if (route.request().method() !== 'GET') return route.continue();
-      const answer = await route.fetch();
-      read();
-      await held;
-      await route.fulfill({ response: answer });
-    });
+    const community = await holdAnswer(fan, `${world.base}/api/communities/${world.communityId}`, 'GET');
     try {
       const opened = fan.waitForEvent('websocket');
       await fan.goto(`${world.base}/c/${world.communityId}`);
@@ -197,7 +187,7 @@ describe('the owner’s members screen and live roles in Chromium', () => {
       const frame = (t: string) => (f: { payload: string | Buffer }) =>
         String(f.payload).includes(`"t":"${t}"`);
       await ws.waitForEvent('framereceived', { predicate: frame('authed') });
-      await answerRead; // the answer holds the role as it was: artist
+      await community.read; // the answer holds the role as it was: artist
       const told = ws.waitForEvent('framereceived', { predicate: frame('role') });
       const { members } = await world.owner.call<{ members: { userId: string }[] }>(
         'GET',
@@ -208,10 +198,10 @@ describe('the owner’s members screen and live roles in Chromium', () => {
       });
       await told;
     } finally {
-      release();
+      community.release();
     }
     await fan.getByTestId('role-badge').waitFor();
-    await fan.unroute(communityUrl);
+    await community.stop();
     assert.equal(await fan.getByTestId('role-badge').textContent(), 'Member');
   });
 });
