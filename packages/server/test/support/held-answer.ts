@@ -4,7 +4,7 @@
  * (docs/web.md, "An answer can be older than a frame") use it to make an answer arrive after a frame every run,
  * the order a busy machine gives only now and then.
  */
-import type { Page } from 'playwright-core';
+import type { Page, Route } from 'playwright-core';
 
 export interface HeldAnswer {
   /** Resolves once the server has answered (the answer is then held). */
@@ -21,20 +21,22 @@ export async function holdAnswer(page: Page, url: string, method: string): Promi
   let release!: () => void;
   const released = new Promise<void>((r) => (release = r));
   let holding = true;
-  await page.route(url, async (route) => {
+  const hold = async (route: Route) => {
     if (route.request().method() !== method || !holding) return route.continue();
     holding = false;
     const answer = await route.fetch();
     answered();
     await released;
     await route.fulfill({ response: answer });
-  });
+  };
+  await page.route(url, hold);
   return {
     read,
     release,
     async stop() {
       release();
-      await page.unroute(url);
+      // Only this handler: another the test put on the same URL stays.
+      await page.unroute(url, hold);
     },
   };
 }
