@@ -15,6 +15,12 @@ import { RoomScreen } from './room/room-screen.tsx';
 import { session } from './state/session.ts';
 import { Header } from './ui/header.tsx';
 
+/**
+ * A screen of one thing (a community, a room, a live) starts afresh when the path names another: preact-iso keeps
+ * the component when only the path's `id` changes (/c/A to /c/B by a link), so the page showed A until B's answers
+ * came, and an answer for A that came after B's replaced it. Keyed by the id, each one is its own page, as after a
+ * reload. Screens without an `id` (the studio's two routes, one page going from setup to live) keep their state.
+ */
 function signedInOnly<P extends object>(Screen: ComponentType<P>) {
   return function Guarded(props: P) {
     const { url, route } = useLocation();
@@ -23,7 +29,8 @@ function signedInOnly<P extends object>(Screen: ComponentType<P>) {
       if (!signedIn) route(`/login?next=${encodeURIComponent(url)}`, true);
       else session.realtime(); // the header shows the connection on every signed-in screen
     }, [signedIn, url]);
-    return signedIn ? <Screen {...props} /> : null;
+    const id = 'id' in props && typeof props.id === 'string' ? props.id : undefined;
+    return signedIn ? <Screen key={id} {...props} /> : null;
   };
 }
 

@@ -204,4 +204,39 @@ describe('the owner’s members screen and live roles in Chromium', () => {
     await community.stop();
     assert.equal(await fan.getByTestId('role-badge').textContent(), 'Member');
   });
+
+  // Regression: the community page stayed the same component when a link named another community, so an answer
+  // for the first that came after the second's replaced the page: the second's address with the first's name,
+  // role and buttons.
+  test('a late answer for the community left behind does not replace the one a link opened', async () => {
+    const other = await world.owner.createCommunity({ slug: 'next-fans', name: 'Next Fans 넥스트' });
+    const first = await holdAnswer(fan, `${world.base}/api/communities/${world.communityId}`, 'GET');
+    try {
+      await fan.goto(`${world.base}/c/${world.communityId}`);
+      await first.read; // the first community's answer is held
+      // A link to the other community, as in a description or a chat line: the app routes it without a reload.
+      await fan.evaluate((href) => {
+        const a = document.createElement('a');
+        a.href = href;
+        a.textContent = 'next';
+        document.querySelector('main')!.append(a);
+        a.click();
+      }, `/c/${other.id}`);
+      await fan.getByRole('heading', { level: 1, name: 'Next Fans 넥스트' }).waitFor();
+      const late = fan.waitForEvent('requestfinished', (r) =>
+        r.url().endsWith(`/api/communities/${world.communityId}`),
+      );
+      first.release();
+      await late;
+      // Two frames: the answer's promise has run and Preact has drawn whatever it set.
+      await fan.evaluate(
+        () => new Promise<void>((r) => requestAnimationFrame(() => requestAnimationFrame(() => r()))),
+      );
+    } finally {
+      await first.stop();
+    }
+    assert.equal(new URL(fan.url()).pathname, `/c/${other.id}`);
+    assert.equal(await fan.locator('h1').textContent(), 'Next Fans 넥스트');
+    await fan.getByTestId('join-community').waitFor(); // the fan is not in the other community
+  });
 });
