@@ -109,12 +109,18 @@ export class WsConnection implements Connection {
     this.owed = frame;
   }
 
-  /** Writes the owed frame alone if no write took it along. */
-  payOwed(): void {
+  /** Whether a frame waits for this socket's next write (`owe`). */
+  get owing(): boolean {
+    return this.owed !== undefined;
+  }
+
+  /** Writes the owed frame alone if no write took it along; true if it wrote. */
+  payOwed(): boolean {
     const owed = this.owed;
-    if (owed === undefined) return;
+    if (owed === undefined) return false;
     this.owed = undefined;
     this.put(owed);
+    return true;
   }
 
   private put(frame: PreparedFrame): void {

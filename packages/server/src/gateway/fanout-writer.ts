@@ -8,8 +8,10 @@
  * delivery (docs/benchmarks.md, "Stop 23"); 100 was no better than 200.
  *
  * Jobs run first in, first out, and the Hub keeps at most one job (a pass) per room in flight, so every socket
- * gets a room's frames in order. The writer also keeps the time it had work (`takeBusyMs`): the governor's
- * measure of how close the node is to its fan-out saturation (fanout-governor.ts).
+ * gets a room's frames in order. The session clock's lone heartbeat pings are jobs too (session-clock.ts):
+ * queued behind the passes, they go in slices, and a pass that reaches a member first takes its ping along. The
+ * writer also keeps the time it had work (`takeBusyMs`): the governor's measure of how close the node is to its
+ * fan-out saturation (fanout-governor.ts).
  */
 import type { Scheduler } from './scheduler.ts';
 

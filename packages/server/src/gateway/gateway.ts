@@ -84,7 +84,6 @@ export function createGateway(deps: GatewayDeps): Gateway {
   const { services } = deps;
   const limits: GatewayLimits = { ...Limits, sendsPerSecond: 0, sendBurst: 0, ...deps.limits };
   const sessions = new Set<Session>();
-  const clock = new SessionClock(sessions, limits, systemScheduler);
   let closedWaiters: (() => void)[] = [];
   let draining = false;
 
@@ -133,6 +132,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
   });
   fandom.attach(hub);
   counters.start();
+  const clock = new SessionClock(sessions, limits, systemScheduler, { writer: hub.writer });
   const fanout = services.config.fanout;
   const governor = new FanoutGovernor(
     {

@@ -18,23 +18,10 @@ import { Session } from '../../src/gateway/session.ts';
 import { SessionClock } from '../../src/gateway/session-clock.ts';
 import { fakeScheduler } from '../support/fake-scheduler.ts';
 import { chatMessage, testHub } from '../support/hub-fixtures.ts';
+import { countWrites } from '../support/count-writes.ts';
 
 const LIMITS = { authTimeoutMs: 10_000, heartbeatMs: 25_000, idleTimeoutMs: 60_000 };
 const FANS = 4;
-
-/** Counts the calls that hand bytes to the kernel: one `_write` or `_writev` per system call here. */
-function countWrites(socket: Socket): () => number {
-  let calls = 0;
-  const s = socket as unknown as Record<'_write' | '_writev', (...a: unknown[]) => unknown>;
-  for (const name of ['_write', '_writev'] as const) {
-    const real = s[name].bind(socket);
-    s[name] = (...a: unknown[]) => {
-      calls++;
-      return real(...a);
-    };
-  }
-  return () => calls;
-}
 
 test('regression: the ping takes a socket write of its own though the fan is written every second', async () => {
   const wss = new WebSocketServer({ port: 0, host: '127.0.0.1', perMessageDeflate: false });
@@ -44,7 +31,7 @@ test('regression: the ping takes a socket write of its own though the fan is wri
   const hub = testHub(new MemoryBroker(), clock);
   const sessions = new Set<Session>();
   // Every first ping at the end of its first interval (random 0): due at 25 s, then 50 s.
-  const sc = new SessionClock(sessions, LIMITS, clock, () => 0);
+  const sc = new SessionClock(sessions, LIMITS, clock, { random: () => 0 });
   const fans: { client: WebSocket; got: string[] }[] = [];
   const writes: (() => number)[] = [];
   try {

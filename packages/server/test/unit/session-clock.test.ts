@@ -7,7 +7,8 @@ import assert from 'node:assert/strict';
 import type { Principal } from '../../src/auth/principal.ts';
 import type { PreparedFrame, WsConnection } from '../../src/gateway/connection.ts';
 import { Session } from '../../src/gateway/session.ts';
-import { SessionClock } from '../../src/gateway/session-clock.ts';
+import { SessionClock, type ClockOptions } from '../../src/gateway/session-clock.ts';
+import type { WriteJob } from '../../src/gateway/fanout-writer.ts';
 import { fakeScheduler } from '../support/fake-scheduler.ts';
 
 const LIMITS = { authTimeoutMs: 10_000, heartbeatMs: 25_000, idleTimeoutMs: 60_000 };
@@ -31,9 +32,14 @@ function fakeSession(id = 's') {
     owe: (f: PreparedFrame) => {
       owed = f;
     },
+    get owing() {
+      return owed !== undefined;
+    },
     payOwed: () => {
-      if (owed !== undefined) written.push(owed.text);
+      if (owed === undefined) return false;
+      written.push(owed.text);
       owed = undefined;
+      return true;
     },
     close: (code: number) => {
       closedWith = code;
@@ -46,10 +52,10 @@ function fakeSession(id = 's') {
 const principal = { userId: 'u' } as Principal;
 
 /** `random` places each connection's first ping (0: at the end of its first interval). */
-function setup(random: () => number = Math.random) {
+function setup(random: () => number = Math.random, writer?: ClockOptions['writer']) {
   const clock = fakeScheduler(5_000.4);
   const sessions = new Set<Session>();
-  const sc = new SessionClock(sessions, LIMITS, clock, random);
+  const sc = new SessionClock(sessions, LIMITS, clock, { random, ...(writer ? { writer } : {}) });
   const open = (id?: string) => {
     const f = fakeSession(id);
     sessions.add(f.session);
@@ -123,6 +129,33 @@ describe('SessionClock', () => {
     assert.deepEqual(a.written, ['{"t":"ping"}']);
   });
 
+  test("the fan-out writer writes a tick's lone pings, after its passes: a ping a pass took along is not written again", () => {
+    const jobs: WriteJob[] = [];
+    let pumps = 0;
+    const writer = { add: (j: WriteJob) => void jobs.push(j), pump: () => void pumps++ };
+    const { clock, sc, authed } = setup(() => 0, writer);
+    const quiet = Array.from({ length: 5 }, (_, i) => authed(`q${i}`));
+    const reached = authed('reached');
+    clock.advance(LIMITS.heartbeatMs + sc.rideMs + sc.tickMs); // every ping due and past its ride
+    assert.equal(jobs.length, 1, "one job for the tick's lone pings");
+    assert.equal(pumps, 1, 'and the writer started');
+    assert.ok(
+      [...quiet, reached].every((f) => f.written.length === 0),
+      'the tick itself wrote none',
+    );
+    // A pass queued before the job reaches one of them first: the ping rides its write.
+    reached.session.connection.write({ text: 'flush' } as PreparedFrame);
+    assert.deepEqual(reached.written, ['flush', '{"t":"ping"}']);
+    // The job in slices of two writes: the taken ping costs a fraction of one.
+    const slices: number[] = [];
+    for (let wrote = jobs[0]!.step(2); wrote > 0; wrote = jobs[0]!.step(2)) slices.push(wrote);
+    assert.deepEqual(slices, [2, 2, 2]);
+    assert.ok(quiet.every((f) => f.written.join() === '{"t":"ping"}'));
+    assert.deepEqual(reached.written, ['flush', '{"t":"ping"}'], 'not written again alone');
+    clock.advance(sc.tickMs);
+    assert.equal(jobs.length, 1, 'nothing owed: no job');
+  });
+
   test('nothing from the client for idleTimeoutMs: closed 4008; a frame starts the idle clock again', () => {
     const { clock, sc, authed } = setup();
     const a = authed('a');
@@ -166,7 +199,7 @@ describe('SessionClock', () => {
     const sessions = new Set<Session>();
     let r = 0;
     // An even spread of "random" draws, so the test reads the spread itself.
-    const sc = new SessionClock(sessions, LIMITS, clock, () => (r++ % 100) / 100);
+    const sc = new SessionClock(sessions, LIMITS, clock, { random: () => (r++ % 100) / 100 });
     const all = Array.from({ length: 100 }, (_, i) => {
       const f = fakeSession(String(i));
       sessions.add(f.session);
