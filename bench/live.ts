@@ -634,8 +634,9 @@ async function measure(
 ) {
   for (const g of gens) await g.ask({ type: 'reset', since: Date.now() });
   // The benchmark's own /metrics scrapes fall outside the CPU readings (this one before them, the others after
-  // the readings they close): each costs a gateway a few ms, which in a one-message `broadcast` was charged to
-  // its 100 000 deliveries, and the floor is never scraped (docs/benchmarks.md "Stop 40").
+  // the readings they close; the one ending a `live` sending stays inside the phase's total): each costs a
+  // gateway a few ms, which a one-message `broadcast` charged to its 100 000 deliveries, and the floor is never
+  // scraped (docs/benchmarks.md "Stop 40").
   const metrics0 = await scrape(servers.metricsUrls);
   // A killed gateway reads 0: what it used before the kill is not counted (spent).
   const use0 = usage(pids);
