@@ -156,6 +156,18 @@ describe('SessionClock', () => {
     assert.equal(jobs.length, 1, 'nothing owed: no job');
   });
 
+  test('a writer too busy to run the last tick’s job: the next tick queues the ping again, and it is written once', () => {
+    const jobs: WriteJob[] = [];
+    const writer = { add: (j: WriteJob) => void jobs.push(j), pump: () => undefined };
+    const { clock, sc, authed } = setup(() => 0, writer);
+    const a = authed();
+    clock.advance(LIMITS.heartbeatMs + sc.rideMs + sc.tickMs);
+    clock.advance(sc.tickMs); // the first job still waits behind a long pass
+    assert.equal(jobs.length, 2, 'still owed at the second tick: queued again');
+    for (const job of jobs) while (job.step(200) > 0);
+    assert.deepEqual(a.written, ['{"t":"ping"}'], 'written by the first job, skipped by the second');
+  });
+
   test('nothing from the client for idleTimeoutMs: closed 4008; a frame starts the idle clock again', () => {
     const { clock, sc, authed } = setup();
     const a = authed('a');
