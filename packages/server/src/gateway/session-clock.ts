@@ -46,8 +46,8 @@ export interface ClockLimits {
 export interface ClockOptions {
   /** Where in the first interval a connection's first ping falls (0..1; tests pass their own). */
   random?: () => number;
-  /** Writes the pings that rode nothing, after the passes queued before them; absent: the tick writes them. */
-  writer?: Pick<FanoutWriter, 'add' | 'pump'>;
+  /** Writes the pings that rode nothing, after the passes queued before them (the gateway's fan-out writer). */
+  writer: Pick<FanoutWriter, 'add' | 'pump'>;
 }
 
 export class SessionClock {
@@ -65,7 +65,7 @@ export class SessionClock {
     private readonly sessions: ReadonlySet<Session>,
     private readonly limits: ClockLimits,
     private readonly scheduler: Scheduler,
-    options: ClockOptions = {},
+    options: ClockOptions,
   ) {
     this.random = options.random ?? Math.random;
     this.writer = options.writer;
@@ -110,17 +110,12 @@ export class SessionClock {
     if (this.sessions.size > 0) this.timer = this.scheduler.setTimeout(() => this.tick(), this.tickMs);
   }
 
-  /** Writes the tick's lone pings, through the writer when there is one (see the header). */
+  /** Hands the tick's lone pings to the fan-out writer (see the header). */
   private payAlone(): void {
     const alone = this.alone;
     this.alone = [];
-    const writer = this.writer;
-    if (writer === undefined) {
-      for (const s of alone) s.connection.payOwed();
-      return;
-    }
     let next = 0;
-    writer.add({
+    this.writer.add({
       step: (budget) => {
         if (next === alone.length) return 0;
         // A ping a pass took along costs nothing here: counted as a fraction of a write.
@@ -131,7 +126,7 @@ export class SessionClock {
       },
       done: () => undefined,
     });
-    writer.pump();
+    this.writer.pump();
   }
 
   stop(): void {

@@ -17,7 +17,6 @@ test('regression: the ping takes a socket write of its own though the fan is wri
   // Every first ping at the end of its first interval: due at 25 s, then 50 s.
   const { clock, hub, sessions, sc, fans, writes, read, close } = await heartbeatRoom({
     fans: FANS,
-    pingsThroughWriter: false,
   });
   try {
     // 60 s of a live room: a message every second. Each flush is one write to each fan.

@@ -18,7 +18,6 @@ test('regression: a ping past its ride was written alone to members a pass under
   const { clock, hub, sessions, sc, fans, writes, read, close } = await heartbeatRoom({
     fans: FANS,
     fanout: { framesPerSecond: 1e6, maxIntervalMs: 1000, sliceSockets: 2 },
-    pingsThroughWriter: true,
   });
   try {
     // A quiet room: the pings are due at 25 s and wait for a write to ride; the tick at 28 s writes them alone.

@@ -14,6 +14,7 @@ import { Session } from '../../src/gateway/session.ts';
 import { SessionClock } from '../../src/gateway/session-clock.ts';
 import { fakeScheduler } from './fake-scheduler.ts';
 import { testHub } from './hub-fixtures.ts';
+import { until } from './ws-fixtures.ts';
 
 export const HEARTBEAT_LIMITS = { authTimeoutMs: 10_000, heartbeatMs: 25_000, idleTimeoutMs: 60_000 };
 
@@ -33,23 +34,16 @@ export function countWrites(socket: Socket): () => number {
 
 /**
  * `fans` clients in the Hub's room 'room', each first pinged at the end of its first interval (25 s, then every
- * 25 s). `pingsThroughWriter` hands the clock's lone pings to the Hub's fan-out writer, as the gateway does.
+ * 25 s); the clock's lone pings go through the Hub's fan-out writer, as in the gateway.
  */
-export async function heartbeatRoom(opts: {
-  fans: number;
-  fanout?: FanoutOptions;
-  pingsThroughWriter: boolean;
-}) {
+export async function heartbeatRoom(opts: { fans: number; fanout?: FanoutOptions }) {
   const wss = new WebSocketServer({ port: 0, host: '127.0.0.1', perMessageDeflate: false });
   await once(wss, 'listening');
   const { port } = wss.address() as { port: number };
   const clock = fakeScheduler(0);
   const hub = testHub(new MemoryBroker(), clock, opts.fanout);
   const sessions = new Set<Session>();
-  const sc = new SessionClock(sessions, HEARTBEAT_LIMITS, clock, {
-    random: () => 0,
-    ...(opts.pingsThroughWriter ? { writer: hub.writer } : {}),
-  });
+  const sc = new SessionClock(sessions, HEARTBEAT_LIMITS, clock, { random: () => 0, writer: hub.writer });
   const fans: { client: WebSocket; got: string[] }[] = [];
   const writes: (() => number)[] = [];
   const close = async () => {
@@ -79,10 +73,7 @@ export async function heartbeatRoom(opts: {
     throw err;
   }
   /** Waits (real time, bounded) until every client has read `n` frames. */
-  const read = async (n: number) => {
-    const deadline = Date.now() + 20_000;
-    while (fans.some((f) => f.got.length < n) && Date.now() < deadline)
-      await new Promise((r) => setTimeout(r, 5));
-  };
+  const read = (n: number) =>
+    until(() => fans.every((f) => f.got.length >= n), `every fan to read ${n} frames`);
   return { clock, hub, sessions, sc, fans, writes, read, close };
 }

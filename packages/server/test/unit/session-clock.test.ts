@@ -8,7 +8,7 @@ import type { Principal } from '../../src/auth/principal.ts';
 import type { PreparedFrame, WsConnection } from '../../src/gateway/connection.ts';
 import { Session } from '../../src/gateway/session.ts';
 import { SessionClock, type ClockOptions } from '../../src/gateway/session-clock.ts';
-import type { WriteJob } from '../../src/gateway/fanout-writer.ts';
+import { FanoutWriter, type WriteJob } from '../../src/gateway/fanout-writer.ts';
 import { fakeScheduler } from '../support/fake-scheduler.ts';
 
 const LIMITS = { authTimeoutMs: 10_000, heartbeatMs: 25_000, idleTimeoutMs: 60_000 };
@@ -52,10 +52,14 @@ function fakeSession(id = 's') {
 const principal = { userId: 'u' } as Principal;
 
 /** `random` places each connection's first ping (0: at the end of its first interval). */
+/** The clock with a fan-out writer of its own (nothing else queued), or `writer` when given. */
 function setup(random: () => number = Math.random, writer?: ClockOptions['writer']) {
   const clock = fakeScheduler(5_000.4);
   const sessions = new Set<Session>();
-  const sc = new SessionClock(sessions, LIMITS, clock, { random, ...(writer ? { writer } : {}) });
+  const sc = new SessionClock(sessions, LIMITS, clock, {
+    random,
+    writer: writer ?? new FanoutWriter(clock, 200),
+  });
   const open = (id?: string) => {
     const f = fakeSession(id);
     sessions.add(f.session);
@@ -75,11 +79,13 @@ function setup(random: () => number = Math.random, writer?: ClockOptions['writer
 describe('SessionClock', () => {
   test('the tick is a quarter of the shortest limit, at most a second and at least 10 ms', () => {
     const s = new Set<Session>();
-    assert.equal(new SessionClock(s, LIMITS, fakeScheduler()).tickMs, 1000);
+    const clock = fakeScheduler();
+    const writer = new FanoutWriter(clock, 200);
+    assert.equal(new SessionClock(s, LIMITS, clock, { writer }).tickMs, 1000);
     const short = { authTimeoutMs: 1000, heartbeatMs: 300, idleTimeoutMs: 2500 };
-    assert.equal(new SessionClock(s, short, fakeScheduler()).tickMs, 75);
+    assert.equal(new SessionClock(s, short, clock, { writer }).tickMs, 75);
     const tiny = { authTimeoutMs: 20, heartbeatMs: 20, idleTimeoutMs: 20 };
-    assert.equal(new SessionClock(s, tiny, fakeScheduler()).tickMs, 10);
+    assert.equal(new SessionClock(s, tiny, clock, { writer }).tickMs, 10);
   });
 
   test('no auth within authTimeoutMs: closed 4001 within one tick of the deadline, not before', () => {
@@ -211,7 +217,10 @@ describe('SessionClock', () => {
     const sessions = new Set<Session>();
     let r = 0;
     // An even spread of "random" draws, so the test reads the spread itself.
-    const sc = new SessionClock(sessions, LIMITS, clock, { random: () => (r++ % 100) / 100 });
+    const sc = new SessionClock(sessions, LIMITS, clock, {
+      random: () => (r++ % 100) / 100,
+      writer: new FanoutWriter(clock, 200),
+    });
     const all = Array.from({ length: 100 }, (_, i) => {
       const f = fakeSession(String(i));
       sessions.add(f.session);
