@@ -26,14 +26,14 @@ export function CommunityScreen({ id }: { id: string }) {
 
   // A `role` frame that came while the community was being read: the answer, read before it, would put the old
   // role back (the same answer-after-frame race as the live pages', live-merge.ts), so it is applied over it.
-  const heard = useRef<{ id: string; role: CommunityView['myRole'] } | undefined>(undefined);
+  // The page is keyed by the community's id (app.tsx), so what it heard is this community's.
+  const heard = useRef<{ role: CommunityView['myRole'] } | undefined>(undefined);
   useEffect(() => {
-    heard.current = undefined;
     session.api
       .getCommunity(id)
       .then((view) => {
         const late = heard.current;
-        setC(late?.id === id ? { ...view, myRole: late.role } : view);
+        setC(late ? { ...view, myRole: late.role } : view);
       })
       .catch(fail);
     session.api.listRooms(id).then(setRooms).catch(fail);
@@ -43,7 +43,7 @@ export function CommunityScreen({ id }: { id: string }) {
     () =>
       rt?.on('role', (e) => {
         if (e.community !== id) return;
-        heard.current = { id, role: e.role };
+        heard.current = { role: e.role };
         setC((cur) => cur && { ...cur, myRole: e.role });
       }),
     [rt, id],
