@@ -70,12 +70,19 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
 async function startRoles(config: Config, opts: StartOptions, built: Built): Promise<RunningServer> {
   const { services } = built;
   const logger = services.logger;
-  await bootstrapAdmin({
-    auth: built.auth,
-    password: config.adminPassword,
-    dataDir: config.dataDir,
-    logger,
-  });
+  // The admin account belongs to the sign-in, so only a process that serves the API creates it or checks its
+  // setting. Every role did: a gateway-only or media-only process verified LIGHTSTICK_ADMIN_PASSWORD with
+  // argon2id (19 MiB, 0.1–0.2 s of its start to ready) at every start, which is why the manifests handed the
+  // admin password to every pod; and one started without it on a fresh database created the account, its
+  // generated password written into that process's own data folder (docs/benchmarks.md "Stop 41").
+  if (config.roles.has('api')) {
+    await bootstrapAdmin({
+      auth: built.auth,
+      password: config.adminPassword,
+      dataDir: config.dataDir,
+      logger,
+    });
+  }
   let draining = false;
   // The public port's server, once it exists (the readiness is built before it: the Fastify app takes it).
   const publicPort: { server?: HttpFront['server'] } = {};

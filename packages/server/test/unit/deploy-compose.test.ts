@@ -187,6 +187,12 @@ describe('compose.yaml', () => {
           `${name}: the key-encryption key from the environment, required`,
         );
         assert.doesNotThrow(() => requireKeyEncryption(config), name);
+        // Only a process with the api role creates the admin account: no other server is given its password.
+        assert.equal(
+          s.environment?.LIGHTSTICK_ADMIN_PASSWORD !== undefined,
+          config.roles.has('api'),
+          `${name}: the admin password goes to the api alone`,
+        );
         const metrics = config.metrics.port ?? assert.fail(`${name}: LIGHTSTICK_METRICS_PORT not set`);
         assert.ok(
           s.ports?.some((p) => p === `127.0.0.1:${p.split(':')[1]}:${metrics}`),

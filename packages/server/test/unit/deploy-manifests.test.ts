@@ -225,6 +225,20 @@ describe('deploy/k8s manifests', () => {
         }
       });
 
+      test('the admin password reaches the api pods alone (the one role that creates the account)', () => {
+        for (const d of set.filter((o) =>
+          containersOf(o).some((c) => isLightstick(c) && c.args?.[0] === 'serve'),
+        )) {
+          const c = containersOf(d).find(isLightstick) ?? assert.fail('no Lightstick container');
+          const roles = loadConfig({}, c.args?.slice(1) ?? []).roles;
+          assert.equal(
+            c.env?.some((e) => e.name === 'LIGHTSTICK_ADMIN_PASSWORD') ?? false,
+            roles.has('api'),
+            `${d.metadata.name}: ${[...roles].join(',')}`,
+          );
+        }
+      });
+
       test('every pod runs non-root under the restricted Pod Security profile, with resources set', () => {
         for (const o of set.filter((x) => podTemplate(x))) {
           const pod = podTemplate(o)?.spec;
