@@ -61,7 +61,7 @@ describe('scale-out archive when the PostgreSQL server stops', () => {
       LIGHTSTICK_DATABASE_URL: pg.url,
       LIGHTSTICK_ARCHIVE_MAX_BACKLOG: String(BOUND),
     };
-    // The api process first: it migrates the fresh database and creates the admin, so the gateway never races.
+    // The api process first: it migrates the fresh database, so the gateway never races for it.
     api = await startLightstick({ env: { ...env, LIGHTSTICK_ROLES: 'api' } });
     gateway = await startLightstick({
       runtime: gatewayRuntime,

@@ -78,7 +78,7 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> 
     ]);
   };
   try {
-    // The api process first: it migrates the fresh schema and creates the admin, so gateways never race.
+    // The api process first: it migrates the fresh schema, so gateways never race for it.
     const api = await spawnRole('api');
     const gateways = await Promise.all(
       Array.from({ length: opts.gateways ?? 3 }, () => spawnRole('gateway')),
