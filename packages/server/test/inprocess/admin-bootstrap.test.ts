@@ -7,22 +7,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { Writable } from 'node:stream';
-import pino from 'pino';
 import { loadConfig, ConfigError } from '../../src/config/load.ts';
 import { startLightstick, tempDir } from '../support/harness.ts';
+import { captureLog } from '../support/log-capture.ts';
 import { http } from '../support/api.ts';
-
-function capture() {
-  let text = '';
-  const sink = new Writable({
-    write(chunk: Buffer, _enc, done) {
-      text += chunk.toString();
-      done();
-    },
-  });
-  return { logger: pino({ level: 'info' }, sink), text: () => text };
-}
 
 test("the manifests' placeholder and common admin passwords are refused", () => {
   for (const pw of ['REPLACE_ME_admin_password', 'changeme-please-now', 'Password1234', 'aaaaaaaaaaaaaa']) {
@@ -45,7 +33,7 @@ test('an admin password from the breach list (12 characters and up) stops the fi
 test('a generated admin password goes to an owner-only file, not the log; a stale setting is reported', async () => {
   const dataDir = await tempDir();
   try {
-    const log = capture();
+    const log = captureLog();
     const app = await startLightstick({
       dataDir,
       logger: log.logger,
@@ -64,7 +52,7 @@ test('a generated admin password goes to an owner-only file, not the log; a stal
     } finally {
       await app.stop({ keepData: true });
     }
-    const again = capture();
+    const again = captureLog();
     const second = await startLightstick({
       dataDir,
       logger: again.logger,

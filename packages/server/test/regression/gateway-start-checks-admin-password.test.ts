@@ -10,21 +10,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { access, rm } from 'node:fs/promises';
 import path from 'node:path';
-import { Writable } from 'node:stream';
-import pino from 'pino';
 import { ADMIN_PASSWORD_FILE } from '../../src/app/admin-bootstrap.ts';
 import { startLightstick, tempDir } from '../support/harness.ts';
-
-function capture() {
-  let text = '';
-  const sink = new Writable({
-    write(chunk: Buffer, _enc, done) {
-      text += chunk.toString();
-      done();
-    },
-  });
-  return { logger: pino({ level: 'info' }, sink), text: () => text };
-}
+import { captureLog } from '../support/log-capture.ts';
 
 const exists = (file: string) =>
   access(file).then(
@@ -69,7 +57,7 @@ test('a gateway-only process does not check the admin password setting; an api p
     await first.stop({ keepData: true });
     const stale = { LIGHTSTICK_ADMIN_PASSWORD: 'a different strong password' };
 
-    const gwLog = capture();
+    const gwLog = captureLog();
     const gw = await startLightstick({
       dataDir,
       logger: gwLog.logger,
@@ -78,7 +66,7 @@ test('a gateway-only process does not check the admin password setting; an api p
     await gw.stop({ keepData: true });
     assert.doesNotMatch(gwLog.text(), /LIGHTSTICK_ADMIN_PASSWORD/, 'the gateway never read the setting');
 
-    const apiLog = capture();
+    const apiLog = captureLog();
     const api = await startLightstick({
       dataDir,
       logger: apiLog.logger,
