@@ -5,7 +5,7 @@
  * LIGHTSTICK_DATABASE_URL: PostgreSQL instead of the SQLite file.
  */
 import path from 'node:path';
-import type { Config } from '../config/config.ts';
+import type { Config, Role } from '../config/config.ts';
 import { systemRuntime, type Runtime } from '../runtime.ts';
 import { createLogger, type Logger } from '../observability/logger.ts';
 import { createMetrics } from '../observability/metrics.ts';
@@ -16,7 +16,7 @@ import type { RoomSeeder } from '../chat/room-seeder.ts';
 import type { SendCheck, SendService } from '../chat/send-service.ts';
 import { CommunityService } from '../chat/communities.ts';
 import { TokenService } from '../auth/tokens.ts';
-import { AuthService } from '../auth/auth-service.ts';
+import type { AuthService } from '../auth/auth-service.ts';
 import { embeddedSeams } from './embedded-seams.ts';
 import { MeasuredSendService } from './instrument.ts';
 import { buildModeration, type ModerationServices } from './moderation.ts';
@@ -41,7 +41,8 @@ export interface Built {
   /** Scale-out mode: the gateway's remembered revocation checks; told each `session.revoked` (server.ts). */
   revocationCache: RevocationCache | undefined;
   tokens: TokenService;
-  auth: AuthService;
+  /** Signing up and in: built only in a process with an HTTP app (`HTTP_APP_ROLES`). */
+  auth: AuthService | undefined;
   communities: CommunityService;
   seeder: RoomSeeder;
   send: SendService;
@@ -56,6 +57,13 @@ export interface Built {
   /** Closes every seam, store last. */
   close(): Promise<void>;
 }
+
+/**
+ * The roles served by the Fastify app (HTTP API, web app, media files). A process with none of them (`--role
+ * gateway`) never loads Fastify (a dynamic import, a chunk of its own in the compiled server) nor the sign-in
+ * service.
+ */
+export const HTTP_APP_ROLES: readonly Exclude<Role, 'all'>[] = ['api', 'web', 'media'];
 
 /** `sealer`: the KeyVault that seals the secrets the store holds (absent for `migrate`, which reads none). */
 export async function openStore(config: Config, sealer?: SecretSealer): Promise<Store> {
@@ -142,16 +150,21 @@ export async function buildServices(
     // HTTP requests: a valid signature is not enough, the token's sign-in must not be revoked.
     tokens: new RevokingTokenVerifier(tokens, seams.revocations),
   };
-  const auth = new AuthService({
-    store,
-    tokens,
-    rateLimiter,
-    runtime,
-    refreshTtlSec: config.auth.refreshTtlSec,
-    sessionMaxAgeDays: config.auth.sessionMaxAgeDays,
-    sessionEnds: sessionEnds({ revocations: seams.revocations, broker, logger }),
-    logger,
-  });
+  // Signing up and in is served over HTTP only. A gateway-only process neither builds nor loads it: the module
+  // brings Unicode's look-alike name tables (about 1.3 MB of heap) that an idle gateway held for nothing
+  // (issue 6, part 6).
+  const auth = HTTP_APP_ROLES.some((r) => config.roles.has(r))
+    ? new (await import('../auth/auth-service.ts')).AuthService({
+        store,
+        tokens,
+        rateLimiter,
+        runtime,
+        refreshTtlSec: config.auth.refreshTtlSec,
+        sessionMaxAgeDays: config.auth.sessionMaxAgeDays,
+        sessionEnds: sessionEnds({ revocations: seams.revocations, broker, logger }),
+        logger,
+      })
+    : undefined;
   // Moderation changes reach live connections on every gateway as control messages (gateway/fandom-control.ts).
   const events = new BrokerModerationEvents(broker, logger);
   const moderation = buildModeration({

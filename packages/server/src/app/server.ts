@@ -9,7 +9,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
-import type { Config, Role } from '../config/config.ts';
+import type { Config } from '../config/config.ts';
 import type { Runtime } from '../runtime.ts';
 import type { Logger } from '../observability/logger.ts';
 import { fastifyFront, type HttpFront } from '../http/front.ts';
@@ -18,7 +18,8 @@ import { startMetricsListener, type MetricsListener } from '../http/metrics-list
 import { createGateway, type Gateway, type GatewayLimits } from '../gateway/gateway.ts';
 import { closeRevokedSessions } from '../gateway/session-revocation.ts';
 import type { SendCheck } from '../chat/send-service.ts';
-import { buildServices, type Built } from './build.ts';
+import { HTTP_APP_ROLES, buildServices, type Built } from './build.ts';
+import type { AuthService } from '../auth/auth-service.ts';
 import { createReadiness, type Readiness } from './readiness.ts';
 import { liveViewers } from './live-viewers.ts';
 import { bootstrapAdmin } from './admin-bootstrap.ts';
@@ -50,11 +51,12 @@ export interface StartOptions {
   sendChecks?: SendCheck[];
 }
 
-/**
- * The roles served by the Fastify app; a process with none of them (`--role gateway`) never loads Fastify
- * (a dynamic import, a chunk of its own in the compiled server).
- */
-const FASTIFY_ROLES: readonly Exclude<Role, 'all'>[] = ['api', 'web', 'media'];
+/** The sign-in service, which build.ts makes in every process that serves the Fastify app. */
+function signIn(built: Built): AuthService {
+  if (built.auth === undefined)
+    throw new Error('the sign-in service is built only for the api, web and media roles');
+  return built.auth;
+}
 
 export async function startServer(config: Config, opts: StartOptions = {}): Promise<RunningServer> {
   const built = await buildServices(config, opts);
@@ -77,7 +79,7 @@ async function startRoles(config: Config, opts: StartOptions, built: Built): Pro
   // generated password written into that process's own data folder (docs/benchmarks.md "Stop 41").
   if (config.roles.has('api')) {
     await bootstrapAdmin({
-      auth: built.auth,
+      auth: signIn(built),
       password: config.adminPassword,
       dataDir: config.dataDir,
       logger,
@@ -97,7 +99,7 @@ async function startRoles(config: Config, opts: StartOptions, built: Built): Pro
   });
   services.metrics.watchReadiness(readiness);
   if (config.roles.has('api')) services.metrics.watchLiveViewers(() => liveViewers(services));
-  const app = FASTIFY_ROLES.some((r) => config.roles.has(r))
+  const app = HTTP_APP_ROLES.some((r) => config.roles.has(r))
     ? await startFastify(config, built, readiness)
     : undefined;
   const http = app ? fastifyFront(app) : createGatewayFront({ services, readiness });
@@ -184,7 +186,7 @@ async function startFastify(config: Config, built: Built, readiness: Readiness):
   const { createHttpApp } = await import('../http/app.ts');
   return createHttpApp({
     services: built.services,
-    auth: built.auth,
+    auth: signIn(built),
     tokens: built.tokens,
     verifier: built.services.tokens,
     communities: built.communities,

@@ -18,6 +18,7 @@ import type { TokenService } from './tokens.ts';
 import type { SessionEndReason, SessionEnds } from './session-ends.ts';
 import type { Logger } from '../observability/logger.ts';
 import { securityEvent } from '../observability/security-events.ts';
+import { toUserView } from './user-view.ts';
 import {
   invalid,
   nameKey,
@@ -288,17 +289,6 @@ export class AuthService {
       });
     }
   }
-}
-
-export function toUserView(u: UserRecord): UserView {
-  return {
-    id: u.id,
-    name: u.name,
-    displayName: u.displayName,
-    admin: u.admin,
-    creator: u.creator,
-    createdAt: new Date(u.createdAt).toISOString(),
-  };
 }
 
 function taken(lookAlike = false): AppError {

@@ -30,10 +30,7 @@ export function invalid(field: string, message: string): AppError {
   return new AppError('validation_failed', message, { details: { field } });
 }
 
-/** The uniqueness key of a username: NFKC, lower-cased. */
-export function nameKey(name: string): string {
-  return name.normalize('NFKC').toLowerCase().normalize('NFKC');
-}
+export { nameKey } from './name-key.ts';
 
 /** Returns the normalised username or throws validation_failed with details.field 'username'. */
 export function validateUsername(raw: unknown, opts: { allowReserved?: boolean } = {}): string {

@@ -5,7 +5,7 @@
  */
 import { LinkifyIt } from 'linkify-it';
 import type { Link, MessageAnnotations, Mention } from '@lightstick/protocol';
-import { nameKey } from '../auth/validation.ts';
+import { nameKey } from '../auth/name-key.ts';
 import type { Runtime } from '../runtime.ts';
 import type { UsersRepo } from '../storage/repositories.ts';
 import { Cached } from '../read-through-cache.ts';

@@ -9,7 +9,7 @@ import type { CommunityRole, CommunityView, MessagePage, RoomView } from '@light
 import { AppError } from '../errors.ts';
 import type { Runtime } from '../runtime.ts';
 import type { Principal } from '../auth/principal.ts';
-import { nameKey } from '../auth/validation.ts';
+import { nameKey } from '../auth/name-key.ts';
 import {
   activeSanctions,
   can,

@@ -7,7 +7,7 @@ import type { CommunityView, UserView } from '@lightstick/protocol';
 import { AppError } from '../errors.ts';
 import type { Principal } from '../auth/principal.ts';
 import { ensureAdmin } from '../auth/guards.ts';
-import { toUserView } from '../auth/auth-service.ts';
+import { toUserView } from '../auth/user-view.ts';
 import { countsIn, toCommunityView } from '../chat/community-views.ts';
 import type { Runtime } from '../runtime.ts';
 import type { Store } from '../storage/repositories.ts';

@@ -2,7 +2,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { CommunityRole, LiveState } from '@lightstick/protocol';
 import { AppError } from '../errors.ts';
-import { nameKey } from '../auth/validation.ts';
+import { nameKey } from '../auth/name-key.ts';
 import { guard } from './db-errors.ts';
 import { roomValues } from './rooms-repo.ts';
 import { checkQuota, holdRow } from './creation-quota.ts';

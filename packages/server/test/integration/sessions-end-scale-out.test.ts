@@ -68,7 +68,7 @@ describe('sessions end across processes (Redis and PostgreSQL)', () => {
       // A new sign-in for the next race, through the service from ten addresses in turn: fifty sign-ins from
       // one address would spend its limit, and fifty new addresses the account's (an address that signed in
       // before is spared it, as an owner's usual address is).
-      const login = await a.server.built.auth.login(
+      const login = await a.server.built.auth!.login(
         { username: u.user.name, password: 'correct horse battery' },
         `192.0.2.${1 + (race % 10)}`,
       );

@@ -6,7 +6,6 @@
  * keep working against it during a rolling deploy (their sign-ups store NULL).
  */
 import { sql, type Kysely, type Migration } from 'kysely';
-import { nameSkeleton } from '../../auth/look-alikes.ts';
 import type { SqlDialect } from '../schema.ts';
 
 const PAGE = 500;
@@ -30,6 +29,9 @@ export function nameSkeletons(_dialect: SqlDialect): Migration {
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- see above
 async function claimAll(db: Kysely<any>, admin: number): Promise<void> {
+  // Imported here, not at the top: every process runs the migration list at start, and Unicode's look-alike
+  // table is about 1.3 MB of heap that a gateway would otherwise hold for good (issue 6, part 6).
+  const { nameSkeleton } = await import('../../auth/look-alikes.ts');
   let after: { createdAt: number; id: string } | undefined;
   for (;;) {
     const rows: { id: string; name: string; created_at: number | string }[] = await db
