@@ -1,32 +1,33 @@
 /**
- * Validates client frames against the protocol's schemas (`ClientFrameSchemas`), compiled by Ajv once at
- * start. Every failure is an answer with a stable code and, when the frame had a valid one, its id:
- * not JSON, not an object or no `op` -> bad_frame; an `op` that is not a string, a bad `id` or a field of
- * the wrong type -> validation_failed, naming the field; an unknown `op` -> unknown_op. A frame that passes
- * holds only the fields its schema knows (Ajv removes the rest), so nothing unexpected travels further.
+ * Validates client frames against the protocol's schemas (`ClientFrameSchemas`, gateway/frame-schemas.ts), with
+ * the validators Ajv compiled from them ahead of time (frame-validators.generated.ts). Every failure is an answer
+ * with a stable code and, when the frame had a valid one, its id: not JSON, not an object or no `op` ->
+ * bad_frame; an `op` that is not a string, a bad `id` or a field of the wrong type -> validation_failed, naming
+ * the field; an unknown `op` -> unknown_op. A frame that passes holds only the fields its schema knows (the
+ * validators remove the rest), so nothing unexpected travels further.
  *
  * The hot path is one Map look-up and one compiled validator (bench/decode.ts); working out which answer a
  * bad frame gets runs only for bad frames.
  */
-import { Type, type TSchema } from '@sinclair/typebox';
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
-import { ClientFrameSchemas, FrameId, type ClientFrame } from '@lightstick/protocol';
+import type { ErrorObject } from 'ajv';
+import type { ClientFrame } from '@lightstick/protocol';
+import * as generated from './frame-validators.generated.ts';
 
 export type Decoded =
   { ok: true; frame: ClientFrame } | { ok: false; code: DecodeError; message: string; id?: number };
 export type DecodeError = 'bad_frame' | 'unknown_op' | 'validation_failed';
 
-// removeAdditional 'all': unknown fields are dropped at every depth, whatever the schema says about them.
-const ajv = new Ajv({ removeAdditional: 'all', allErrors: false, coerceTypes: false, strict: true });
+/** A validator as Ajv generates it: true or false, and the first error left on `errors`. */
+interface Validate<T> {
+  (data: unknown): data is T;
+  errors?: ErrorObject[] | null;
+}
 
-/** What every frame shares, checked in this order: an object, `op` present, `op` a string, `id` valid. */
-const Envelope = Type.Object({ op: Type.String(), id: Type.Optional(FrameId) });
-
-const byOp = new Map<string, ValidateFunction<ClientFrame>>(
-  Object.entries(ClientFrameSchemas).map(([op, schema]) => [op, ajv.compile<ClientFrame>(schema as TSchema)]),
+const byOp = new Map<string, Validate<ClientFrame>>(
+  Object.entries(generated.byOp as unknown as Record<string, Validate<ClientFrame>>),
 );
-const validId = ajv.compile<number>(FrameId);
-const validEnvelope = ajv.compile(Envelope);
+const validId = generated.frameId as unknown as Validate<number>;
+const validEnvelope = generated.envelope as unknown as Validate<{ op: string; id?: number }>;
 
 /** The heartbeat's answer as the SDK writes it (`JSON.stringify({ op: 'pong' })`). */
 const PONG = Buffer.from('{"op":"pong"}');
@@ -55,7 +56,7 @@ export function decodeFrame(data: Buffer | string, isBinary: boolean): Decoded {
 }
 
 /** The answer for a frame that did not pass: which rule it broke first, and its id when that was valid. */
-function refuse(value: unknown, validate: ValidateFunction | undefined): Decoded {
+function refuse(value: unknown, validate: Validate<ClientFrame> | undefined): Decoded {
   const raw = (value as { id?: unknown } | null)?.id;
   const id = validId(raw) ? raw : undefined;
   const fail = (code: DecodeError, message: string): Decoded =>
