@@ -2,6 +2,9 @@
  * Stable error codes and WebSocket close codes, shared by server, client and web.
  * Mirrored in docs/errors.md; a code, once published, never changes meaning.
  */
+/** The protocol's version, announced in `hello`. */
+export const PROTOCOL_VERSION = 1;
+
 export const ErrorCode = {
   BadRequest: 'bad_request',
   BadFrame: 'bad_frame',

@@ -30,8 +30,6 @@ import {
   ReconnectFrame,
 } from './session-frames.ts';
 
-export const PROTOCOL_VERSION = 1;
-
 /** Every client frame by its `op`. */
 export const ClientFrameSchemas = {
   auth: AuthOp,

@@ -69,3 +69,21 @@ export const FandomLimits = {
   /** How long an artist's message stays in the spotlight. */
   spotlightMs: 30_000,
 } as const;
+
+/** Room moderation: documented in docs/moderation.md; the server enforces them. */
+export const ModerationLimits = {
+  slowMinSeconds: 3,
+  slowMaxSeconds: 120,
+  fanDelayMaxMs: 10_000,
+  timeoutMinSeconds: 1,
+  /** Two weeks. */
+  timeoutMaxSeconds: 14 * 24 * 3600,
+  reasonMaxChars: 300,
+  noteMaxChars: 500,
+  filterTermsMax: 500,
+  filterTermMaxChars: 50,
+  filterAllowMax: 200,
+} as const;
+
+/** Lives: a title's length and the list's page. */
+export const LiveLimits = { titleMaxChars: 60, listMax: 100, listDefault: 50 } as const;

@@ -5,6 +5,7 @@
  * docs/protocol.md.
  */
 import { Type, type Static } from '@sinclair/typebox';
+import { LiveLimits } from './limits.ts';
 
 export const ProviderName = Type.Union(
   [Type.Literal('local'), Type.Literal('ivs'), Type.Literal('mux'), Type.Literal('cloudflare')],
@@ -57,8 +58,6 @@ export const LiveView = Type.Object({
   ingest: Type.Optional(Ingest),
 });
 export type LiveView = Static<typeof LiveView>;
-
-export const LiveLimits = { titleMaxChars: 60, listMax: 100, listDefault: 50 } as const;
 
 export const CreateLiveBody = Type.Object({
   title: Type.String({ maxLength: 1024, description: `1-${LiveLimits.titleMaxChars} characters` }),

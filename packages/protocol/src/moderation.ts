@@ -6,21 +6,7 @@
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import { ChatMessage } from './chat.ts';
 import { AuthorRole, CommunityRole } from './roles.ts';
-
-/** Documented in docs/moderation.md; the server enforces them. */
-export const ModerationLimits = {
-  slowMinSeconds: 3,
-  slowMaxSeconds: 120,
-  fanDelayMaxMs: 10_000,
-  timeoutMinSeconds: 1,
-  /** Two weeks. */
-  timeoutMaxSeconds: 14 * 24 * 3600,
-  reasonMaxChars: 300,
-  noteMaxChars: 500,
-  filterTermsMax: 500,
-  filterTermMaxChars: 50,
-  filterAllowMax: 200,
-} as const;
+import { ModerationLimits } from './limits.ts';
 
 const Nullable = <T extends TSchema>(s: T) => Type.Union([s, Type.Null()]);
 const Iso = Type.String({ format: 'date-time' });
