@@ -4,6 +4,7 @@
  * With `--workers N` (N > 1) this process becomes a node:cluster primary and each worker runs this file again.
  */
 import cluster from 'node:cluster';
+import { defineNodeNavigator } from './node-compat.ts';
 import { readFile } from 'node:fs/promises';
 import { ConfigError, loadConfig } from './config/load.ts';
 import { requireKeyEncryption } from './config/key-encryption.ts';
@@ -74,6 +75,8 @@ async function main(argv: string[]): Promise<number> {
   return -1; // keep running
 }
 
+// Before anything loads pg (node-compat.ts).
+defineNodeNavigator();
 main(process.argv.slice(2)).then(
   (code) => {
     if (code >= 0) process.exit(code);

@@ -3,7 +3,7 @@
  * build runs on plain node, with no TypeScript loader, in both modes: embedded (one process, SQLite) and
  * scale-out (an api and a gateway process over Redis and PostgreSQL). The smoke test is the suite's usual one:
  * sign up, join a community, send over a real WebSocket and hear the message on another connection.
- * A gateway-only process never loads Fastify (issue 6: a gateway's idle RSS; http/gateway-front.ts): each
+ * A gateway-only process never loads Fastify nor the sign-in service (issue 6: a gateway's idle RSS): each
  * process records the modules it loads (support/module-trace.mjs) and the build's metafile says which packages
  * each chunk holds. `npm test`'s pretest builds dist/; run alone, this file builds it when it is missing.
  */
@@ -61,8 +61,8 @@ const traced = (file: string) => ({
   env: { LIGHTSTICK_TEST_MODULE_TRACE: file },
 });
 
-/** The npm packages bundled in the chunks of dist/server a process loaded, by its module trace. */
-async function packagesLoaded(traceFile: string): Promise<Set<string>> {
+/** The sources bundled in the chunks of dist/server a process loaded, by its module trace. */
+async function inputsLoaded(traceFile: string): Promise<Set<string>> {
   const meta = JSON.parse(await readFile(META, 'utf8')) as {
     outputs: Record<string, { inputs: Record<string, unknown> }>;
   };
@@ -73,14 +73,21 @@ async function packagesLoaded(traceFile: string): Promise<Set<string>> {
     .map((url) => fileURLToPath(url))
     .filter((file) => path.dirname(file) === dist);
   assert.ok(chunks.includes(COMPILED_MAIN), `the trace holds the entry: ${chunks.join(', ')}`);
-  const packages = new Set<string>();
+  const inputs = new Set<string>();
   for (const chunk of chunks) {
     const key = path.relative(path.join(REPO_ROOT, 'packages/server'), chunk);
     const output = meta.outputs[key] ?? assert.fail(`${key} is not in dist/meta.json`);
-    for (const input of Object.keys(output.inputs)) {
-      const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(input)?.[1];
-      if (pkg) packages.add(pkg);
-    }
+    for (const input of Object.keys(output.inputs)) inputs.add(input);
+  }
+  return inputs;
+}
+
+/** The npm packages bundled in the chunks of dist/server a process loaded, by its module trace. */
+async function packagesLoaded(traceFile: string): Promise<Set<string>> {
+  const packages = new Set<string>();
+  for (const input of await inputsLoaded(traceFile)) {
+    const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(input)?.[1];
+    if (pkg) packages.add(pkg);
   }
   return packages;
 }
@@ -114,8 +121,11 @@ describe('the compiled server', () => {
     try {
       await smoke(server.baseUrl, server.wsUrl, server.wsUrl);
       assert.equal((await server.stop()).code, 0);
-      // The api role's HTTP face is Fastify: the trace sees it (and so would see it in a gateway).
-      assert.ok(fastifyIn(await packagesLoaded(trace)).includes('fastify'));
+      // The api role's HTTP face is Fastify (with Ajv and the TypeBox schemas), and its sign-up checks names
+      // against Unicode's look-alike tables: the trace sees them all (and so would see them in a gateway).
+      const packages = await packagesLoaded(trace);
+      assert.ok(fastifyIn(packages).includes('fastify'));
+      for (const p of ['unhomoglyph', 'ajv', '@sinclair/typebox']) assert.ok(packages.has(p), p);
     } finally {
       await server.kill('SIGKILL');
       await rm(server.dataDir, { recursive: true, force: true });
@@ -123,7 +133,7 @@ describe('the compiled server', () => {
     }
   });
 
-  test('scale-out mode: an api and two gateway processes over Redis and PostgreSQL; the gateways never load Fastify', async () => {
+  test('scale-out mode: an api and two gateway processes over Redis and PostgreSQL; the gateways never load Fastify nor the sign-in service', async () => {
     const dir = await tempDir();
     const trace = path.join(dir, 'gateway-modules.txt');
     const { nodeArgs, env } = traced(trace);
@@ -135,11 +145,31 @@ describe('the compiled server', () => {
         for (const p of ['/healthz', '/readyz', '/metrics', '/nope'])
           await (await fetch(`${g.baseUrl}${p}`)).text();
       }
+      // Stopped first: a process adds Node's own dependencies it loaded to the trace as it exits.
+      for (const g of cluster.gateways) assert.equal((await g.stop()).code, 0);
       const packages = await packagesLoaded(trace);
       // The trace holds what a gateway runs on (the WebSocket server, Redis, PostgreSQL) and no Fastify.
       for (const p of ['ws', 'ioredis', 'pg'])
         assert.ok(packages.has(p), `${p} in ${[...packages].join(', ')}`);
       assert.deepEqual(fastifyIn(packages), []);
+      // Nor the sign-in service's look-alike name tables (the gateway built the service in every process, and
+      // the migrations and the platform's moderation imported them), Ajv's compiler (the frame validators are
+      // compiled ahead of time) or TypeBox (the limits it reads sat beside schemas): docs/benchmarks.md, "Stop 42".
+      for (const p of ['unhomoglyph', '@sinclair/typebox'])
+        assert.ok(!packages.has(p), `a gateway loaded ${p}: ${[...packages].join(', ')}`);
+      // Of Ajv, only the run-time helpers its generated code calls (ajv/dist/runtime/).
+      const ajv = [...(await inputsLoaded(trace))].filter((i) => /node_modules\/ajv\//.test(i));
+      assert.deepEqual(
+        ajv.filter((i) => !/node_modules\/ajv\/dist\/runtime\//.test(i)),
+        [],
+        'a gateway loaded Ajv',
+      );
+      // Nor Node's fetch (undici and its WebAssembly parser, ~9.6 MB): pg's Cloudflare probe built a `Response`
+      // on Node 20, which has no `navigator` (src/node-compat.ts).
+      const atExit = (await readFile(trace, 'utf8')).split('\n').filter((l) => l.startsWith('deps-at-exit:'));
+      assert.equal(atExit.length, cluster.gateways.length, 'each gateway wrote what it loaded as it exited');
+      for (const line of atExit)
+        assert.doesNotMatch(line, /undici/, "a gateway loaded Node's fetch (undici)");
     } finally {
       await cluster.stop();
       await rm(dir, { recursive: true, force: true });
