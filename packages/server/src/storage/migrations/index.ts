@@ -2,7 +2,14 @@
  * Runs the in-code migrations (no file-system globbing, so bundles and tests see the same list).
  * New migrations are appended to `migrations()` with a name that sorts after the previous one.
  */
-import { Migrator, sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+import {
+  DEFAULT_MIGRATION_TABLE,
+  Migrator,
+  sql,
+  type Kysely,
+  type Migration,
+  type MigrationProvider,
+} from 'kysely';
 import { AppError } from '../../errors.ts';
 import { toAppError } from '../db-errors.ts';
 import type { SqlDialect } from '../schema.ts';
@@ -54,6 +61,10 @@ export async function migrateToLatest(db: Kysely<any>, dialect: SqlDialect): Pro
   } catch (e) {
     throw failure('', e);
   }
+  // Most starts find the database current (the api, or any earlier process, migrated it). One read of the
+  // migration table says so, and Kysely's Migrator (its lock, its bookkeeping tables, about 1 MB of compiled code
+  // and heap in every process: docs/benchmarks.md, "Stop 42") runs only when a migration is missing or unknown.
+  if (await upToDate(db, dialect, migrationTableSchema)) return [];
   const migrator = new Migrator({ db, provider: new InCodeProvider(dialect), migrationTableSchema });
   // Our dialect's introspector reads only this schema (storage/schema-scoped-dialect.ts), so other schemas'
   // migrations and drops in the same database cannot fail this one.
@@ -63,6 +74,29 @@ export async function migrateToLatest(db: Kysely<any>, dialect: SqlDialect): Pro
     throw failure(failed, error);
   }
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}
+
+/**
+ * Whether the migration table lists exactly this code's migrations. False when it lists fewer (the Migrator runs
+ * them), more (the Migrator refuses a database newer than the code, as before) or cannot be read (a fresh database).
+ */
+async function upToDate(
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- works on any schema version
+  db: Kysely<any>,
+  dialect: SqlDialect,
+  schema: string | undefined,
+): Promise<boolean> {
+  const expected = Object.keys(migrations(dialect));
+  try {
+    const rows: { name: string }[] = await (schema === undefined ? db : db.withSchema(schema))
+      .selectFrom(DEFAULT_MIGRATION_TABLE)
+      .select('name')
+      .execute();
+    const applied = new Set(rows.map((r) => r.name));
+    return applied.size === expected.length && expected.every((name) => applied.has(name));
+  } catch {
+    return false;
+  }
 }
 
 function failure(name: string, cause: unknown): Error {
