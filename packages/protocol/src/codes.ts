@@ -1,5 +1,5 @@
 /**
- * Stable error codes and WebSocket close codes, shared by server, client and web.
+ * Stable error codes and WebSocket close codes, and the protocol's version, shared by server, client and web.
  * Mirrored in docs/errors.md; a code, once published, never changes meaning.
  */
 /** The protocol's version, announced in `hello`. */
