@@ -63,7 +63,10 @@ export interface Built {
  * gateway`) never loads Fastify (a dynamic import, a chunk of its own in the compiled server) nor the sign-in
  * service.
  */
-export const HTTP_APP_ROLES: readonly Exclude<Role, 'all'>[] = ['api', 'web', 'media'];
+const HTTP_APP_ROLES: readonly Exclude<Role, 'all'>[] = ['api', 'web', 'media'];
+
+/** Whether this process serves the Fastify app (one of `HTTP_APP_ROLES`). */
+export const servesHttpApp = (config: Config): boolean => HTTP_APP_ROLES.some((r) => config.roles.has(r));
 
 /** `sealer`: the KeyVault that seals the secrets the store holds (absent for `migrate`, which reads none). */
 export async function openStore(config: Config, sealer?: SecretSealer): Promise<Store> {
@@ -153,7 +156,7 @@ export async function buildServices(
   // Signing up and in is served over HTTP only. A gateway-only process neither builds nor loads it: the module
   // brings Unicode's look-alike name tables (about 1.3 MB of heap) that an idle gateway held for nothing
   // (issue 6, part 6).
-  const auth = HTTP_APP_ROLES.some((r) => config.roles.has(r))
+  const auth = servesHttpApp(config)
     ? new (await import('../auth/auth-service.ts')).AuthService({
         store,
         tokens,

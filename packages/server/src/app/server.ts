@@ -18,7 +18,7 @@ import { startMetricsListener, type MetricsListener } from '../http/metrics-list
 import { createGateway, type Gateway, type GatewayLimits } from '../gateway/gateway.ts';
 import { closeRevokedSessions } from '../gateway/session-revocation.ts';
 import type { SendCheck } from '../chat/send-service.ts';
-import { HTTP_APP_ROLES, buildServices, type Built } from './build.ts';
+import { buildServices, servesHttpApp, type Built } from './build.ts';
 import type { AuthService } from '../auth/auth-service.ts';
 import { createReadiness, type Readiness } from './readiness.ts';
 import { liveViewers } from './live-viewers.ts';
@@ -99,9 +99,7 @@ async function startRoles(config: Config, opts: StartOptions, built: Built): Pro
   });
   services.metrics.watchReadiness(readiness);
   if (config.roles.has('api')) services.metrics.watchLiveViewers(() => liveViewers(services));
-  const app = HTTP_APP_ROLES.some((r) => config.roles.has(r))
-    ? await startFastify(config, built, readiness)
-    : undefined;
+  const app = servesHttpApp(config) ? await startFastify(config, built, readiness) : undefined;
   const http = app ? fastifyFront(app) : createGatewayFront({ services, readiness });
   publicPort.server = http.server;
   const gateway = config.roles.has('gateway')

@@ -14,20 +14,25 @@ import { TSX_ARGS } from '../support/harness.ts';
 const COMPAT = fileURLToPath(new URL('../../src/node-compat.ts', import.meta.url));
 const NODE_HAS_NAVIGATOR = 'navigator' in globalThis;
 
-/** Loads pg in a fresh process (after `defineNodeNavigator()` when asked): whether Node's fetch got loaded. */
-function pgLoadsFetch(withNavigator: boolean): boolean {
-  const script = `
-    import { defineNodeNavigator } from ${JSON.stringify(COMPAT)};
-    if (${withNavigator}) defineNodeNavigator();
-    await import('pg');
-    console.log(process.moduleLoadList.some((m) => m.includes('internal/deps/undici')));`;
+/** Runs an ES module script in a fresh process with the TypeScript loader; its output. */
+function run(script: string): string {
   const r = spawnSync(process.execPath, [...TSX_ARGS, '--input-type=module', '-e', script], {
     cwd: fileURLToPath(new URL('../..', import.meta.url)),
     encoding: 'utf8',
     timeout: 120_000,
   });
   assert.equal(r.status, 0, r.stderr);
-  return r.stdout.trim() === 'true';
+  return r.stdout.trim();
+}
+
+/** Loads pg in a fresh process (after `defineNodeNavigator()` when asked): whether Node's fetch got loaded. */
+function pgLoadsFetch(withNavigator: boolean): boolean {
+  const output = run(`
+    import { defineNodeNavigator } from ${JSON.stringify(COMPAT)};
+    if (${withNavigator}) defineNodeNavigator();
+    await import('pg');
+    console.log(process.moduleLoadList.some((m) => m.includes('internal/deps/undici')));`);
+  return output === 'true';
 }
 
 test("loading pg does not load Node's fetch once the entry has defined navigator", () => {
@@ -43,17 +48,12 @@ test(
 );
 
 test('a newer Node keeps its own navigator', () => {
-  const script = `
+  const output = run(`
     import { defineNodeNavigator } from ${JSON.stringify(COMPAT)};
     const before = globalThis.navigator;
     defineNodeNavigator();
-    console.log(JSON.stringify({ same: before === undefined || globalThis.navigator === before, ua: navigator.userAgent, cores: navigator.hardwareConcurrency > 0 }));`;
-  const r = spawnSync(process.execPath, [...TSX_ARGS, '--input-type=module', '-e', script], {
-    encoding: 'utf8',
-    timeout: 120_000,
-  });
-  assert.equal(r.status, 0, r.stderr);
-  assert.deepEqual(JSON.parse(r.stdout), {
+    console.log(JSON.stringify({ same: before === undefined || globalThis.navigator === before, ua: navigator.userAgent, cores: navigator.hardwareConcurrency > 0 }));`);
+  assert.deepEqual(JSON.parse(output), {
     same: true,
     ua: `Node.js/${process.versions.node.split('.')[0]}`,
     cores: true,
