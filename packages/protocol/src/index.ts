@@ -2,6 +2,7 @@
 // kit.ts (schema helpers) is for the schemas of this package and stays out of its public API.
 export * from './codes.ts';
 export * from './limits.ts';
+export * from './graphemes.ts';
 export * from './roles.ts';
 export * from './chat.ts';
 export * from './error-shapes.ts';

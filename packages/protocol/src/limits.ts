@@ -50,14 +50,6 @@ export const SearchLimits = {
   queryMaxChars: 64,
 } as const;
 
-/** Counts characters as a person sees them (grapheme clusters): '👩‍👩‍👧' is one, '한국' is two. */
-export function graphemeLength(text: string): number {
-  let n = 0;
-  for (const _ of segmenter.segment(text)) n++;
-  return n;
-}
-const segmenter = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
-
 /** Fandom limits (docs/protocol.md), enforced by the gateway. */
 export const FandomLimits = {
   /** Taps one `heart` op may carry (a client batches a burst of taps into one op). */

@@ -4,12 +4,10 @@
  * 'Mina' and 'ｍｉｎａ' cannot both exist, and `nameSkeleton` (look-alikes.ts) so 'mina' and 'mіna' (Cyrillic і)
  * cannot either. Lengths count characters a person sees (grapheme clusters).
  */
-import { AccountLimits, graphemeLength } from '@lightstick/protocol';
+import { AccountLimits, graphemeLength, graphemes } from '@lightstick/protocol';
 import { AppError } from '../errors.ts';
 import { looksReserved } from './look-alikes.ts';
 import { confusableMix } from './mixed-scripts.ts';
-
-const segmenter = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
 
 /** A word grapheme: a letter, digit or allowed punctuation, optionally with a few combining marks. */
 const WORD = /^[\p{L}\p{N}_.-][\p{L}\p{M}\p{N}]*$/u;
@@ -43,7 +41,7 @@ export function validateUsername(raw: unknown, opts: { allowReserved?: boolean }
       `Username must be ${AccountLimits.usernameMinChars} to ${AccountLimits.usernameMaxChars} characters`,
     );
   }
-  for (const { segment } of segmenter.segment(name)) {
+  for (const { segment } of graphemes(name)) {
     if (!allowedUsernameChar(segment)) {
       throw invalid('username', 'Username may contain letters, digits, emoji, "_", "." and "-" only');
     }

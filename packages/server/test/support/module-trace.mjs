@@ -1,7 +1,8 @@
 // Loaded into a server process with `node --import <this file>`: appends the URL of every ES module the process
 // loads, one per line, to the file named by LIGHTSTICK_TEST_MODULE_TRACE (tests of what a role loads, e.g. that
 // a gateway-only process never loads Fastify). At exit it adds Node's own bundled dependencies the process
-// loaded, as one `deps-at-exit:` line (undici is one: global fetch and `Response` load it on first touch).
+// loaded, as one `deps-at-exit:` line (undici is one: global fetch and `Response` load it on first touch), and
+// the `Intl` objects it built, as one `intl-at-exit:` line (each kind maps ICU data the first time it is built).
 // Plain JavaScript, so the compiled server needs no loader for it.
 // The same file is the hooks module: Node runs it again on its hooks thread, where it only records.
 import { appendFileSync } from 'node:fs';
@@ -13,10 +14,33 @@ let file;
 if (isMainThread && process.env.LIGHTSTICK_TEST_MODULE_TRACE) {
   const trace = process.env.LIGHTSTICK_TEST_MODULE_TRACE;
   register(import.meta.url, { data: trace });
+  const built = countIntlObjects();
   process.on('exit', () => {
     const deps = process.moduleLoadList.filter((m) => m.includes('internal/deps/'));
     appendFileSync(trace, `deps-at-exit:${deps.join(',')}\n`);
+    appendFileSync(trace, `intl-at-exit:${[...built].map(([k, n]) => `${k}=${n}`).join(',')}\n`);
   });
+}
+
+/** Wraps Intl's constructors (before the server loads) to count what is built, by kind. */
+function countIntlObjects() {
+  const built = new Map();
+  for (const kind of [
+    'Segmenter',
+    'DateTimeFormat',
+    'Collator',
+    'NumberFormat',
+    'PluralRules',
+    'ListFormat',
+  ]) {
+    Intl[kind] = new Proxy(Intl[kind], {
+      construct(target, args, newTarget) {
+        built.set(kind, (built.get(kind) ?? 0) + 1);
+        return Reflect.construct(target, args, newTarget);
+      },
+    });
+  }
+  return built;
 }
 
 export function initialize(data) {

@@ -15,6 +15,7 @@
  * only and map one character to one character, which cannot recompose Hangul or fold kana.
  */
 import { remove as unconfuse } from 'confusables';
+import { graphemes } from '@lightstick/protocol';
 
 /** One view of the folded text: `text`, and for each UTF-16 index of it the range [start, end) of the original. */
 export interface FoldedView {
@@ -38,7 +39,6 @@ interface Unit {
   sep: boolean;
 }
 
-const segmenter = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
 const LATIN = /\p{Script=Latin}/u;
 const LETTER = /\p{L}/u;
 const SEPARATOR = /[\p{Z}\p{P}\p{S}\s]/u;
@@ -101,7 +101,7 @@ function foldChar(ch: string): string {
 /** The original text as units: folded characters, each with its source range. */
 function units(text: string): Unit[] {
   const out: Unit[] = [];
-  for (const { segment, index } of segmenter.segment(text)) {
+  for (const { segment, index } of graphemes(text)) {
     const start = index;
     const end = index + segment.length;
     if (PICTOGRAPH.test(segment)) {

@@ -4,7 +4,7 @@
  * "fuck" catches "fuuuck" while "ass" never matches "as". A match lying inside an allowed word (시발점, a term
  * inside a longer innocent word) does not count. Checking a message is two regex scans whatever the list size.
  */
-import type { FilterAction, FilterMatch } from '@lightstick/protocol';
+import { graphemes, type FilterAction, type FilterMatch } from '@lightstick/protocol';
 import { fold, type FoldedView } from './fold.ts';
 
 export interface FilterEntry {
@@ -33,7 +33,6 @@ const CJK = /[\p{Script=Hangul}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=H
 const SEVERITY: Record<FilterAction | 'allow', number> = { allow: 0, mask: 1, hold: 2, block: 3 };
 const BOUNDARY_BEFORE = '(?<![\\p{L}\\p{N}])';
 const BOUNDARY_AFTER = '(?![\\p{L}\\p{N}])';
-const segmenter = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
 
 /** Words in Korean, Japanese or Chinese script match anywhere (no spaces between words there); others whole. */
 export const defaultMatch = (term: string): FilterMatch => (CJK.test(term) ? 'anywhere' : 'word');
@@ -132,7 +131,7 @@ export class WordFilter {
 /** Replaces every grapheme a hit covers with `*`, keeping whitespace so the message keeps its shape. */
 function mask(text: string, hits: FilterHit[]): string {
   let out = '';
-  for (const { segment, index } of segmenter.segment(text)) {
+  for (const { segment, index } of graphemes(text)) {
     const end = index + segment.length;
     const covered = hits.some((h) => h.start < end && index < h.end);
     out += covered && !/^\s+$/u.test(segment) ? '*' : segment;
