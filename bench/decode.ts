@@ -6,6 +6,7 @@
  * for the mix, the median of several rounds after a warm-up. Figures are recorded in docs/benchmarks.md.
  */
 import { decodeFrame } from '../packages/server/src/gateway/decode.ts';
+import { nsPerOp, report } from './micro.ts';
 
 const ROUNDS = Number(process.env.ROUNDS ?? 7);
 const PER_ROUND = Number(process.env.PER_ROUND ?? 200_000);
@@ -48,23 +49,6 @@ const MIX: [string, number][] = [
   ['badType', 0.5],
 ];
 
-function nsPerFrame(frames: Buffer[]): number {
-  let sink = 0;
-  const start = process.hrtime.bigint();
-  for (let i = 0; i < PER_ROUND; i++) {
-    const r = decodeFrame(frames[i % frames.length]!, false);
-    if (r.ok) sink++;
-  }
-  const ns = Number(process.hrtime.bigint() - start) / PER_ROUND;
-  if (sink < 0) console.log(sink); // keeps the loop from being optimised away
-  return ns;
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)]!;
-}
-
 const mix: Buffer[] = [];
 for (const [kind, weight] of MIX) for (let i = 0; i < weight * 2; i++) mix.push(KINDS[kind]!);
 // Shuffled (a fixed seed, so every run decodes the same sequence): not a run of one kind after another.
@@ -79,11 +63,7 @@ const suites: [string, Buffer[]][] = [
   ['mix', mix],
   ...Object.entries(KINDS).map(([k, b]) => [k, [b]] as [string, Buffer[]]),
 ];
-for (const [, frames] of suites) nsPerFrame(frames); // warm-up: compile and optimise every path
+const decodeOne = (frames: Buffer[]) => (i: number) => decodeFrame(frames[i % frames.length]!, false).ok;
+for (const [, frames] of suites) nsPerOp(PER_ROUND, decodeOne(frames)); // warm-up: compile and optimise every path
 console.log(`decodeFrame, ns per frame (median of ${ROUNDS} rounds of ${PER_ROUND}):`);
-for (const [name, frames] of suites) {
-  const runs = Array.from({ length: ROUNDS }, () => nsPerFrame(frames));
-  console.log(
-    `  ${name.padEnd(12)} ${median(runs).toFixed(0).padStart(6)} ns   (min ${Math.min(...runs).toFixed(0)}, max ${Math.max(...runs).toFixed(0)})`,
-  );
-}
+for (const [name, frames] of suites) console.log(report(name, ROUNDS, PER_ROUND, decodeOne(frames)));

@@ -10,6 +10,7 @@ import { normaliseText } from '../packages/server/src/chat/text.ts';
 import { DEFAULT_SETTINGS, compile } from '../packages/server/src/moderation/filter/filter-settings.ts';
 import { isEmoteOnly } from '../packages/server/src/moderation/emote.ts';
 import { graphemeLength } from '@lightstick/protocol';
+import { nsPerOp, report } from './micro.ts';
 import {
   EVASIONS,
   ORDINARY_EN,
@@ -31,28 +32,10 @@ const checks: [string, (text: string) => unknown][] = [
   ['all three', (t) => [normaliseText(t), filter.check(t), isEmoteOnly(t)]],
 ];
 
-function nsPerLine(check: (text: string) => unknown): number {
-  let sink = 0;
-  const start = process.hrtime.bigint();
-  for (let i = 0; i < PER_ROUND; i++) if (check(lines[i % lines.length]!)) sink++;
-  const ns = Number(process.hrtime.bigint() - start) / PER_ROUND;
-  if (sink < 0) console.log(sink); // keeps the loop from being optimised away
-  return ns;
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)]!;
-}
-
-for (const [, check] of checks) nsPerLine(check); // warm-up: compile and optimise every path
+const line = (check: (text: string) => unknown) => (i: number) => check(lines[i % lines.length]!);
+for (const [, check] of checks) nsPerOp(PER_ROUND, line(check)); // warm-up: compile and optimise every path
 const chars = lines.reduce((n, l) => n + graphemeLength(l), 0) / lines.length;
 console.log(
   `send-path text checks, ns per line (${lines.length} lines, ${chars.toFixed(0)} characters on average; median of ${ROUNDS} rounds of ${PER_ROUND}):`,
 );
-for (const [name, check] of checks) {
-  const runs = Array.from({ length: ROUNDS }, () => nsPerLine(check));
-  console.log(
-    `  ${name.padEnd(16)} ${median(runs).toFixed(0).padStart(7)} ns   (min ${Math.min(...runs).toFixed(0)}, max ${Math.max(...runs).toFixed(0)})`,
-  );
-}
+for (const [name, check] of checks) console.log(report(name, ROUNDS, PER_ROUND, line(check)));

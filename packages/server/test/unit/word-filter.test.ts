@@ -5,6 +5,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { WordFilter } from '../../src/moderation/filter/word-filter.ts';
+import { fold } from '../../src/moderation/filter/fold.ts';
 import { BUILTIN_ALLOW, BUILTIN_TERMS } from '../../src/moderation/filter/default-list.ts';
 import { EVASIONS, ORDINARY_EN, ORDINARY_JA, ORDINARY_KO } from '../support/chat-corpus.ts';
 
@@ -42,6 +43,20 @@ describe('word filter: built-in list', () => {
       assert.ok(lines.length >= 100);
     });
   }
+
+  test('folded graphemes are remembered without changing a verdict, also once the memo is full', () => {
+    const verdicts = () => EVASIONS.map(({ text }) => JSON.stringify(builtin.check(text)));
+    const first = verdicts();
+    // The same texts again, folded from the memo.
+    assert.deepEqual(verdicts(), first);
+    // Far more distinct graphemes than the memo keeps (4 096): the evasions' graphemes are forgotten and folded
+    // again, to the same verdicts, and the unseen ones fold as they would have.
+    let han = '';
+    for (let cp = 0x4e00; cp < 0x4e00 + 10_000; cp++) han += String.fromCodePoint(cp);
+    assert.equal(builtin.check(han).action, 'allow');
+    assert.equal(fold(han).compact.text, han);
+    assert.deepEqual(verdicts(), first);
+  });
 });
 
 describe('word filter: actions and masking', () => {

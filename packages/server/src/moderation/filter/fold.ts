@@ -16,6 +16,7 @@
  */
 import { remove as unconfuse } from 'confusables';
 import { graphemes } from '@lightstick/protocol';
+import { boundedLru } from '../../bounded-lru.ts';
 
 /** One view of the folded text: `text`, and for each UTF-16 index of it the range [start, end) of the original. */
 export interface FoldedView {
@@ -98,23 +99,44 @@ function foldChar(ch: string): string {
   return ch;
 }
 
+/** One grapheme folded on its own: its folded characters, each with whether it separates words. */
+type FoldedGrapheme = readonly { readonly ch: string; readonly sep: boolean }[];
+
+const PICTOGRAPH_FOLDED: FoldedGrapheme = [{ ch: ' ', sep: true }];
+
+function foldGrapheme(segment: string): FoldedGrapheme {
+  if (PICTOGRAPH.test(segment)) return PICTOGRAPH_FOLDED;
+  const out: { ch: string; sep: boolean }[] = [];
+  for (const c of segment.normalize('NFKC').toLowerCase()) {
+    if (DROP.test(c) || LONG_VOWEL.has(c)) continue;
+    // Leet symbols (@ $ ! |) are separators here, unless the leet pass takes them into a word.
+    for (const j of toJamo(c.codePointAt(0)!)) {
+      for (const f of foldChar(j)) out.push({ ch: f, sep: SEPARATOR.test(f) });
+    }
+  }
+  return out;
+}
+
+/**
+ * Folded graphemes remembered: folding one (NFKC, case, jamo, kana, look-alikes) was most of a filter check
+ * (a CPU profile: `units` and `foldChar` 30 % of it), is the same for every occurrence, and chat repeats a
+ * small alphabet. Bounded and least-recently-used, so text of ever new graphemes costs what it did without.
+ */
+const FOLDED_GRAPHEMES_MAX = 4096;
+const foldedGraphemes = boundedLru<string, FoldedGrapheme>(FOLDED_GRAPHEMES_MAX);
+
 /** The original text as units: folded characters, each with its source range. */
 function units(text: string): Unit[] {
   const out: Unit[] = [];
   for (const { segment, index } of graphemes(text)) {
-    const start = index;
+    let folded = foldedGraphemes.get(segment);
+    if (folded === undefined) {
+      folded = foldGrapheme(segment);
+      foldedGraphemes.set(segment, folded);
+    }
     const end = index + segment.length;
-    if (PICTOGRAPH.test(segment)) {
-      out.push({ ch: ' ', start, end, sep: true });
-      continue;
-    }
-    for (const c of segment.normalize('NFKC').toLowerCase()) {
-      if (DROP.test(c) || LONG_VOWEL.has(c)) continue;
-      // Leet symbols (@ $ ! |) are separators here, unless the leet pass below takes them into a word.
-      for (const j of toJamo(c.codePointAt(0)!)) {
-        for (const f of foldChar(j)) out.push({ ch: f, start, end, sep: SEPARATOR.test(f) });
-      }
-    }
+    // Fresh units: the leet pass below changes them in place.
+    for (const f of folded) out.push({ ch: f.ch, start: index, end, sep: f.sep });
   }
   leet(out);
   return out;
