@@ -120,23 +120,31 @@ function foldGrapheme(segment: string): FoldedGrapheme {
 /**
  * Folded graphemes remembered: folding one (NFKC, case, jamo, kana, look-alikes) was most of a filter check
  * (a CPU profile: `units` and `foldChar` 30 % of it), is the same for every occurrence, and chat repeats a
- * small alphabet. Bounded and least-recently-used, so text of ever new graphemes costs what it did without.
+ * small alphabet. Bounded and least-recently-used, so text of ever new graphemes costs what it did without; a
+ * grapheme longer than any emoji sequence (a letter under a pile of combining marks) is folded each time, so the
+ * memo holds at most 4 096 short keys whatever is sent.
  */
 const FOLDED_GRAPHEMES_MAX = 4096;
+const REMEMBERED_GRAPHEME_MAX_LENGTH = 32;
 const foldedGraphemes = boundedLru<string, FoldedGrapheme>(FOLDED_GRAPHEMES_MAX);
+
+function foldedGrapheme(segment: string): FoldedGrapheme {
+  if (segment.length > REMEMBERED_GRAPHEME_MAX_LENGTH) return foldGrapheme(segment);
+  let folded = foldedGraphemes.get(segment);
+  if (folded === undefined) {
+    folded = foldGrapheme(segment);
+    foldedGraphemes.set(segment, folded);
+  }
+  return folded;
+}
 
 /** The original text as units: folded characters, each with its source range. */
 function units(text: string): Unit[] {
   const out: Unit[] = [];
   for (const { segment, index } of graphemes(text)) {
-    let folded = foldedGraphemes.get(segment);
-    if (folded === undefined) {
-      folded = foldGrapheme(segment);
-      foldedGraphemes.set(segment, folded);
-    }
     const end = index + segment.length;
     // Fresh units: the leet pass below changes them in place.
-    for (const f of folded) out.push({ ch: f.ch, start: index, end, sep: f.sep });
+    for (const f of foldedGrapheme(segment)) out.push({ ch: f.ch, start: index, end, sep: f.sep });
   }
   leet(out);
   return out;
