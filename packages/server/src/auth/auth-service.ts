@@ -19,9 +19,9 @@ import type { SessionEndReason, SessionEnds } from './session-ends.ts';
 import type { Logger } from '../observability/logger.ts';
 import { securityEvent } from '../observability/security-events.ts';
 import { toUserView } from './user-view.ts';
+import { nameKey } from './name-key.ts';
 import {
   invalid,
-  nameKey,
   normalizeLoginPassword,
   validateDisplayName,
   validatePassword,

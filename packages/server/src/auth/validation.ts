@@ -1,6 +1,6 @@
 /**
  * Account field rules. Usernames are NFKC-normalised and may use letters of any script (Hangul, Kana,
- * Kanji, Latin...), digits, emoji, '_', '.', '-'; `nameKey` (NFKC lower-case) makes them unique so
+ * Kanji, Latin...), digits, emoji, '_', '.', '-'; `nameKey` (name-key.ts: NFKC lower-case) makes them unique so
  * 'Mina' and 'ｍｉｎａ' cannot both exist, and `nameSkeleton` (look-alikes.ts) so 'mina' and 'mіna' (Cyrillic і)
  * cannot either. Lengths count characters a person sees (grapheme clusters).
  */
@@ -27,8 +27,6 @@ const HAS_SUBSTANCE = /[\p{L}\p{N}\p{Extended_Pictographic}\p{Regional_Indicator
 export function invalid(field: string, message: string): AppError {
   return new AppError('validation_failed', message, { details: { field } });
 }
-
-export { nameKey } from './name-key.ts';
 
 /** Returns the normalised username or throws validation_failed with details.field 'username'. */
 export function validateUsername(raw: unknown, opts: { allowReserved?: boolean } = {}): string {

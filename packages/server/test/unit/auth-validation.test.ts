@@ -1,12 +1,8 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { AppError } from '../../src/errors.ts';
-import {
-  nameKey,
-  validateDisplayName,
-  validatePassword,
-  validateUsername,
-} from '../../src/auth/validation.ts';
+import { validateDisplayName, validatePassword, validateUsername } from '../../src/auth/validation.ts';
+import { nameKey } from '../../src/auth/name-key.ts';
 import { looksReserved, nameSkeleton } from '../../src/auth/look-alikes.ts';
 import { confusableMix } from '../../src/auth/mixed-scripts.ts';
 
