@@ -82,14 +82,21 @@ async function inputsLoaded(traceFile: string): Promise<Set<string>> {
   return inputs;
 }
 
-/** The npm packages bundled in the chunks of dist/server a process loaded, by its module trace. */
-async function packagesLoaded(traceFile: string): Promise<Set<string>> {
+/** The npm packages among bundled sources. */
+function packagesOf(inputs: Set<string>): Set<string> {
   const packages = new Set<string>();
-  for (const input of await inputsLoaded(traceFile)) {
+  for (const input of inputs) {
     const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(input)?.[1];
     if (pkg) packages.add(pkg);
   }
   return packages;
+}
+
+/** What each traced process wrote as it exited (module-trace.mjs): its lines by prefix, one line per process. */
+async function atExit(traceFile: string): Promise<{ deps: string[]; intl: string[] }> {
+  const lines = (await readFile(traceFile, 'utf8')).split('\n');
+  const starting = (prefix: string) => lines.filter((l) => l.startsWith(prefix));
+  return { deps: starting('deps-at-exit:'), intl: starting('intl-at-exit:') };
 }
 
 const fastifyIn = (packages: Set<string>) =>
@@ -123,7 +130,7 @@ describe('the compiled server', () => {
       assert.equal((await server.stop()).code, 0);
       // The api role's HTTP face is Fastify (with Ajv and the TypeBox schemas), and its sign-up checks names
       // against Unicode's look-alike tables: the trace sees them all (and so would see them in a gateway).
-      const packages = await packagesLoaded(trace);
+      const packages = packagesOf(await inputsLoaded(trace));
       assert.ok(fastifyIn(packages).includes('fastify'));
       for (const p of ['unhomoglyph', 'ajv', '@sinclair/typebox']) assert.ok(packages.has(p), p);
     } finally {
@@ -147,7 +154,8 @@ describe('the compiled server', () => {
       }
       // Stopped first: a process adds Node's own dependencies it loaded to the trace as it exits.
       for (const g of cluster.gateways) assert.equal((await g.stop()).code, 0);
-      const packages = await packagesLoaded(trace);
+      const inputs = await inputsLoaded(trace);
+      const packages = packagesOf(inputs);
       // The trace holds what a gateway runs on (the WebSocket server, Redis, PostgreSQL) and no Fastify.
       for (const p of ['ws', 'ioredis', 'pg'])
         assert.ok(packages.has(p), `${p} in ${[...packages].join(', ')}`);
@@ -158,7 +166,7 @@ describe('the compiled server', () => {
       for (const p of ['unhomoglyph', '@sinclair/typebox'])
         assert.ok(!packages.has(p), `a gateway loaded ${p}: ${[...packages].join(', ')}`);
       // Of Ajv, only the run-time helpers its generated code calls (ajv/dist/runtime/).
-      const ajv = [...(await inputsLoaded(trace))].filter((i) => /node_modules\/ajv\//.test(i));
+      const ajv = [...inputs].filter((i) => /node_modules\/ajv\//.test(i));
       assert.deepEqual(
         ajv.filter((i) => !/node_modules\/ajv\/dist\/runtime\//.test(i)),
         [],
@@ -166,13 +174,11 @@ describe('the compiled server', () => {
       );
       // Nor Node's fetch (undici and its WebAssembly parser, ~9.6 MB): pg's Cloudflare probe built a `Response`
       // on Node 20, which has no `navigator` (src/node-compat.ts).
-      const atExit = (await readFile(trace, 'utf8')).split('\n').filter((l) => l.startsWith('deps-at-exit:'));
-      assert.equal(atExit.length, cluster.gateways.length, 'each gateway wrote what it loaded as it exited');
-      for (const line of atExit)
-        assert.doesNotMatch(line, /undici/, "a gateway loaded Node's fetch (undici)");
+      const { deps, intl } = await atExit(trace);
+      assert.equal(deps.length, cluster.gateways.length, 'each gateway wrote what it loaded as it exited');
+      for (const line of deps) assert.doesNotMatch(line, /undici/, "a gateway loaded Node's fetch (undici)");
       // Nor an Intl.Segmenter (0.7 MB of ICU's break data; graphemes are counted by the protocol's `graphemes`),
       // though the smoke test's messages were counted, filtered and checked on these gateways.
-      const intl = (await readFile(trace, 'utf8')).split('\n').filter((l) => l.startsWith('intl-at-exit:'));
       assert.equal(intl.length, cluster.gateways.length, 'each gateway wrote the Intl objects it built');
       for (const line of intl) assert.doesNotMatch(line, /Segmenter/, 'a gateway built an Intl.Segmenter');
     } finally {
