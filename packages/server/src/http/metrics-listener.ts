@@ -10,7 +10,7 @@ import type { AddressInfo } from 'node:net';
 import type { Registry } from 'prom-client';
 import type { Logger } from '../observability/logger.ts';
 import { sendJson, sendJsonError, sendMetrics } from './plain-answers.ts';
-import { closerOf, listenOn } from './node-server.ts';
+import { closerOf, listenOn, withDate } from './node-server.ts';
 
 export interface MetricsListener {
   /** The port it listens on (the configured one, or the one the system picked for 0). */
@@ -31,14 +31,14 @@ export async function startMetricsListener(opts: {
   const log = opts.logger.child({ component: 'metrics' });
   const server = createServer(
     { requestTimeout: REQUEST_TIMEOUT_MS, headersTimeout: REQUEST_TIMEOUT_MS },
-    (req, res) => {
+    withDate((req, res) => {
       answer(req, res, opts.registry).catch((err: unknown) => {
         log.error({ err }, 'metrics scrape failed');
         if (!res.headersSent) {
           sendJsonError(res, 500, { code: 'internal', message: 'Metrics could not be read' });
         } else res.destroy();
       });
-    },
+    }),
   );
   // Prometheus keeps its connection open between scrapes (every 15 s or so): outlast that interval.
   server.keepAliveTimeout = 65_000;

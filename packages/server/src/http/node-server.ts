@@ -8,6 +8,7 @@
 import { createServer, type RequestListener, type Server } from 'node:http';
 import type { ListenOptions } from 'node:net';
 import type { SecurityConfig } from '../config/security.ts';
+import { httpDateNow } from '../utc-time.ts';
 
 /**
  * Longer than the 60 s idle timeout of the usual load balancers in front (AWS ALB, nginx), so the balancer closes
@@ -25,10 +26,22 @@ export function createPublicServer(
       headersTimeout: security?.httpHeadersTimeoutMs ?? 10_000,
       connectionsCheckingInterval: 1000,
     },
-    handler,
+    withDate(handler),
   );
   server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
   return server;
+}
+
+/**
+ * Every answer carries the `Date` header RFC 9110 asks of a server with a clock, made by utc-time.ts rather than
+ * by Node, whose `toUTCString` maps ICU's time-zone data into the process (an idle gateway answers `/readyz`).
+ */
+export function withDate(handler: RequestListener): RequestListener {
+  return (req, res) => {
+    res.sendDate = false;
+    res.setHeader('date', httpDateNow());
+    handler(req, res);
+  };
 }
 
 /** Listens; a listen that fails (a port that is taken) rejects instead of emitting `error`. */

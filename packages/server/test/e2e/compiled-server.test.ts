@@ -93,10 +93,14 @@ function packagesOf(inputs: Set<string>): Set<string> {
 }
 
 /** What each traced process wrote as it exited (module-trace.mjs): its lines by prefix, one line per process. */
-async function atExit(traceFile: string): Promise<{ deps: string[]; intl: string[] }> {
+async function atExit(traceFile: string): Promise<{ deps: string[]; intl: string[]; date: string[] }> {
   const lines = (await readFile(traceFile, 'utf8')).split('\n');
   const starting = (prefix: string) => lines.filter((l) => l.startsWith(prefix));
-  return { deps: starting('deps-at-exit:'), intl: starting('intl-at-exit:') };
+  return {
+    deps: starting('deps-at-exit:'),
+    intl: starting('intl-at-exit:'),
+    date: starting('date-at-exit:'),
+  };
 }
 
 const fastifyIn = (packages: Set<string>) =>
@@ -174,13 +178,18 @@ describe('the compiled server', () => {
       );
       // Nor Node's fetch (undici and its WebAssembly parser, ~9.6 MB): pg's Cloudflare probe built a `Response`
       // on Node 20, which has no `navigator` (src/node-compat.ts).
-      const { deps, intl } = await atExit(trace);
+      const { deps, intl, date } = await atExit(trace);
       assert.equal(deps.length, cluster.gateways.length, 'each gateway wrote what it loaded as it exited');
       for (const line of deps) assert.doesNotMatch(line, /undici/, "a gateway loaded Node's fetch (undici)");
       // Nor an Intl.Segmenter (0.7 MB of ICU's break data; graphemes are counted by the protocol's `graphemes`),
       // though the smoke test's messages were counted, filtered and checked on these gateways.
       assert.equal(intl.length, cluster.gateways.length, 'each gateway wrote the Intl objects it built');
       for (const line of intl) assert.doesNotMatch(line, /Segmenter/, 'a gateway built an Intl.Segmenter');
+      // Nor ICU's time-zone data (0.9 MB): log lines, `Date` headers, joins and sends print no instant through the
+      // `Date` methods that map it (src/utc-time.ts).
+      assert.equal(date.length, cluster.gateways.length, 'each gateway wrote its Date calls');
+      for (const line of date)
+        assert.equal(line, 'date-at-exit:', 'a gateway called a Date method that maps ICU');
     } finally {
       await cluster.stop();
       await rm(dir, { recursive: true, force: true });

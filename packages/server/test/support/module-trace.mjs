@@ -2,7 +2,8 @@
 // loads, one per line, to the file named by LIGHTSTICK_TEST_MODULE_TRACE (tests of what a role loads, e.g. that
 // a gateway-only process never loads Fastify). At exit it adds Node's own bundled dependencies the process
 // loaded, as one `deps-at-exit:` line (undici is one: global fetch and `Response` load it on first touch), and
-// the `Intl` objects it built, as one `intl-at-exit:` line (each kind maps ICU data the first time it is built).
+// the `Intl` objects it built, as one `intl-at-exit:` line (each kind maps ICU data the first time it is built),
+// and its calls of the `Date` methods that map ICU's time-zone data, as one `date-at-exit:` line.
 // Plain JavaScript, so the compiled server needs no loader for it.
 // The same file is the hooks module: Node runs it again on its hooks thread, where it only records.
 import { appendFileSync } from 'node:fs';
@@ -15,10 +16,12 @@ if (isMainThread && process.env.LIGHTSTICK_TEST_MODULE_TRACE) {
   const trace = process.env.LIGHTSTICK_TEST_MODULE_TRACE;
   register(import.meta.url, { data: trace });
   const built = countIntlObjects();
+  const dated = countDateCalls();
   process.on('exit', () => {
     const deps = process.moduleLoadList.filter((m) => m.includes('internal/deps/'));
     appendFileSync(trace, `deps-at-exit:${deps.join(',')}\n`);
     appendFileSync(trace, `intl-at-exit:${[...built].map(([k, n]) => `${k}=${n}`).join(',')}\n`);
+    appendFileSync(trace, `date-at-exit:${[...dated].map(([k, n]) => `${k}=${n}`).join(',')}\n`);
   });
 }
 
@@ -41,6 +44,32 @@ function countIntlObjects() {
     });
   }
   return built;
+}
+
+/**
+ * Wraps the `Date` methods that work out the local time zone or its name on Node 20, even those that print UTC
+ * (src/utc-time.ts says why), to count their calls by name; `toJSON` calls `toISOString`.
+ */
+function countDateCalls() {
+  const called = new Map();
+  for (const name of [
+    'toISOString',
+    'toUTCString',
+    'toString',
+    'toDateString',
+    'toTimeString',
+    'toLocaleString',
+    'toLocaleDateString',
+    'toLocaleTimeString',
+    'getTimezoneOffset',
+  ]) {
+    const original = Date.prototype[name];
+    Date.prototype[name] = function (...args) {
+      called.set(name, (called.get(name) ?? 0) + 1);
+      return original.apply(this, args);
+    };
+  }
+  return called;
 }
 
 export function initialize(data) {
