@@ -4,7 +4,7 @@
  * about 0.9 MB of ICU's time-zone data into the process, though both print UTC (V8 works out the local zone's name
  * on the way and drops it); the `getUTC*` fields are V8's own arithmetic. A bare `node` holds 40.6 MB, 41.5 after
  * one `toISOString`, 40.7 after reading the fields. An idle gateway made both calls: pino's `isoTime` on its first
- * log line and Node's `Date` header on the first `/readyz`, and an idle gateway has 60 MB (issue 6,
+ * log line and Node's `Date` header on the first `/readyz`, and an idle gateway may hold at most 60 MB (issue 6,
  * docs/benchmarks.md "Stop 44"). Written here because the date libraries format through the same two methods
  * or through `Intl`, which maps more of ICU.
  */
