@@ -12,14 +12,16 @@ const DAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'] as const;
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'] as const;
 
 const pad = (n: number, width: number) => String(n).padStart(width, '0');
+/** `22:41:07`: the time of day both forms print. */
+const clock = (d: Date) =>
+  `${pad(d.getUTCHours(), 2)}:${pad(d.getUTCMinutes(), 2)}:${pad(d.getUTCSeconds(), 2)}`;
 
 /** `2026-12-06T22:41:07.123Z`, as `toISOString` prints it for years 0 to 9999 (a log line's time). */
 export function isoUtc(ms: number): string {
   const d = new Date(ms);
   return (
     `${pad(d.getUTCFullYear(), 4)}-${pad(d.getUTCMonth() + 1, 2)}-${pad(d.getUTCDate(), 2)}` +
-    `T${pad(d.getUTCHours(), 2)}:${pad(d.getUTCMinutes(), 2)}:${pad(d.getUTCSeconds(), 2)}` +
-    `.${pad(d.getUTCMilliseconds(), 3)}Z`
+    `T${clock(d)}.${pad(d.getUTCMilliseconds(), 3)}Z`
   );
 }
 
@@ -28,7 +30,7 @@ export function httpDate(ms: number): string {
   const d = new Date(ms);
   return (
     `${DAYS[d.getUTCDay()]!}, ${pad(d.getUTCDate(), 2)} ${MONTHS[d.getUTCMonth()]!} ${pad(d.getUTCFullYear(), 4)} ` +
-    `${pad(d.getUTCHours(), 2)}:${pad(d.getUTCMinutes(), 2)}:${pad(d.getUTCSeconds(), 2)} GMT`
+    `${clock(d)} GMT`
   );
 }
 

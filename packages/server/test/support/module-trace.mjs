@@ -20,10 +20,13 @@ if (isMainThread && process.env.LIGHTSTICK_TEST_MODULE_TRACE) {
   process.on('exit', () => {
     const deps = process.moduleLoadList.filter((m) => m.includes('internal/deps/'));
     appendFileSync(trace, `deps-at-exit:${deps.join(',')}\n`);
-    appendFileSync(trace, `intl-at-exit:${[...built].map(([k, n]) => `${k}=${n}`).join(',')}\n`);
-    appendFileSync(trace, `date-at-exit:${[...dated].map(([k, n]) => `${k}=${n}`).join(',')}\n`);
+    appendFileSync(trace, `intl-at-exit:${counts(built)}\n`);
+    appendFileSync(trace, `date-at-exit:${counts(dated)}\n`);
   });
 }
+
+/** A count by name as the exit lines write it: `Segmenter=1,NumberFormat=2`. */
+const counts = (byName) => [...byName].map(([name, n]) => `${name}=${n}`).join(',');
 
 /** Wraps Intl's constructors (before the server loads) to count what is built, by kind. */
 function countIntlObjects() {
