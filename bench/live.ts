@@ -33,6 +33,7 @@ import { gcBetween, pacingBetween, percentileBetween, scrape } from './server-me
 import { writeChart } from './chart.ts';
 import { flameGraphSvg, foldFiles, profileFiles, type Window } from './flamegraph.ts';
 import { median } from './loadgens.ts';
+import { gatewayOf, survivorsFor } from './storm-spread.ts';
 
 const LOADGEN = fileURLToPath(new URL('./live-loadgen.ts', import.meta.url));
 const OUT = fileURLToPath(new URL('./out/', import.meta.url));
@@ -88,6 +89,11 @@ export interface LiveOptions {
    * a young generation of 32). What a smaller young generation saves in memory and costs in collections (stop 38).
    */
   semiSpaceMiB?: number;
+  /**
+   * `storm` only: the clients on the gateway the storm kills (`--killed N`), the rest spread over the others;
+   * unset: every gateway an equal share (`gatewayOf`).
+   */
+  killed?: number;
 }
 
 class Gen {
@@ -188,20 +194,12 @@ function byShare(after: number[], dropped: number, q: number): number | null {
   return dropped > 0 && i < after.length ? after[Math.max(0, i)]! : null;
 }
 
-/**
- * How many of the killed gateway's clients the survivors have sockets for: each gateway process holds at most its
- * socket budget (the open-file limit less a reserve, `socketBudget`, which the gateways inherit from the harness),
- * and the survivors already hold their own share. 100 000 over 6 gateways on this machine (20 000 open files: a
- * budget of 19 000) leaves the five survivors room for 11 665 of the 16 667 dropped; the first 100 000 storm
- * (stop 28) brought back 11 661 and looked like a slow return. Undefined where the limit cannot be read.
- */
+/** `survivorsFor` with this process's socket budget; undefined where the limit cannot be read. */
 export async function survivorsRoom(
-  o: Pick<LiveOptions, 'connections' | 'gateways'>,
+  o: Pick<LiveOptions, 'connections' | 'gateways' | 'killed'>,
 ): Promise<number | undefined> {
   const budget = await socketBudget(() => readFile('/proc/self/limits', 'utf8'));
-  if (budget === undefined || o.gateways < 2) return undefined;
-  const perGateway = Math.ceil(o.connections / o.gateways);
-  return (o.gateways - 1) * Math.max(0, budget - perGateway);
+  return budget === undefined ? undefined : survivorsFor(o, budget);
 }
 
 /** The storm's figures: the reconnect curve and where the half-way client waited. */
@@ -364,7 +362,7 @@ function specsFor(
   token: (i: number) => string,
 ): LiveClientSpec[] {
   return Array.from({ length: o.connections }, (_, i) => {
-    const g = i % urls.length;
+    const g = gatewayOf(i, { ...o, gateways: urls.length });
     return {
       urls: [...urls.slice(g), ...urls.slice(0, g)],
       token: token(i),
@@ -841,7 +839,7 @@ const RATIO_KEYS = [
 export async function live(o: LiveOptions): Promise<void> {
   const stamp = new Date().toISOString().replace(/[:.]/g, '-');
   const room = o.scenario === 'storm' ? await survivorsRoom(o) : undefined;
-  const dropping = Math.floor(o.connections / o.gateways);
+  const dropping = o.killed ?? Math.floor(o.connections / o.gateways);
   if (room !== undefined && room < dropping)
     console.warn(
       `storm: the ${o.gateways - 1} survivors have sockets for ${room} of the ~${dropping} clients the kill drops ` +

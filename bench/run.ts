@@ -14,7 +14,8 @@
  *                `--viewer-nice 10` runs the viewers' load generators at that priority (slow readers);
  *                `--allocator-env 0` starts the servers without the image's allocator settings;
  *                `--floor-message full` makes the floor's message as large as Lightstick's;
- *                `--semi-space N` starts every server with V8's young generation capped (MiB a semi-space)
+ *                `--semi-space N` starts every server with V8's young generation capped (MiB a semi-space);
+ *                `storm --killed N` puts N clients on the gateway the storm kills, the rest on the others
  * Figures are recorded in docs/benchmarks.md.
  */
 import { stopAll } from './cleanup.ts';
@@ -84,6 +85,14 @@ if (viewerNice !== undefined && !(Number.isInteger(viewerNice) && viewerNice >= 
   console.error(`bad flag --viewer-nice ${viewerNice}: a nice value from 0 to 19`);
   process.exit(2);
 }
+const killed = flags.get('killed');
+if (
+  killed !== undefined &&
+  (scenario !== 'storm' || !Number.isInteger(killed) || killed < 1 || killed >= flag('connections', 5000))
+) {
+  console.error(`bad flag --killed ${killed}: storm only, a whole number of clients below --connections`);
+  process.exit(2);
+}
 
 const throughputOpts: ThroughputOptions = {
   gateways: flag('gateways', 3),
@@ -135,6 +144,7 @@ async function main(): Promise<void> {
       allocatorEnv: flag('allocator-env', 1) === 1,
       floorFullMessage: floorMessage === 'full',
       ...(semiSpace !== undefined ? { semiSpaceMiB: semiSpace } : {}),
+      ...(killed !== undefined ? { killed } : {}),
     });
     return;
   }

@@ -11,7 +11,8 @@ import { AppError, isAppError } from '../errors.ts';
 import type { Principal } from '../auth/principal.ts';
 import type { GatewayContext } from './context.ts';
 import type { Session } from './session.ts';
-import { prepare } from './connection.ts';
+import { prepareText } from './connection.ts';
+import { joinedText } from './joined-frame.ts';
 import { securityEvent } from '../observability/security-events.ts';
 import { warmLanguageDetector } from '../chat/language.ts';
 
@@ -86,14 +87,10 @@ export async function join(ctx: GatewayContext, session: Session, op: JoinOp): P
     const seen = await ctx.fandom.replay(room, grant.role, read.recoverable ? read.messages : [], read.top);
     if (session.closed) return;
     const answer = { t: 'joined', id: op.id, room, pos: seen.top } as const;
-    let frame = prepare({
-      ...answer,
-      missed: seen.messages,
-      reload: op.since !== undefined && !read.recoverable,
-    });
+    let frame = prepareText(joinedText(answer, seen.messages, op.since !== undefined && !read.recoverable));
     // The replay budget is charged the answer as sent, replay included; a replay that does not fit is not sent.
     if (seen.messages.length > 0 && !(await ctx.replay.take(principal.userId, frame.bytes.length))) {
-      frame = prepare({ ...answer, missed: [], reload: true });
+      frame = prepareText(joinedText(answer, [], true));
       if (!session.replayRefused) {
         // Once per connection: an attacker's every join would otherwise be a log line.
         session.replayRefused = true;
