@@ -12,6 +12,7 @@
 import { Cached, Outage } from '../read-through-cache.ts';
 import type { Runtime } from '../runtime.ts';
 import type { Store } from '../storage/repositories.ts';
+import { pairBatcher, pairKey } from './pair-batches.ts';
 
 export interface AccessCacheOptions {
   runtime: Runtime;
@@ -35,24 +36,25 @@ export function cachedAccessStore(store: Store, opts: AccessCacheOptions): Store
       keep: (value) => value !== undefined,
       outage,
     });
-  const pair = (a: string, b: string) => `${a}\u0000${b}`;
-  const split = (key: string) => key.split('\u0000') as [string, string];
   const rooms = cache((id) => store.rooms.byId(id));
   const communities = cache((id) => store.communities.byId(id));
-  const memberships = cache((key) => store.communities.membership(...split(key)));
+  // Memberships and sanctions are read per fan: the misses of many fans at once leave in one read per community
+  // (pair-batches.ts).
+  const memberships = cache(pairBatcher((c, ids) => store.communities.membershipsAmong(c, ids)));
   // Bans and timeouts are read on every send: "none" ([]) is cached too, so a new ban reaches other processes
   // within `freshMs` (the realtime layer's control message makes it at once).
-  const sanctions = cache((key) => store.sanctions.of(...split(key)));
+  const sanctionsAmong = pairBatcher((c, ids) => store.sanctions.among(c, ids));
+  const sanctions = cache(async (key) => (await sanctionsAmong(key)) ?? []);
   return {
     ...store,
     rooms: bindAll(store.rooms, { byId: (id: string) => rooms.get(id) }),
     communities: bindAll(store.communities, {
       byId: (id: string) => communities.get(id),
-      membership: (communityId: string, userId: string) => memberships.get(pair(communityId, userId)),
+      membership: (communityId: string, userId: string) => memberships.get(pairKey(communityId, userId)),
     }),
     sanctions: bindAll(store.sanctions, {
       of: async (communityId: string, userId: string) =>
-        (await sanctions.get(pair(communityId, userId))) ?? [],
+        (await sanctions.get(pairKey(communityId, userId))) ?? [],
     }),
   };
 }

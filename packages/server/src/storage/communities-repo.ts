@@ -6,6 +6,7 @@ import { nameKey } from '../auth/name-key.ts';
 import { guard } from './db-errors.ts';
 import { roomValues } from './rooms-repo.ts';
 import { checkQuota, holdRow } from './creation-quota.ts';
+import { MAX_IDS_AMONG } from './repositories.ts';
 import type {
   CommunitiesRepo,
   CommunityCounts,
@@ -178,6 +179,22 @@ export class KyselyCommunitiesRepo implements CommunitiesRepo {
         .where('user_id', '=', userId)
         .executeTakeFirst();
       return row && toMembership(row);
+    });
+  }
+
+  membershipsAmong(communityId: string, userIds: readonly string[]): Promise<Map<string, MembershipRecord>> {
+    return guard(async () => {
+      const out = new Map<string, MembershipRecord>();
+      if (userIds.length === 0) return out;
+      if (userIds.length > MAX_IDS_AMONG) throw new RangeError(`at most ${MAX_IDS_AMONG} ids a read`);
+      const rows = await this.db
+        .selectFrom('memberships')
+        .selectAll()
+        .where('community_id', '=', communityId)
+        .where('user_id', 'in', [...userIds])
+        .execute();
+      for (const row of rows) out.set(row.user_id, toMembership(row));
+      return out;
     });
   }
 

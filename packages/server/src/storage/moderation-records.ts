@@ -109,6 +109,11 @@ export interface ModerationRepo {
 export interface SanctionsRepo {
   /** Both kinds for one user in one community, expired timeouts included (the caller compares with now). */
   of(communityId: string, userId: string): Promise<SanctionRecord[]>;
+  /**
+   * The same for each of `userIds` that has any, by user id, in ONE query whatever their number (the joins of many
+   * fans at once, app/access-cache.ts); at most MAX_IDS_AMONG ids (repositories.ts).
+   */
+  among(communityId: string, userIds: readonly string[]): Promise<Map<string, SanctionRecord[]>>;
   /** Inserts or replaces the user's sanction of that kind. */
   set(s: SanctionRecord, audit: AuditRecord): Promise<void>;
   /** Removes it; false (and no audit entry) when there was none. */

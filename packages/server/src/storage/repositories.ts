@@ -15,6 +15,9 @@ import type {
 
 export type * from './moderation-records.ts';
 
+/** The most ids one `…Among` read takes (SQLite binds each as a parameter). */
+export const MAX_IDS_AMONG = 1000;
+
 export interface UserRecord {
   id: string;
   name: string;
@@ -191,6 +194,11 @@ export interface CommunitiesRepo {
    */
   counts(communityIds: readonly string[]): Promise<Map<string, CommunityCounts>>;
   membership(communityId: string, userId: string): Promise<MembershipRecord | undefined>;
+  /**
+   * The memberships of those of `userIds` who are members of the community, by user id, in ONE query whatever
+   * their number (the joins of many fans at once, app/access-cache.ts); at most MAX_IDS_AMONG ids.
+   */
+  membershipsAmong(communityId: string, userIds: readonly string[]): Promise<Map<string, MembershipRecord>>;
   /** Inserts or replaces the membership. */
   setMembership(m: MembershipRecord): Promise<void>;
   removeMembership(communityId: string, userId: string): Promise<void>;

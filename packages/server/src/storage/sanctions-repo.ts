@@ -3,6 +3,7 @@ import type { Kysely } from 'kysely';
 import type { SanctionKind } from '@lightstick/protocol';
 import { guard } from './db-errors.ts';
 import { insertAudit } from './audit-repo.ts';
+import { MAX_IDS_AMONG } from './repositories.ts';
 import type { AuditRecord, SanctionRecord, SanctionsRepo } from './moderation-records.ts';
 import type { SanctionRow, Schema } from './schema.ts';
 
@@ -29,6 +30,28 @@ export class KyselySanctionsRepo implements SanctionsRepo {
         .orderBy('kind')
         .execute();
       return rows.map(toSanction);
+    });
+  }
+
+  among(communityId: string, userIds: readonly string[]): Promise<Map<string, SanctionRecord[]>> {
+    return guard(async () => {
+      const out = new Map<string, SanctionRecord[]>();
+      if (userIds.length === 0) return out;
+      if (userIds.length > MAX_IDS_AMONG) throw new RangeError(`at most ${MAX_IDS_AMONG} ids a read`);
+      const rows = await this.db
+        .selectFrom('sanctions')
+        .selectAll()
+        .where('community_id', '=', communityId)
+        .where('user_id', 'in', [...userIds])
+        .orderBy('user_id')
+        .orderBy('kind')
+        .execute();
+      for (const row of rows) {
+        const list = out.get(row.user_id);
+        if (list === undefined) out.set(row.user_id, [toSanction(row)]);
+        else list.push(toSanction(row));
+      }
+      return out;
     });
   }
 

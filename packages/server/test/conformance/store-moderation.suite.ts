@@ -205,6 +205,26 @@ export function moderationConformance(it: It): void {
       assert.deepEqual(await store.sanctions.of(c.id, 'u-b'), []);
       assert.equal((await store.audit.list(c.id, { limit: 20 })).length, 5);
     });
+    it('reads the sanctions of many users in one call, by user, in the order one read gives', async (store) => {
+      const { c } = await seedCommunity(store);
+      const other = await seedCommunity(store);
+      const base = { communityId: c.id, reason: 'spam', by: actor, at: 100 };
+      const set = (userId: string, kind: 'ban' | 'timeout', until: number | null, communityId = c.id) =>
+        store.sanctions.set({ ...base, communityId, userId, kind, until }, audit({ communityId }));
+      await set('u-a', 'timeout', 2000);
+      await set('u-a', 'ban', null);
+      await set('u-b', 'timeout', 500);
+      await set('u-c', 'ban', null, other.c.id);
+      const among = await store.sanctions.among(c.id, ['u-a', 'u-b', 'u-c', 'u-none']);
+      assert.deepEqual([...among.keys()].sort(), ['u-a', 'u-b']);
+      for (const userId of ['u-a', 'u-b']) {
+        assert.deepEqual(among.get(userId), await store.sanctions.of(c.id, userId));
+      }
+      assert.equal(among.get('u-a')?.length, 2);
+      assert.equal((await store.sanctions.among(c.id, [])).size, 0);
+      const many = Array.from({ length: 1001 }, (_, i) => `x${i}`);
+      await assert.rejects(store.sanctions.among(c.id, many), RangeError);
+    });
   });
 
   describe('moderation: reports and audit', () => {

@@ -246,6 +246,37 @@ export function storeConformance(factory: StoreFactory): void {
         'not_found',
       );
     });
+    it('reads the memberships among many users in one call', async (store) => {
+      const a = community({ createdBy: 'u-a' });
+      const b = community({ createdBy: 'u-b' });
+      await store.communities.create(a, room(a.id));
+      await store.communities.create(b, room(b.id));
+      await store.communities.setMembership({ communityId: a.id, userId: 'u1', role: 'fan', joinedAt: 1 });
+      await store.communities.setMembership({
+        communityId: a.id,
+        userId: 'u2',
+        role: 'moderator',
+        joinedAt: 2,
+      });
+      await store.communities.setMembership({ communityId: b.id, userId: 'u3', role: 'fan', joinedAt: 3 });
+      const among = await store.communities.membershipsAmong(a.id, ['u1', 'u2', 'u3', 'nobody', 'u-a']);
+      assert.deepEqual(
+        [...among].sort(([x], [y]) => x.localeCompare(y)),
+        [
+          ['u-a', { communityId: a.id, userId: 'u-a', role: 'owner', joinedAt: a.createdAt }],
+          ['u1', { communityId: a.id, userId: 'u1', role: 'fan', joinedAt: 1 }],
+          ['u2', { communityId: a.id, userId: 'u2', role: 'moderator', joinedAt: 2 }],
+        ],
+      );
+      // Each answer is what the one-user read gives.
+      for (const [userId, m] of among) assert.deepEqual(m, await store.communities.membership(a.id, userId));
+      assert.equal((await store.communities.membershipsAmong(a.id, [])).size, 0);
+      assert.equal((await store.communities.membershipsAmong('nope', ['u1'])).size, 0);
+      const many = Array.from({ length: 1000 }, (_, i) => `x${i}`);
+      assert.equal((await store.communities.membershipsAmong(a.id, [...many.slice(1), 'u1'])).size, 1);
+      await assert.rejects(store.communities.membershipsAmong(a.id, [...many, 'u1']), RangeError);
+    });
+
     it('lists the members of a community by user id, page after page', async (store) => {
       const c = community({ createdBy: 'u-b' });
       await store.communities.create(c, room(c.id));

@@ -1,0 +1,78 @@
+/**
+ * Reads of one (community, user) pair each, gathered into one read of many users per community: the batching
+ * under app/access-cache.ts. A fan's first join misses the cache and reads its membership and its sanctions, a
+ * query each; when thousands of fans join at once (a live starting, the clients of a dead gateway coming back)
+ * that was two PostgreSQL round trips per fan, and with 2 000 fans instead of the benchmark's 50 accounts a
+ * join cost the gateway twice the CPU (issue 6, docs/benchmarks.md "Stop 45").
+ *
+ * DataLoader gathers the keys asked for; the schedule here sends a batch at the end of the loop's turn when no
+ * read of its kind is in flight, and otherwise as soon as the one in flight is answered: a quiet gateway waits
+ * for nothing, a busy one sends few, large reads (ioredis's automatic pipeline works the same way). The values
+ * are not kept here: the read-through cache above keeps them. DataLoader is imported on the first read, not at
+ * start: an idle gateway holds no code it does not run (its 60 MB budget, issue 6; docs/benchmarks.md "Stop 45").
+ */
+import type DataLoader from 'dataloader';
+import { MAX_IDS_AMONG } from '../storage/repositories.ts';
+
+/** One key for a (community, user) pair; NUL appears in neither id. */
+export const pairKey = (communityId: string, userId: string) => `${communityId}\u0000${userId}`;
+const splitKey = (key: string) => key.split('\u0000') as [string, string];
+
+/** Reads the users of one community asked for: a value for each one that has one. */
+export type ReadAmong<T> = (communityId: string, userIds: readonly string[]) => Promise<Map<string, T>>;
+
+/** `get(pairKey(community, user))` resolves to that user's value, or undefined when the read had none. */
+export function pairBatcher<T>(readAmong: ReadAmong<T>): (key: string) => Promise<T | undefined> {
+  let inFlight: Promise<unknown> | undefined;
+  const readBatch = async (keys: readonly string[]): Promise<(T | undefined | Error)[]> => {
+    const users = new Map<string, Set<string>>();
+    for (const key of keys) {
+      const [community, user] = splitKey(key);
+      const set = users.get(community);
+      if (set === undefined) users.set(community, new Set([user]));
+      else set.add(user);
+    }
+    // One read per community; a community whose read fails fails only its own keys.
+    const reads = new Map<string, Promise<Map<string, T>>>();
+    for (const [community, set] of users) reads.set(community, readAmong(community, [...set]));
+    const settled = new Map<string, PromiseSettledResult<Map<string, T>>>();
+    await Promise.all(
+      [...reads].map(([community, read]) =>
+        read.then(
+          (value) => settled.set(community, { status: 'fulfilled', value }),
+          (reason: unknown) => settled.set(community, { status: 'rejected', reason }),
+        ),
+      ),
+    );
+    return keys.map((key) => {
+      const [community, user] = splitKey(key);
+      const result = settled.get(community)!;
+      if (result.status === 'fulfilled') return result.value.get(user);
+      return result.reason instanceof Error ? result.reason : new Error(String(result.reason));
+    });
+  };
+  const makeLoader = async (): Promise<DataLoader<string, T | undefined>> => {
+    const { default: Loader } = await import('dataloader');
+    return new Loader<string, T | undefined>(
+      (keys) => {
+        const run = readBatch(keys);
+        inFlight = run;
+        const done = () => {
+          if (inFlight === run) inFlight = undefined;
+        };
+        run.then(done, done);
+        return run;
+      },
+      {
+        cache: false,
+        maxBatchSize: MAX_IDS_AMONG,
+        batchScheduleFn: (dispatch) => {
+          if (inFlight === undefined) setImmediate(dispatch);
+          else inFlight.then(dispatch, dispatch);
+        },
+      },
+    );
+  };
+  let loader: Promise<DataLoader<string, T | undefined>> | undefined;
+  return async (key) => (await (loader ??= makeLoader())).load(key);
+}

@@ -1,0 +1,92 @@
+/**
+ * pairBatcher (app/pair-batches.ts): the (community, user) reads asked for together leave in one read per
+ * community, those asked for while a read is in flight in the next one, and a failed read fails only its keys.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { pairBatcher, pairKey } from '../../src/app/pair-batches.ts';
+import { MAX_IDS_AMONG } from '../../src/storage/repositories.ts';
+
+/** A read that answers `value:<community>:<user>` for users whose id does not start with "none", and logs each call. */
+function fakeRead() {
+  const calls: { community: string; users: string[] }[] = [];
+  const pending: (() => void)[] = [];
+  let hold = false;
+  const read = async (community: string, users: readonly string[]) => {
+    calls.push({ community, users: [...users] });
+    if (hold) await new Promise<void>((resolve) => pending.push(resolve));
+    if (community === 'broken') throw new Error('database down');
+    return new Map(users.filter((u) => !u.startsWith('none')).map((u) => [u, `value:${community}:${u}`]));
+  };
+  return {
+    calls,
+    read,
+    hold: (on: boolean) => (hold = on),
+    release: () => pending.splice(0).forEach((r) => r()),
+  };
+}
+
+test('reads asked for together leave in one read per community, each user once', async () => {
+  const db = fakeRead();
+  const get = pairBatcher(db.read);
+  const keys = [
+    ['c1', 'u1'],
+    ['c1', 'u2'],
+    ['c2', 'u1'],
+    ['c1', 'none1'],
+  ] as const;
+  const values = await Promise.all([...keys, ['c1', 'u1'] as const].map(([c, u]) => get(pairKey(c, u))));
+  assert.deepEqual(values, ['value:c1:u1', 'value:c1:u2', 'value:c2:u1', undefined, 'value:c1:u1']);
+  assert.deepEqual(
+    db.calls.map((c) => `${c.community}:${c.users.join(',')}`),
+    ['c1:u1,u2,none1', 'c2:u1'],
+  );
+});
+
+test('what is asked for while a read is in flight leaves in one read when it is answered', async () => {
+  const db = fakeRead();
+  const get = pairBatcher(db.read);
+  db.hold(true);
+  const first = get(pairKey('c1', 'u0'));
+  for (let turns = 0; db.calls.length === 0 && turns < 100; turns++)
+    await new Promise((r) => setImmediate(r));
+  assert.equal(db.calls.length, 1, 'the first read left');
+  const waiting: Promise<string | undefined>[] = [];
+  for (let i = 1; i <= 50; i++) {
+    waiting.push(get(pairKey('c1', `u${i}`)));
+    // Asked over several turns of the loop, all while the first read is in flight.
+    if (i % 10 === 0) await new Promise((r) => setImmediate(r));
+  }
+  assert.equal(db.calls.length, 1, 'nothing else leaves while a read is in flight');
+  db.hold(false);
+  db.release();
+  assert.equal(await first, 'value:c1:u0');
+  const values = await Promise.all(waiting);
+  assert.deepEqual(
+    values,
+    Array.from({ length: 50 }, (_, i) => `value:c1:u${i + 1}`),
+  );
+  assert.equal(db.calls.length, 2);
+  assert.equal(db.calls[1]!.users.length, 50);
+});
+
+test('a community whose read fails fails only its own keys', async () => {
+  const db = fakeRead();
+  const get = pairBatcher(db.read);
+  const [ok, broken] = await Promise.allSettled([get(pairKey('c1', 'u1')), get(pairKey('broken', 'u1'))]);
+  assert.deepEqual(ok, { status: 'fulfilled', value: 'value:c1:u1' });
+  assert.equal(broken.status, 'rejected');
+  assert.match(String((broken as PromiseRejectedResult).reason), /database down/);
+  // The next read is not held back by the failed one.
+  assert.equal(await get(pairKey('c1', 'u2')), 'value:c1:u2');
+});
+
+test('a read takes at most MAX_IDS_AMONG users', async () => {
+  const db = fakeRead();
+  const get = pairBatcher(db.read);
+  const n = MAX_IDS_AMONG + 5;
+  const values = await Promise.all(Array.from({ length: n }, (_, i) => get(pairKey('c1', `u${i}`))));
+  assert.equal(values.filter((v) => v !== undefined).length, n);
+  assert.ok(db.calls.every((c) => c.users.length <= MAX_IDS_AMONG));
+  assert.equal(db.calls.length, 2);
+});
