@@ -6,13 +6,17 @@
  * join cost the gateway twice the CPU (issue 6, docs/benchmarks.md "Stop 45").
  *
  * DataLoader gathers the keys asked for; the schedule here sends a batch at the end of the loop's turn when no
- * read of its kind is in flight, and otherwise as soon as the one in flight is answered: a quiet gateway waits
- * for nothing, a busy one sends few, large reads (ioredis's automatic pipeline works the same way). The values
+ * read of its kind is in flight, and otherwise as soon as the one in flight is answered (or after MAX_WAIT_MS): a
+ * quiet gateway waits for nothing, a busy one sends few, large reads (ioredis's automatic pipeline works the same
+ * way). The values
  * are not kept here: the read-through cache above keeps them. DataLoader is imported on the first read, not at
  * start: an idle gateway holds no code it does not run (its 60 MB budget, issue 6; docs/benchmarks.md "Stop 45").
  */
 import type DataLoader from 'dataloader';
 import { MAX_IDS_AMONG } from '../storage/repositories.ts';
+
+/** The longest a batch waits for the read in flight before it leaves anyway (the default of `maxWaitMs`). */
+export const MAX_WAIT_MS = 250;
 
 /** One key for a (community, user) pair; NUL appears in neither id. */
 export const pairKey = (communityId: string, userId: string) => `${communityId}\u0000${userId}`;
@@ -22,7 +26,10 @@ const splitKey = (key: string) => key.split('\u0000') as [string, string];
 export type ReadAmong<T> = (communityId: string, userIds: readonly string[]) => Promise<Map<string, T>>;
 
 /** `get(pairKey(community, user))` resolves to that user's value, or undefined when the read had none. */
-export function pairBatcher<T>(readAmong: ReadAmong<T>): (key: string) => Promise<T | undefined> {
+export function pairBatcher<T>(
+  readAmong: ReadAmong<T>,
+  maxWaitMs = MAX_WAIT_MS,
+): (key: string) => Promise<T | undefined> {
   let inFlight: Promise<unknown> | undefined;
   const readBatch = async (keys: readonly string[]): Promise<(T | undefined | Error)[]> => {
     const users = new Map<string, Set<string>>();
@@ -67,12 +74,27 @@ export function pairBatcher<T>(readAmong: ReadAmong<T>): (key: string) => Promis
         cache: false,
         maxBatchSize: MAX_IDS_AMONG,
         batchScheduleFn: (dispatch) => {
-          if (inFlight === undefined) setImmediate(dispatch);
-          else inFlight.then(dispatch, dispatch);
+          if (inFlight === undefined) return void setImmediate(dispatch);
+          // A read stuck until the database's query timeout (30 s) must not hold every join behind it.
+          let sent = false;
+          const send = () => {
+            if (sent) return;
+            sent = true;
+            clearTimeout(timer);
+            dispatch();
+          };
+          const timer = setTimeout(send, maxWaitMs);
+          timer.unref();
+          inFlight.then(send, send);
         },
       },
     );
   };
   let loader: Promise<DataLoader<string, T | undefined>> | undefined;
-  return async (key) => (await (loader ??= makeLoader())).load(key);
+  const loaded = () =>
+    (loader ??= makeLoader().catch((err: unknown) => {
+      loader = undefined; // the next read tries the import again
+      throw err;
+    }));
+  return async (key) => (await loaded()).load(key);
 }

@@ -45,7 +45,8 @@ test('reads asked for together leave in one read per community, each user once',
 
 test('what is asked for while a read is in flight leaves in one read when it is answered', async () => {
   const db = fakeRead();
-  const get = pairBatcher(db.read);
+  // Waits for the read in flight however long it takes (the default gives up after 250 ms: the last test).
+  const get = pairBatcher(db.read, 3_600_000);
   db.hold(true);
   const first = get(pairKey('c1', 'u0'));
   for (let turns = 0; db.calls.length === 0 && turns < 100; turns++)
@@ -89,4 +90,29 @@ test('a read takes at most MAX_IDS_AMONG users', async () => {
   assert.equal(values.filter((v) => v !== undefined).length, n);
   assert.ok(db.calls.every((c) => c.users.length <= MAX_IDS_AMONG));
   assert.equal(db.calls.length, 2);
+});
+
+test('a batch waits for a read in flight at most maxWaitMs, not until the database times out', async () => {
+  const db = fakeRead();
+  const get = pairBatcher(db.read, 50);
+  db.hold(true);
+  const stuck = get(pairKey('c1', 'u0'));
+  // Bounded waits (deadlines, not timing assertions).
+  const until = async (cond: () => boolean) => {
+    const deadline = Date.now() + 30_000;
+    while (!cond() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+  };
+  await until(() => db.calls.length === 1);
+  assert.equal(db.calls.length, 1, 'the first read left');
+  const next = get(pairKey('c2', 'u1'));
+  await until(() => db.calls.length === 2);
+  assert.deepEqual(
+    db.calls.map((c) => c.community),
+    ['c1', 'c2'],
+    'the second read left while the first was still held',
+  );
+  db.hold(false);
+  db.release();
+  assert.equal(await stuck, 'value:c1:u0');
+  assert.equal(await next, 'value:c2:u1');
 });
