@@ -126,9 +126,10 @@ describe('regression: a send waits for a cache read once every freshMs', () => {
       },
       sanctions: { among: () => Promise.resolve(new Map()) },
     } as unknown as Store;
-    // A batch leaves on a later turn of the loop (the first one once DataLoader is loaded): bounded waits.
+    // A batch leaves on a later turn of the loop (the first one once DataLoader is loaded, which can take many turns
+    // on a busy machine): waits with a deadline.
     const issued = async (n: number) => {
-      for (let turns = 0; reads.count < n && turns < 10_000; turns++) await settled();
+      for (const deadline = Date.now() + 30_000; reads.count < n && Date.now() < deadline;) await settled();
       assert.equal(reads.count, n, 'the read left');
     };
     const hot = cachedAccessStore(store, { runtime: clock, freshMs: 5000 });
