@@ -8,9 +8,9 @@
  * DataLoader gathers the keys asked for; the schedule here sends a batch at the end of the loop's turn when no
  * read of its kind is in flight, and otherwise as soon as the one in flight is answered (or after MAX_WAIT_MS): a
  * quiet gateway waits for nothing, a busy one sends few, large reads (ioredis's automatic pipeline works the same
- * way). The values
- * are not kept here: the read-through cache above keeps them. DataLoader is imported on the first read, not at
- * start: an idle gateway holds no code it does not run (its 60 MB budget, issue 6; docs/benchmarks.md "Stop 45").
+ * way). The values are not kept here: the read-through cache above keeps them. DataLoader is imported on the
+ * first read, not at start: an idle gateway holds no code it does not run (its 60 MB budget, issue 6;
+ * docs/benchmarks.md "Stop 45").
  */
 import type DataLoader from 'dataloader';
 import { MAX_IDS_AMONG } from '../storage/repositories.ts';
@@ -40,17 +40,11 @@ export function pairBatcher<T>(
       else set.add(user);
     }
     // One read per community; a community whose read fails fails only its own keys.
-    const reads = new Map<string, Promise<Map<string, T>>>();
-    for (const [community, set] of users) reads.set(community, readAmong(community, [...set]));
-    const settled = new Map<string, PromiseSettledResult<Map<string, T>>>();
-    await Promise.all(
-      [...reads].map(([community, read]) =>
-        read.then(
-          (value) => settled.set(community, { status: 'fulfilled', value }),
-          (reason: unknown) => settled.set(community, { status: 'rejected', reason }),
-        ),
-      ),
+    const communities = [...users];
+    const results = await Promise.allSettled(
+      communities.map(([community, set]) => readAmong(community, [...set])),
     );
+    const settled = new Map(communities.map(([community], i) => [community, results[i]!]));
     return keys.map((key) => {
       const [community, user] = splitKey(key);
       const result = settled.get(community)!;
