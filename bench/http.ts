@@ -68,7 +68,22 @@ const SIGNUPS_PER_ADDRESS = 25;
 
 /** Registers `n` users, `SIGNUPS_PER_ADDRESS` per source address; returns their access tokens. */
 export async function registerUsers(apiUrl: string, n: number, tag: string): Promise<string[]> {
-  const tokens: string[] = [];
+  return (await registerUsersWithTokens(apiUrl, n, tag, 1)).map((t) => t[0]!);
+}
+
+/**
+ * Registers `n` users and returns `perUser` distinct access tokens for each: the sign-up's, then one per
+ * refresh (a refresh token works once, so each refresh takes the one the last answer gave). A fan's first
+ * connection to a gateway checks its token's signature; a benchmark whose few accounts share their tokens
+ * over thousands of sockets checks a few dozen in all (`--tokens-per-user`, stop 46).
+ */
+export async function registerUsersWithTokens(
+  apiUrl: string,
+  n: number,
+  tag: string,
+  perUser: number,
+): Promise<string[][]> {
+  const tokens: string[][] = [];
   const addresses = sourceAddresses(Math.ceil(n / SIGNUPS_PER_ADDRESS));
   // A few at a time: password hashing (argon2id) is deliberately slow.
   for (let i = 0; i < n; i += 8) {
@@ -81,7 +96,23 @@ export async function registerUsers(apiUrl: string, n: number, tag: string): Pro
         }),
       ),
     );
-    tokens.push(...res.map((r) => r.accessToken));
+    const more = await Promise.all(
+      res.map(async (r, k) => {
+        const localAddress = addresses[Math.floor(batch[k]! / SIGNUPS_PER_ADDRESS)];
+        const mine = [r.accessToken];
+        let refreshToken = r.refreshToken;
+        while (mine.length < perUser) {
+          const next = await json<AuthResponse>(apiUrl, 'POST', '/api/auth/refresh', {
+            body: { refreshToken },
+            localAddress,
+          });
+          mine.push(next.accessToken);
+          refreshToken = next.refreshToken;
+        }
+        return mine;
+      }),
+    );
+    tokens.push(...more);
   }
   return tokens;
 }

@@ -22,7 +22,7 @@ import { fileURLToPath } from 'node:url';
 import { startCluster, type Cluster } from '../packages/server/test/support/cluster.ts';
 import { ALLOCATOR_ENV } from '../packages/server/src/config/allocator-env.ts';
 import { socketBudget } from '../packages/server/src/app/workers.ts';
-import { addressesFor, joinCommunity, ownRoom, registerUsers } from './http.ts';
+import { addressesFor, joinCommunity, ownRoom, registerUsersWithTokens } from './http.ts';
 import { track } from './cleanup.ts';
 import { count, maxOf, mergeInto, newHist, pct, sum } from './hist.ts';
 import type { Engine, FromLive, LiveClientSpec, LiveStats, ToLive } from './live-loadgen.ts';
@@ -94,6 +94,12 @@ export interface LiveOptions {
    * unset: every gateway an equal share (`gatewayOf`).
    */
   killed?: number;
+  /**
+   * Lightstick only: distinct access tokens per account (`--tokens-per-user N`, default 1), handed round so
+   * every client of an account has one of N; `--users 2000 --tokens-per-user 10` gives 20 000 clients 20 000
+   * tokens, each checked once as a fan's own would be (stop 46).
+   */
+  tokensPerUser?: number;
 }
 
 class Gen {
@@ -327,11 +333,13 @@ async function lightstickServers(
       const api = cluster.api.baseUrl;
       const tag = Math.random().toString(36).slice(2, 7);
       const users = Math.max(o.users, o.senders + 2);
-      const tokens = await registerUsers(api, users, tag);
-      const room = await ownRoom(api, tokens[0]!, `bl${tag}`);
-      for (const t of tokens.slice(1)) await joinCommunity(api, t, room.communityId);
+      const perUser = o.tokensPerUser ?? 1;
+      const tokens = await registerUsersWithTokens(api, users, tag, perUser);
+      const room = await ownRoom(api, tokens[0]![0]!, `bl${tag}`);
+      for (const [t] of tokens.slice(1)) await joinCommunity(api, t!, room.communityId);
+      // Client i > 0 is fan 1 + i % (users - 1), with that fan's (i / (users - 1)) % perUser-th token.
       return specsFor(o, cluster.wsUrls, room.id, (i) =>
-        i === 0 ? tokens[0]! : tokens[1 + (i % (users - 1))]!,
+        i === 0 ? tokens[0]![0]! : tokens[1 + (i % (users - 1))]![Math.floor(i / (users - 1)) % perUser]!,
       );
     },
   };

@@ -15,7 +15,8 @@
  *                `--allocator-env 0` starts the servers without the image's allocator settings;
  *                `--floor-message full` makes the floor's message as large as Lightstick's;
  *                `--semi-space N` starts every server with V8's young generation capped (MiB a semi-space);
- *                `storm --killed N` puts N clients on the gateway the storm kills, the rest on the others
+ *                `storm --killed N` puts N clients on the gateway the storm kills, the rest on the others;
+ *                `--tokens-per-user N` gives each account N distinct access tokens (each checked once)
  * Figures are recorded in docs/benchmarks.md.
  */
 import { stopAll } from './cleanup.ts';
@@ -94,6 +95,20 @@ if (
   process.exit(2);
 }
 
+const tokensPerUser = flags.get('tokens-per-user');
+if (
+  tokensPerUser !== undefined &&
+  (!LIVE.includes(scenario as Scenario) ||
+    !Number.isInteger(tokensPerUser) ||
+    tokensPerUser < 1 ||
+    tokensPerUser > 100)
+) {
+  console.error(
+    `bad flag --tokens-per-user ${tokensPerUser}: idle, live, broadcast or storm, a whole number 1-100`,
+  );
+  process.exit(2);
+}
+
 const throughputOpts: ThroughputOptions = {
   gateways: flag('gateways', 3),
   sendersPerGateway: flag('senders', 8),
@@ -145,6 +160,7 @@ async function main(): Promise<void> {
       floorFullMessage: floorMessage === 'full',
       ...(semiSpace !== undefined ? { semiSpaceMiB: semiSpace } : {}),
       ...(killed !== undefined ? { killed } : {}),
+      ...(tokensPerUser !== undefined ? { tokensPerUser } : {}),
     });
     return;
   }

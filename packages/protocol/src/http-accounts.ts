@@ -16,7 +16,7 @@ export const UserView = Type.Object({
 export type UserView = Static<typeof UserView>;
 
 export const TokenPair = Type.Object({
-  accessToken: Type.String({ description: 'EdDSA JWT; send as `Authorization: Bearer <token>`' }),
+  accessToken: Type.String({ description: 'RS256 JWT; send as `Authorization: Bearer <token>`' }),
   expiresIn: Type.Integer({ description: 'Seconds until the access token expires' }),
   refreshToken: Type.String({
     description:

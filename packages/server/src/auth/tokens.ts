@@ -1,28 +1,34 @@
 /**
- * Access tokens: short-lived EdDSA (Ed25519) JWTs. Keys live in the signing_keys table so every process
- * verifies what any process signed; the private JWK never leaves the server and is stored sealed under the
- * key-encryption key from configuration (auth/key-vault.ts). A retired key stops signing at once and stops
- * verifying once the access TTL has passed since its retirement, in every process: keys are reloaded from the
- * store at least every RELOAD_PERIOD_MS, so a rotation made elsewhere is seen without waiting for an unknown kid.
+ * Access tokens: short-lived RS256 (RSA 2048, PKCS #1 v1.5, SHA-256) JWTs. Keys live in the signing_keys table
+ * so every process verifies what any process signed; the private JWK never leaves the server and is stored
+ * sealed under the key-encryption key from configuration (auth/key-vault.ts). A retired key stops signing at
+ * once and stops verifying once the access TTL has passed since its retirement, in every process: keys are
+ * reloaded from the store at least every RELOAD_PERIOD_MS, so a rotation made elsewhere is seen without waiting
+ * for an unknown kid.
+ *
+ * Why RSA: a token is signed once (login, refresh: the api) and verified on every gateway the fan connects to,
+ * a storm's survivors verifying thousands at once. An RSA signature checks in about a fifth of an Ed25519 one's
+ * CPU (OpenSSL here: 29 µs against 139 µs; through jose 85 against 150-250 µs) and costs ~0.4 ms more to make
+ * (docs/benchmarks.md, stop 46). A key made before (EdDSA) signs until its rotation (see init) and verifies
+ * as any retired key does. The key's own algorithm, stored with it, is the only one a token under its kid may
+ * use, whatever the token's header says (no algorithm confusion).
  */
-import {
-  SignJWT,
-  decodeProtectedHeader,
-  errors,
-  exportJWK,
-  generateKeyPair,
-  importJWK,
-  jwtVerify,
-} from 'jose';
+import { createPublicKey } from 'node:crypto';
+import { SignJWT, decodeProtectedHeader, exportJWK, generateKeyPair, importJWK } from 'jose';
 import type { CryptoKey, JWK } from 'jose';
-import { AppError } from '../errors.ts';
+import { checkJwt, invalid as invalidToken, type CheckKey } from './jwt-check.ts';
 import type { Runtime } from '../runtime.ts';
 import type { SigningKeyRecord, SigningKeysRepo } from '../storage/repositories.ts';
 import type { Principal, TokenVerifier } from './principal.ts';
 import { KeyVault } from './key-vault.ts';
 
 export const TOKEN_AUDIENCE = 'lightstick';
-const ALG = 'EdDSA';
+/** The algorithm new keys sign with. */
+export const SIGNING_ALG = 'RS256';
+/** Every algorithm a stored key may have: RS256, and EdDSA for keys made before stop 46. */
+const KEY_ALGS = ['RS256', 'EdDSA'] as const;
+export type KeyAlg = (typeof KEY_ALGS)[number];
+const RSA_MODULUS_BITS = 2048;
 const DAY_MS = 86_400_000;
 /** Unknown kids reload keys from the store at most this often (another process may have rotated). */
 const RELOAD_EVERY_MS = 1000;
@@ -38,6 +44,8 @@ export interface TokenServiceOptions {
   issuer: string;
   /** Seals private keys at rest; default: none (keys stored in clear, as before issue 8). */
   vault?: KeyVault;
+  /** What new keys sign with (default SIGNING_ALG); another value only to reproduce older versions' keys. */
+  signingAlg?: KeyAlg;
 }
 
 /** What goes into an access token. */
@@ -49,8 +57,8 @@ export interface TokenSubject {
 }
 
 export class TokenService implements TokenVerifier {
-  private signer: { kid: string; key: CryptoKey; createdAt: number } | undefined;
-  private verifiers = new Map<string, { key: CryptoKey; retiredAt: number | null }>();
+  private signer: { kid: string; alg: KeyAlg; key: CryptoKey; createdAt: number } | undefined;
+  private verifiers = new Map<string, CheckKey & { retiredAt: number | null }>();
   private readonly vault: KeyVault;
   private lastReload = -Infinity;
   private reloading: Promise<void> | undefined;
@@ -62,6 +70,9 @@ export class TokenService implements TokenVerifier {
   /**
    * Seals every stored private key under the current key-encryption key (keys stored in clear before, or
    * under a previous KEK), loads usable keys, and makes a first key or rotates one older than keyRotationDays.
+   * A key of an older version's algorithm (EdDSA) is not rotated early: during a rolling upgrade, processes of
+   * that version still run and cannot read an RSA key. It rotates on its schedule, or when an admin rotates
+   * once every process runs this version (POST /api/admin/keys/rotate).
    */
   async init(): Promise<void> {
     await this.resealAll();
@@ -73,10 +84,14 @@ export class TokenService implements TokenVerifier {
   /** Makes a new signing key and retires the previous one. Returns the new kid. */
   async rotate(): Promise<string> {
     const now = this.opts.runtime.now();
-    const { privateKey, publicKey } = await generateKeyPair('Ed25519', { extractable: true });
+    const alg = this.alg();
+    const { privateKey, publicKey } = await generateKeyPair(alg, {
+      extractable: true,
+      modulusLength: RSA_MODULUS_BITS,
+    });
     const record: SigningKeyRecord = {
       kid: this.opts.runtime.id(),
-      alg: ALG,
+      alg,
       privateJwk: '',
       publicJwk: JSON.stringify(await exportJWK(publicKey)),
       createdAt: now,
@@ -88,9 +103,9 @@ export class TokenService implements TokenVerifier {
     const previous = await this.opts.keys.usable(now - this.ttlMs());
     for (const k of previous)
       if (k.kid !== record.kid && k.retiredAt === null) await this.opts.keys.retire(k.kid, now);
-    this.signer = { kid: record.kid, key: privateKey, createdAt: now };
+    this.signer = { kid: record.kid, alg, key: privateKey, createdAt: now };
     for (const v of this.verifiers.values()) if (v.retiredAt === null) v.retiredAt = now;
-    this.verifiers.set(record.kid, { key: publicKey, retiredAt: null });
+    this.verifiers.set(record.kid, { ...(await checkKey(record.publicJwk, alg)), retiredAt: null });
     return record.kid;
   }
 
@@ -109,7 +124,7 @@ export class TokenService implements TokenVerifier {
     const claims: Record<string, unknown> = { name: user.name, dn: user.displayName, adm: user.admin };
     if (sessionId !== undefined) claims['sid'] = sessionId;
     const token = await new SignJWT(claims)
-      .setProtectedHeader({ alg: ALG, kid: this.signer.kid, typ: 'JWT' })
+      .setProtectedHeader({ alg: this.signer.alg, kid: this.signer.kid, typ: 'JWT' })
       .setSubject(user.id)
       .setIssuer(this.opts.issuer)
       .setAudience(TOKEN_AUDIENCE)
@@ -121,43 +136,35 @@ export class TokenService implements TokenVerifier {
 
   async verify(token: string): Promise<Principal> {
     const key = await this.keyFor(token);
-    try {
-      const { payload } = await jwtVerify(token, key, {
-        algorithms: [ALG],
-        issuer: this.opts.issuer,
-        audience: TOKEN_AUDIENCE,
-        currentDate: new Date(this.opts.runtime.now()),
-        requiredClaims: ['sub', 'exp'],
-      });
-      const { sub, name, dn, adm, exp, iat, sid } = payload;
-      if (
-        typeof sub !== 'string' ||
-        typeof name !== 'string' ||
-        typeof dn !== 'string' ||
-        typeof adm !== 'boolean' ||
-        (sid !== undefined && typeof sid !== 'string') ||
-        // A token living longer than the configured TTL was not made by this configuration.
-        (typeof iat === 'number' && (exp as number) - iat > this.opts.accessTtlSec)
-      ) {
-        throw invalidToken();
-      }
-      const principal: Principal = {
-        userId: sub,
-        name,
-        displayName: dn,
-        admin: adm,
-        expiresAt: (exp as number) * 1000,
-      };
-      if (typeof sid === 'string') principal.sessionId = sid;
-      return principal;
-    } catch (e) {
-      if (e instanceof errors.JWTExpired) throw new AppError('token_expired', 'The access token has expired');
-      if (e instanceof AppError) throw e;
+    const payload = await checkJwt(token, key, {
+      issuer: this.opts.issuer,
+      audience: TOKEN_AUDIENCE,
+      now: this.opts.runtime.now(),
+    });
+    const { sub, name, dn, adm, exp, iat, sid } = payload;
+    if (
+      typeof sub !== 'string' ||
+      typeof name !== 'string' ||
+      typeof dn !== 'string' ||
+      typeof adm !== 'boolean' ||
+      (sid !== undefined && typeof sid !== 'string') ||
+      // A token living longer than the configured TTL was not made by this configuration.
+      (typeof iat === 'number' && (exp as number) - iat > this.opts.accessTtlSec)
+    ) {
       throw invalidToken();
     }
+    const principal: Principal = {
+      userId: sub,
+      name,
+      displayName: dn,
+      admin: adm,
+      expiresAt: (exp as number) * 1000,
+    };
+    if (typeof sid === 'string') principal.sessionId = sid;
+    return principal;
   }
 
-  private async keyFor(token: string): Promise<CryptoKey> {
+  private async keyFor(token: string): Promise<CheckKey> {
     let kid: unknown;
     try {
       kid = decodeProtectedHeader(token).kid;
@@ -177,7 +184,7 @@ export class TokenService implements TokenVerifier {
     if (!v) throw invalidToken();
     // A retired key verifies only while a token it signed can still be valid.
     if (v.retiredAt !== null && v.retiredAt + this.ttlMs() <= now) throw invalidToken();
-    return v.key;
+    return v;
   }
 
   private async resealAll(): Promise<void> {
@@ -201,10 +208,13 @@ export class TokenService implements TokenVerifier {
     const verifiers: typeof this.verifiers = new Map();
     let signer: typeof this.signer;
     for (const r of records) {
-      verifiers.set(r.kid, { key: await importKey(r.publicJwk), retiredAt: r.retiredAt });
+      const alg = KEY_ALGS.find((a) => a === r.alg);
+      // A key of an algorithm this version does not know (made by a newer one, mid-upgrade) verifies nothing here.
+      if (alg === undefined) continue;
+      verifiers.set(r.kid, { ...(await checkKey(r.publicJwk, alg)), retiredAt: r.retiredAt });
       if (!signer && r.retiredAt === null) {
         const privateJwk = this.vault.open(r.privateJwk, r.kid);
-        signer = { kid: r.kid, key: await importKey(privateJwk), createdAt: r.createdAt };
+        signer = { kid: r.kid, alg, key: await importKey(privateJwk, alg), createdAt: r.createdAt };
       }
     }
     this.verifiers = verifiers;
@@ -214,12 +224,19 @@ export class TokenService implements TokenVerifier {
   private ttlMs(): number {
     return this.opts.accessTtlSec * 1000;
   }
+
+  private alg(): KeyAlg {
+    return this.opts.signingAlg ?? SIGNING_ALG;
+  }
 }
 
-async function importKey(jwk: string): Promise<CryptoKey> {
-  return (await importJWK(JSON.parse(jwk) as JWK, ALG)) as CryptoKey;
+async function importKey(jwk: string, alg: KeyAlg): Promise<CryptoKey> {
+  return (await importJWK(JSON.parse(jwk) as JWK, alg)) as CryptoKey;
 }
 
-function invalidToken(): AppError {
-  return new AppError('token_invalid', 'The access token is not valid');
+/** A public key as jwt-check.ts checks with it: a KeyObject for RS256, jose's CryptoKey for EdDSA. */
+async function checkKey(publicJwk: string, alg: KeyAlg): Promise<CheckKey> {
+  if (alg === 'RS256')
+    return { alg, key: createPublicKey({ key: JSON.parse(publicJwk) as JWK, format: 'jwk' }) };
+  return { alg, key: await importKey(publicJwk, alg) };
 }

@@ -21,7 +21,7 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
       },
       components: {
         securitySchemes: {
-          bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT (EdDSA)' },
+          bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT (RS256)' },
         },
         schemas: { Error: HttpError },
       },

@@ -60,7 +60,8 @@ describe('TokenService', () => {
   async function signingKey(): Promise<{ kid: string; key: CryptoKey }> {
     const [k] = await store.signingKeys.usable(0);
     assert.ok(k);
-    return { kid: k.kid, key: (await importJWK(JSON.parse(k.privateJwk) as JWK, 'EdDSA')) as CryptoKey };
+    assert.equal(k.alg, 'RS256');
+    return { kid: k.kid, key: (await importJWK(JSON.parse(k.privateJwk) as JWK, k.alg)) as CryptoKey };
   }
 
   test('issues a token that verifies to the principal', async () => {
@@ -99,35 +100,58 @@ describe('TokenService', () => {
     const claims = { sub: 'u-1', name: 'x', dn: 'x', adm: true, iss: 'test-iss', aud: 'lightstick' };
     const exp = Math.floor(rt.now() / 1000) + 600;
 
-    const other = await generateKeyPair('Ed25519');
+    const other = await generateKeyPair('RS256');
     const forged = await new SignJWT(claims)
-      .setProtectedHeader({ alg: 'EdDSA', kid })
+      .setProtectedHeader({ alg: 'RS256', kid })
       .setExpirationTime(exp)
       .sign(other.privateKey);
     const none = `${b64({ alg: 'none', kid })}.${b64({ ...claims, exp })}.`;
     const tampered = `${h}.${b64({ ...JSON.parse(Buffer.from(p!, 'base64url').toString()), adm: true })}.${s}`;
     const wrongAud = await new SignJWT({ ...claims, aud: 'elsewhere' })
-      .setProtectedHeader({ alg: 'EdDSA', kid })
+      .setProtectedHeader({ alg: 'RS256', kid })
       .setExpirationTime(exp)
       .sign(key);
     const wrongIss = await new SignJWT({ ...claims, iss: 'someone-else' })
-      .setProtectedHeader({ alg: 'EdDSA', kid })
+      .setProtectedHeader({ alg: 'RS256', kid })
       .setExpirationTime(exp)
       .sign(key);
-    const noExp = await new SignJWT(claims).setProtectedHeader({ alg: 'EdDSA', kid }).sign(key);
+    const noExp = await new SignJWT(claims).setProtectedHeader({ alg: 'RS256', kid }).sign(key);
     const hs256 = await new SignJWT(claims)
       .setProtectedHeader({ alg: 'HS256', kid })
       .setExpirationTime(exp)
       .sign(new TextEncoder().encode('x'.repeat(32)));
     const unknownKid = await new SignJWT(claims)
-      .setProtectedHeader({ alg: 'EdDSA', kid: randomUUID() })
+      .setProtectedHeader({ alg: 'RS256', kid: randomUUID() })
       .setExpirationTime(exp)
       .sign(key);
     const badClaims = await new SignJWT({ ...claims, adm: 'yes' })
-      .setProtectedHeader({ alg: 'EdDSA', kid })
+      .setProtectedHeader({ alg: 'RS256', kid })
       .setExpirationTime(exp)
       .sign(key);
-    const cases = { forged, none, tampered, wrongAud, wrongIss, noExp, hs256, unknownKid, badClaims };
+    // Algorithm confusion: the kid's key decides the algorithm, never the token's header.
+    const ed = await generateKeyPair('Ed25519');
+    const edUnderRsaKid = await new SignJWT(claims)
+      .setProtectedHeader({ alg: 'EdDSA', kid })
+      .setExpirationTime(exp)
+      .sign(ed.privateKey);
+    const [stored] = await store.signingKeys.usable(0);
+    const hs256WithPublicKey = await new SignJWT(claims)
+      .setProtectedHeader({ alg: 'HS256', kid })
+      .setExpirationTime(exp)
+      .sign(new TextEncoder().encode(stored!.publicJwk));
+    const cases = {
+      forged,
+      none,
+      tampered,
+      wrongAud,
+      wrongIss,
+      noExp,
+      hs256,
+      unknownKid,
+      badClaims,
+      edUnderRsaKid,
+      hs256WithPublicKey,
+    };
     for (const [name, t] of Object.entries(cases)) {
       await assert.rejects(
         tokens.verify(t),
@@ -189,6 +213,65 @@ describe('TokenService', () => {
     const { token } = await third.issue(user);
     assert.notEqual(token.split('.')[0], old.token.split('.')[0]);
     await rejectsWith(third.verify(old.token), 'token_expired');
+  });
+
+  test('an EdDSA key of an older version signs until it rotates, verifies after; new keys are RS256', async () => {
+    const rt = clock();
+    const older = new TokenService({
+      keys: store.signingKeys,
+      runtime: rt,
+      accessTtlSec: 900,
+      keyRotationDays: 30,
+      issuer: 'test-iss',
+      signingAlg: 'EdDSA',
+    });
+    await older.init();
+    const edToken = (await older.issue(user)).token;
+    assert.equal(decodeProtectedHeader(edToken).alg, 'EdDSA');
+
+    // This version starts on the older key: no early rotation (processes of the older version may still run
+    // and could not read an RSA key), so it keeps signing with it.
+    const upgraded = make(rt);
+    await upgraded.init();
+    assert.equal((await store.signingKeys.usable(0)).length, 1);
+    const stillEd = (await upgraded.issue(user)).token;
+    assert.equal(decodeProtectedHeader(stillEd).alg, 'EdDSA');
+    assert.equal((await upgraded.verify(edToken)).userId, 'u-1');
+
+    // The admin's rotation (or the schedule) makes an RS256 key; the EdDSA tokens verify until they expire.
+    await upgraded.rotate();
+    const rsToken = (await upgraded.issue(user)).token;
+    assert.equal(decodeProtectedHeader(rsToken).alg, 'RS256');
+    const fresh = make(rt);
+    await fresh.init();
+    assert.equal((await fresh.verify(edToken)).userId, 'u-1');
+    assert.equal((await fresh.verify(rsToken)).userId, 'u-1');
+    const [newest] = (await store.signingKeys.usable(0)).filter((k) => k.retiredAt === null);
+    assert.equal(newest!.alg, 'RS256');
+    assert.equal(JSON.parse(newest!.publicJwk).kty, 'RSA');
+    assert.equal(Buffer.from(JSON.parse(newest!.publicJwk).n, 'base64url').length * 8, 2048);
+  });
+
+  test('a stored key of an algorithm this version does not know is skipped, not fatal', async () => {
+    const rt = clock();
+    const tokens = make(rt);
+    await tokens.init();
+    const before = (await tokens.issue(user)).token;
+    // A newer version, mid-upgrade, made a key this one cannot read.
+    await store.signingKeys.insert({
+      kid: randomUUID(),
+      alg: 'ML-DSA-65',
+      privateJwk: '{"kty":"AKP"}',
+      publicJwk: '{"kty":"AKP"}',
+      createdAt: rt.now() + 1,
+      retiredAt: null,
+    });
+    rt.advance(31_000);
+    const again = make(rt);
+    await again.init();
+    assert.equal((await again.verify(before)).userId, 'u-1');
+    assert.equal((await tokens.verify(before)).userId, 'u-1');
+    assert.equal((await again.verify((await again.issue(user)).token)).userId, 'u-1');
   });
 });
 
@@ -281,11 +364,11 @@ describe('signing keys at rest (issue 8)', () => {
       await b.verify((await a.issue(user)).token);
       // A token with an unknown kid waits for the (single-flight) reload: after it, B knows of the retirement.
       await rejectsWith(
-        b.verify(`${b64({ alg: 'EdDSA', kid: randomUUID() })}.${b64({})}.x`),
+        b.verify(`${b64({ alg: 'RS256', kid: randomUUID() })}.${b64({})}.x`),
         'token_invalid',
       );
       const fresh = await new SignJWT({ name: 'x', dn: 'x', adm: false })
-        .setProtectedHeader({ alg: 'EdDSA', kid: decodeProtectedHeader(token).kid!, typ: 'JWT' })
+        .setProtectedHeader({ alg: 'RS256', kid: decodeProtectedHeader(token).kid!, typ: 'JWT' })
         .setSubject(user.id)
         .setIssuer('i')
         .setAudience('lightstick')
@@ -306,5 +389,5 @@ describe('signing keys at rest (issue 8)', () => {
 async function retiredPrivateKey(store: Store, _a: TokenService): Promise<CryptoKey> {
   const keys = await store.signingKeys.usable(0);
   const retired = keys.find((k) => k.retiredAt !== null)!;
-  return (await importJWK(JSON.parse(retired.privateJwk) as JWK, 'EdDSA')) as CryptoKey;
+  return (await importJWK(JSON.parse(retired.privateJwk) as JWK, retired.alg)) as CryptoKey;
 }
