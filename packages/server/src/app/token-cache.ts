@@ -1,8 +1,9 @@
 /**
  * Verified access tokens, remembered until they expire, so a connection that authenticates again with the same
  * token (a re-auth, a reconnect to the same gateway, another tab of the same person) costs a map look-up
- * instead of a signature check (RS256: ~85 µs here, docs/benchmarks.md stop 46). Keyed by the whole token (a token with any byte changed is another
- * key, checked in full); bounded (least recently used forgotten first). Expiry follows the injected clock.
+ * instead of a signature check (RS256: ~80 µs of CPU here, docs/benchmarks.md stop 46). Keyed by the whole
+ * token (a token with any byte changed is another key, checked in full); bounded (least recently used forgotten
+ * first). Expiry follows the injected clock.
  * Revocation: the composition root wraps this cache in a RevokingTokenVerifier (auth/session-ends.ts), so every
  * verify, cache hits included, checks the token's sign-in against the revoked ones; a revoked session's live
  * sockets are closed through the gateway's control messages (gateway/session-revocation.ts).
