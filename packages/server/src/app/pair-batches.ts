@@ -8,7 +8,9 @@
  * DataLoader gathers the keys asked for; the schedule here sends a batch at the end of the loop's turn when no
  * read of its kind is in flight, and otherwise as soon as the one in flight is answered (or after MAX_WAIT_MS): a
  * quiet gateway waits for nothing, a busy one sends few, large reads (ioredis's automatic pipeline works the same
- * way). The values are not kept here: the read-through cache above keeps them. DataLoader is imported on the
+ * way). Nor does a read leave sooner than MIN_GAP_MS after the last one of its kind: fans joining one after
+ * another at a few hundred a second each found the read before answered and sent one of their own, ~1.3 queries
+ * a join with fans' own accounts (docs/benchmarks.md "Stop 46"); with the gap, those of 10 ms share one. The values are not kept here: the read-through cache above keeps them. DataLoader is imported on the
  * first read, not at start: an idle gateway holds no code it does not run (its 60 MB budget, issue 6;
  * docs/benchmarks.md "Stop 45").
  */
@@ -17,6 +19,8 @@ import { MAX_IDS_AMONG } from '../storage/repositories.ts';
 
 /** The longest a batch waits for the read in flight before it leaves anyway (the default of `maxWaitMs`). */
 export const MAX_WAIT_MS = 250;
+/** The least time between two reads of a kind (the default of `minGapMs`); the first after a pause waits none. */
+export const MIN_GAP_MS = 10;
 
 /** One key for a (community, user) pair; NUL appears in neither id. */
 export const pairKey = (communityId: string, userId: string) => `${communityId}\u0000${userId}`;
@@ -29,8 +33,10 @@ export type ReadAmong<T> = (communityId: string, userIds: readonly string[]) => 
 export function pairBatcher<T>(
   readAmong: ReadAmong<T>,
   maxWaitMs = MAX_WAIT_MS,
+  minGapMs = MIN_GAP_MS,
 ): (key: string) => Promise<T | undefined> {
   let inFlight: Promise<unknown> | undefined;
+  let lastSentAt = -Infinity;
   const readBatch = async (keys: readonly string[]): Promise<(T | undefined | Error)[]> => {
     const users = new Map<string, Set<string>>();
     for (const key of keys) {
@@ -68,18 +74,24 @@ export function pairBatcher<T>(
         cache: false,
         maxBatchSize: MAX_IDS_AMONG,
         batchScheduleFn: (dispatch) => {
-          if (inFlight === undefined) return void setImmediate(dispatch);
+          const waitingOn = inFlight;
           // A read stuck until the database's query timeout (30 s) must not hold every join behind it.
+          const timer = waitingOn === undefined ? undefined : setTimeout(() => send(), maxWaitMs).unref();
           let sent = false;
           const send = () => {
             if (sent) return;
             sent = true;
             clearTimeout(timer);
+            lastSentAt = performance.now();
             dispatch();
           };
-          const timer = setTimeout(send, maxWaitMs);
-          timer.unref();
-          inFlight.then(send, send);
+          const afterGap = () => {
+            const wait = lastSentAt + minGapMs - performance.now();
+            if (wait <= 0) setImmediate(send);
+            else setTimeout(send, wait);
+          };
+          if (waitingOn === undefined) afterGap();
+          else waitingOn.then(afterGap, afterGap);
         },
       },
     );

@@ -1,10 +1,11 @@
 /**
  * pairBatcher (app/pair-batches.ts): the (community, user) reads asked for together leave in one read per
- * community, those asked for while a read is in flight in the next one, and a failed read fails only its keys.
+ * community, those asked for while a read is in flight in the next one, those asked for within a gap of the last
+ * read in one read after it, and a failed read fails only its keys.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { pairBatcher, pairKey } from '../../src/app/pair-batches.ts';
+import { MAX_WAIT_MS, pairBatcher, pairKey } from '../../src/app/pair-batches.ts';
 import { MAX_IDS_AMONG } from '../../src/storage/repositories.ts';
 
 /** A read that answers `value:<community>:<user>` for users whose id does not start with "none", and logs each call. */
@@ -118,4 +119,38 @@ test('a batch waits for a read in flight at most maxWaitMs, not until the databa
   db.release();
   assert.equal(await stuck, 'value:c1:u0');
   assert.equal(await next, 'value:c2:u1');
+});
+
+test('a quiet batcher sends at once; reads asked one after another within minGapMs of it share one read', async () => {
+  const db = fakeRead();
+  // A gap far longer than the asking below takes, even on a busy machine.
+  const gapMs = 3000;
+  const get = pairBatcher(db.read, MAX_WAIT_MS, gapMs);
+  assert.equal(await get(pairKey('c1', 'u0')), 'value:c1:u0');
+  // Joins arriving one after another, each after the read before was answered: none in flight.
+  const later: Promise<string | undefined>[] = [];
+  for (let i = 1; i <= 5; i++) {
+    later.push(get(pairKey('c1', `u${i}`)));
+    await new Promise((r) => setTimeout(r, 5));
+  }
+  assert.equal(db.calls.length, 1, 'nothing left within the gap');
+  assert.deepEqual(
+    await Promise.all(later),
+    Array.from({ length: 5 }, (_, i) => `value:c1:u${i + 1}`),
+  );
+  assert.deepEqual(
+    db.calls.map((c) => c.users.join(',')),
+    ['u0', 'u1,u2,u3,u4,u5'],
+  );
+});
+
+test('the first read after a pause waits for no gap', async () => {
+  const db = fakeRead();
+  // An hour's gap: a read that waited for it would not be answered within the test's deadline.
+  const get = pairBatcher(db.read, MAX_WAIT_MS, 3_600_000);
+  const first = await Promise.race([
+    get(pairKey('c1', 'u1')),
+    new Promise((r) => setTimeout(() => r('timed out'), 30_000).unref()),
+  ]);
+  assert.equal(first, 'value:c1:u1');
 });
