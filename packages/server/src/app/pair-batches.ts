@@ -8,11 +8,12 @@
  * DataLoader gathers the keys asked for; the schedule here sends a batch at the end of the loop's turn when no
  * read of its kind is in flight, and otherwise as soon as the one in flight is answered (or after MAX_WAIT_MS): a
  * quiet gateway waits for nothing, a busy one sends few, large reads (ioredis's automatic pipeline works the same
- * way). Nor does a read leave sooner than MIN_GAP_MS after the last one of its kind: fans joining one after
- * another at a few hundred a second each found the read before answered and sent one of their own, ~1.3 queries
- * a join with fans' own accounts (docs/benchmarks.md "Stop 46"); with the gap, those of 10 ms share one. The values are not kept here: the read-through cache above keeps them. DataLoader is imported on the
- * first read, not at start: an idle gateway holds no code it does not run (its 60 MB budget, issue 6;
- * docs/benchmarks.md "Stop 45").
+ * way). Nor does a batch leave sooner than MIN_GAP_MS after the last one of its kind: fans joining one after
+ * another at a few hundred a second each found the read before answered and sent one of their own (PostgreSQL
+ * counted ~1.3 index scans a join with fans' own accounts; with the gap a join cost the gateway 44 % less CPU,
+ * docs/benchmarks.md "Stop 46"). The values are not kept here: the read-through cache above keeps them.
+ * DataLoader is imported on the first read, not at start: an idle gateway holds no code it does not run (its
+ * 60 MB budget, issue 6; docs/benchmarks.md "Stop 45").
  */
 import type DataLoader from 'dataloader';
 import { MAX_IDS_AMONG } from '../storage/repositories.ts';
