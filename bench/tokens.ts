@@ -15,6 +15,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { openSqliteStore } from '../packages/server/src/storage/sqlite.ts';
 import { TokenService, type KeyAlg } from '../packages/server/src/auth/tokens.ts';
 import type { Runtime } from '../packages/server/src/runtime.ts';
+import { median } from './loadgens.ts';
 
 const ROUNDS = Number(process.env.ROUNDS ?? 5);
 const PER_ROUND = Number(process.env.PER_ROUND ?? 1000);
@@ -34,8 +35,6 @@ async function measure(op: () => Promise<void>, count: number): Promise<number> 
   await op();
   return (cpuUs() - start) / count;
 }
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 const dir = await mkdtemp(path.join(tmpdir(), 'ls-bench-tokens-'));
 try {

@@ -144,12 +144,13 @@ export class TokenService implements TokenVerifier {
     const { sub, name, dn, adm, exp, iat, sid } = payload;
     if (
       typeof sub !== 'string' ||
+      typeof exp !== 'number' ||
       typeof name !== 'string' ||
       typeof dn !== 'string' ||
       typeof adm !== 'boolean' ||
       (sid !== undefined && typeof sid !== 'string') ||
       // A token living longer than the configured TTL was not made by this configuration.
-      (typeof iat === 'number' && (exp as number) - iat > this.opts.accessTtlSec)
+      (typeof iat === 'number' && exp - iat > this.opts.accessTtlSec)
     ) {
       throw invalidToken();
     }
@@ -158,7 +159,7 @@ export class TokenService implements TokenVerifier {
       name,
       displayName: dn,
       admin: adm,
-      expiresAt: (exp as number) * 1000,
+      expiresAt: exp * 1000,
     };
     if (typeof sid === 'string') principal.sessionId = sid;
     return principal;

@@ -9,7 +9,7 @@ import { openSqliteStore } from '../../src/storage/sqlite.ts';
 import type { Store } from '../../src/storage/repositories.ts';
 import type { Runtime } from '../../src/runtime.ts';
 import { AppError } from '../../src/errors.ts';
-import { TokenService } from '../../src/auth/tokens.ts';
+import { TokenService, type KeyAlg } from '../../src/auth/tokens.ts';
 import { KeyVault } from '../../src/auth/key-vault.ts';
 
 const DAY = 86_400_000;
@@ -48,13 +48,14 @@ describe('TokenService', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  const make = (runtime: Runtime, ttl = 900) =>
+  const make = (runtime: Runtime, ttl = 900, signingAlg?: KeyAlg) =>
     new TokenService({
       keys: store.signingKeys,
       runtime,
       accessTtlSec: ttl,
       keyRotationDays: 30,
       issuer: 'test-iss',
+      ...(signingAlg !== undefined ? { signingAlg } : {}),
     });
 
   async function signingKey(): Promise<{ kid: string; key: CryptoKey }> {
@@ -217,14 +218,7 @@ describe('TokenService', () => {
 
   test('an EdDSA key of an older version signs until it rotates, verifies after; new keys are RS256', async () => {
     const rt = clock();
-    const older = new TokenService({
-      keys: store.signingKeys,
-      runtime: rt,
-      accessTtlSec: 900,
-      keyRotationDays: 30,
-      issuer: 'test-iss',
-      signingAlg: 'EdDSA',
-    });
+    const older = make(rt, 900, 'EdDSA');
     await older.init();
     const edToken = (await older.issue(user)).token;
     assert.equal(decodeProtectedHeader(edToken).alg, 'EdDSA');
