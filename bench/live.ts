@@ -26,7 +26,17 @@ import { addressesFor, joinCommunity, ownRoom, registerUsersWithTokens } from '.
 import { track } from './cleanup.ts';
 import { count, maxOf, mergeInto, newHist, pct, sum } from './hist.ts';
 import type { Engine, FromLive, LiveClientSpec, LiveStats, ToLive } from './live-loadgen.ts';
-import { cpuMs, machineCpuMs, rssBytes, runQueueMs, spent, tcpTrouble, usage, writeCalls } from './proc.ts';
+import {
+  cpuMs,
+  machineCpuMs,
+  readCalls,
+  rssBytes,
+  runQueueMs,
+  spent,
+  tcpTrouble,
+  usage,
+  writeCalls,
+} from './proc.ts';
 import { startPeerCluster, type PeerCluster, type PeerKind } from './peer/cluster.ts';
 import { deliveredWhole, highestRate, lossFigures, perDelivery, round } from './owed.ts';
 import { gcBetween, pacingBetween, percentileBetween, scrape } from './server-metrics.ts';
@@ -501,12 +511,14 @@ async function runEngine(o: LiveOptions, engine: Engine, stamp: string) {
     const first = await connect((all, k) => half(all, k, 0));
     const afterFirst = usage(pids);
     const afterFirstAt = performance.now();
+    const warmCalls0 = { w: writeCalls(pids), r: readCalls(pids) };
     const openAfterFirst = first.reduce((n, s) => n + s.open, 0);
     const second = await connect((all, k) => half(all, k, 1));
     const open = second.reduce((n, s) => n + s.open, 0);
     // The connections measured: the waves' (the load generators' counts are cumulative).
     const made = Math.max(1, open - openPrimed);
     const afterConnect = usage(pids);
+    const warmCalls = { w: writeCalls(pids) - warmCalls0.w, r: readCalls(pids) - warmCalls0.r };
     const warmWallMs = performance.now() - afterFirstAt;
     windows.push({ name: 'connect', fromUs: connectFromUs, toUs: monotonicUs() });
     const { cpuMs: connectCpuMs, sysMs: connectSysMs } = spent(beforeConnect, afterConnect);
@@ -517,11 +529,12 @@ async function runEngine(o: LiveOptions, engine: Engine, stamp: string) {
     const connectMs =
       Math.max(...first.map((s) => s.connectMs)) + Math.max(...second.map((s) => s.connectMs));
     const beforeHold = usage(pids);
-    const holdWrites0 = writeCalls(pids);
+    const holdCalls0 = { w: writeCalls(pids), r: readCalls(pids) };
     const holdFromUs = monotonicUs();
     const { last: rss1, heldTotals } = await sampleRss(pids, o.holdMs);
     const holdCpuMs = spent(beforeHold, usage(pids)).cpuMs;
-    const holdWrites = writeCalls(pids) - holdWrites0;
+    const holdWrites = writeCalls(pids) - holdCalls0.w;
+    const holdReads = readCalls(pids) - holdCalls0.r;
     windows.push({ name: 'hold', fromUs: holdFromUs, toUs: monotonicUs() });
     if (o.heapSnapshot && profileDir) await heapSnapshots(pids, profileDir);
     // The warm connects' CPU less what holding the connections already open cost meanwhile: `holdCores`, read
@@ -531,7 +544,8 @@ async function runEngine(o: LiveOptions, engine: Engine, stamp: string) {
     // is left is the joins' own CPU. A reading beside `connectCpuMsEachWarm`, not instead of it.
     const warmMade = Math.max(1, open - openAfterFirst);
     const heldDuringWarm = (openAfterFirst + open) / 2 / Math.max(1, open);
-    const holdDuringWarmMs = (holdCpuMs / Math.max(1, o.holdMs)) * heldDuringWarm * warmWallMs;
+    const holdDuringWarm = (during: number) => (during / Math.max(1, o.holdMs)) * heldDuringWarm * warmWallMs;
+    const holdDuringWarmMs = holdDuringWarm(holdCpuMs);
     // From the fresh processes, as in stops 15-21: what the primer's join loads counts as the connections'. Not from
     // `rssServing`: RSS does not shrink when the heap frees, so a heap that a first join's load grew takes the next
     // connections in at no RSS cost (stop 22 measured 6-8 KiB that way against 14-17 KiB from the start).
@@ -555,6 +569,14 @@ async function runEngine(o: LiveOptions, engine: Engine, stamp: string) {
       // The same over the second wave alone (gateways warmed up by the first).
       connectCpuMsEachWarm: round(warmCpuMs / warmMade, 3),
       connectCpuMsEachWarmOverHold: round(Math.max(0, warmCpuMs - holdDuringWarmMs) / warmMade, 3),
+      // The gateways' write and read system calls per warm connection, less the hold's (heartbeats, `stats`
+      // frames) scaled as the CPU is: a join's round trips to Redis, PostgreSQL and the client, counts that the
+      // machine's noise moves far less than CPU time (stop 47).
+      connectWritesEachWarmOverHold: round(
+        Math.max(0, warmCalls.w - holdDuringWarm(holdWrites)) / warmMade,
+        2,
+      ),
+      connectReadsEachWarmOverHold: round(Math.max(0, warmCalls.r - holdDuringWarm(holdReads)) / warmMade, 2),
       // The kernel's share of it, % (the upgrade, replies and Redis commands are system calls).
       connectSysPct: Math.round((100 * connectSysMs) / Math.max(1, connectCpuMs)),
       gatewayRssMiB: rss1.map((r) => round(r / 2 ** 20)),
@@ -840,6 +862,8 @@ const RATIO_KEYS = [
   'connectCpuMsEach',
   'connectCpuMsEachWarm',
   'connectCpuMsEachWarmOverHold',
+  'connectWritesEachWarmOverHold',
+  'connectReadsEachWarmOverHold',
   'allBackMs',
   'backP90Ms',
 ] as const;

@@ -70,10 +70,24 @@ export function machineCpuMs(): { busy: number; total: number } {
  * what the fan-out cost the kernel in calls, where the frame counters count frames.
  */
 export function writeCalls(pids: readonly number[]): number {
+  return ioCalls(pids, 'syscw');
+}
+
+/**
+ * Read system calls made by the processes so far (`syscr`). Over the connects, with `writeCalls`, the round
+ * trips a join costs a gateway (to Redis, to PostgreSQL, to the client): counts that do not move with the
+ * machine's noise as CPU time does (stop 47).
+ */
+export function readCalls(pids: readonly number[]): number {
+  return ioCalls(pids, 'syscr');
+}
+
+function ioCalls(pids: readonly number[], field: 'syscw' | 'syscr'): number {
+  const pattern = new RegExp(`${field}:\\s+(\\d+)`);
   let n = 0;
   for (const pid of pids) {
     try {
-      n += Number(/syscw:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/io`, 'utf8'))?.[1] ?? 0);
+      n += Number(pattern.exec(readFileSync(`/proc/${pid}/io`, 'utf8'))?.[1] ?? 0);
     } catch {
       // gone
     }

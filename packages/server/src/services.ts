@@ -22,6 +22,11 @@ export interface Services {
   /** Scale-out mode: sockets per account counted across gateways; absent in embedded mode. */
   connections?: ConnectionCounts;
   rateLimiter: RateLimiter;
+  /**
+   * Where a join takes from its account's limit: `rateLimiter`'s takes, gathered in scale-out mode so fans
+   * joining one after another share Redis's writes (gathered-calls.ts); absent, `rateLimiter` itself.
+   */
+  joinRateLimiter?: Pick<RateLimiter, 'consume'>;
   messageLog: MessageLog;
   tokens: TokenVerifier;
 }

@@ -29,6 +29,7 @@ import { keyVault } from './key-encryption.ts';
 import type { ModeSeams } from './seams.ts';
 import type { Services } from '../services.ts';
 import { buildLives, type LivesBuilt } from './lives.ts';
+import { gathered } from '../gathered-calls.ts';
 import { BrokerModerationEvents } from '../gateway/moderation-events.ts';
 import { MessageFinder } from '../moderation/message-finder.ts';
 import type { StreamProvider } from '../lives/providers/stream-provider.ts';
@@ -210,24 +211,31 @@ export async function buildServices(
     },
     metrics,
   );
-  // Scale-out mode: a sign-in this gateway checked recently costs no Redis call (revocation-cache.ts). In-process
-  // the list is memory already.
+  // Scale-out mode: a sign-in this gateway checked recently costs no Redis call (revocation-cache.ts), and the
+  // checks of those it has not are gathered (gathered-calls.ts). In-process the list is memory already.
   const revocationCache =
     seams.mode === 'scale-out'
-      ? new RevocationCache(seams.revocations, {
-          runtime,
-          continuity: () => broker.continuity(),
-          revokedTtlMs: revocationTtlMs(config),
-        })
+      ? new RevocationCache(
+          { has: gathered((id: string) => seams.revocations.has(id)) },
+          {
+            runtime,
+            continuity: () => broker.continuity(),
+            revokedTtlMs: revocationTtlMs(config),
+          },
+        )
       : undefined;
   return {
     mode: seams.mode,
     services,
     // The gateway verifies tokens through a cache (re-auths and reconnects cost a look-up) and reads rooms and
-    // memberships through the mode's hot store (cached in scale-out mode).
+    // memberships through the mode's hot store (cached in scale-out mode), where the joins' account limits are
+    // gathered too.
     gatewayServices: {
       ...services,
       store: seams.hotStore,
+      ...(seams.mode === 'scale-out'
+        ? { joinRateLimiter: { consume: gathered(rateLimiter.consume.bind(rateLimiter)) } }
+        : {}),
       // The revocation check sits outside the cache, so a cached token of a revoked sign-in is refused too.
       tokens: new RevokingTokenVerifier(
         new CachedTokenVerifier(tokens, { runtime }),

@@ -10,8 +10,10 @@
  * quiet gateway waits for nothing, a busy one sends few, large reads (ioredis's automatic pipeline works the same
  * way). Nor does a batch leave sooner than MIN_GAP_MS after the last one of its kind: fans joining one after
  * another at a few hundred a second each found the read before answered and sent one of their own (PostgreSQL
- * counted ~1.3 index scans a join with fans' own accounts; with the gap a join cost the gateway 44 % less CPU,
- * docs/benchmarks.md "Stop 46"). The values are not kept here: the read-through cache above keeps them.
+ * counted ~1.3 index scans a join with fans' own accounts; with a 10 ms gap a join cost the gateway 44 % less
+ * CPU, docs/benchmarks.md "Stop 46"). At ~90 joins a second per gateway (100 000 fans over six) 10 ms still
+ * left ~0.8 queries a join; 50 ms leaves ~0.4 ("Stop 47"), and a join that misses waits at most 50 ms more. The
+ * values are not kept here: the read-through cache above keeps them.
  * DataLoader is imported on the first read, not at start: an idle gateway holds no code it does not run (its
  * 60 MB budget, issue 6; docs/benchmarks.md "Stop 45").
  */
@@ -21,7 +23,7 @@ import { MAX_IDS_AMONG } from '../storage/repositories.ts';
 /** The longest a batch waits for the read in flight before it leaves anyway (the default of `maxWaitMs`). */
 export const MAX_WAIT_MS = 250;
 /** The least time between two reads of a kind (the default of `minGapMs`); the first after a pause waits none. */
-export const MIN_GAP_MS = 10;
+export const MIN_GAP_MS = 50;
 
 /** One key for a (community, user) pair; NUL appears in neither id. */
 export const pairKey = (communityId: string, userId: string) => `${communityId}\u0000${userId}`;

@@ -163,7 +163,10 @@ export function createGateway(deps: GatewayDeps): Gateway {
     fandom,
     joins: new JoinLimiter(rateLimits.joinsPerConnection, now),
     addressJoins: new AddressJoinLimiter(rateLimits.joinsPerAddress, now),
-    userJoins: new UserJoinLimiter(services.rateLimiter, services.config.rateLimits.joinsPerUser),
+    userJoins: new UserJoinLimiter(
+      services.joinRateLimiter ?? services.rateLimiter,
+      services.config.rateLimits.joinsPerUser,
+    ),
     joinGate: new JoinGate(services.config.joins),
     replay: new ReplayBudget(services.rateLimiter, services.config.rateLimits.replayBytes),
     admission,

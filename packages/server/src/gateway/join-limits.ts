@@ -60,7 +60,7 @@ export class UserJoinLimiter {
   private readonly rule: RateRule;
 
   constructor(
-    private readonly limiter: RateLimiter,
+    private readonly limiter: Pick<RateLimiter, 'consume'>,
     private readonly limit: WindowLimit,
   ) {
     this.rule = windowRule(limit);

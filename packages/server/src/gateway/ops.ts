@@ -60,11 +60,16 @@ export async function join(ctx: GatewayContext, session: Session, op: JoinOp): P
   }
   ctx.joins.take(session);
   if (session.address !== undefined) ctx.addressJoins?.take(session.address);
+  // The account's limit (Redis) and the access read (the cache, else PostgreSQL) are asked at once: in scale-out
+  // mode each waits to leave with other fans' (gathered-calls.ts, pair-batches.ts), and one after the other a
+  // join would wait for both windows.
+  const granting = ctx.access.join(principal, room);
+  granting.catch(() => {}); // when the limit refuses, that is the answer and this read's outcome nobody's
   await ctx.userJoins.take(principal.userId);
   if (session.closed) return;
   let grant;
   try {
-    grant = await ctx.access.join(principal, room);
+    grant = await granting;
     // A ban or role change told moments ago wins over an access read that may come from a cache.
     grant.role = ctx.fandom.checkRecent(principal, grant);
   } catch (err) {

@@ -1,14 +1,14 @@
 /**
  * What the benchmark reads of the server processes from /proc (bench/proc.ts), against processes whose counts are
- * known: the write system calls a process made, and how long its main thread waited for a core.
+ * known: the write and read system calls a process made, and how long its main thread waited for a core.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readFileSync, readSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { runQueueMs, writeCalls } from '../../../../bench/proc.ts';
+import { readCalls, runQueueMs, writeCalls } from '../../../../bench/proc.ts';
 
 test('write system calls: a process that writes 200 times reads at least 200 more', () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'bench-proc-'));
@@ -20,6 +20,24 @@ test('write system calls: a process that writes 200 times reads at least 200 mor
     closeSync(fd);
     assert.ok(after - before >= 200, `${after - before} calls`);
     assert.equal(writeCalls([2 ** 22 + 1]), 0, 'a gone process counts nothing');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('read system calls: a process that reads 200 times reads at least 200 more', () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'bench-proc-'));
+  try {
+    const file = path.join(dir, 'f');
+    closeSync(openSync(file, 'w'));
+    const fd = openSync(file, 'r');
+    const buf = Buffer.alloc(1);
+    const before = readCalls([process.pid]);
+    for (let i = 0; i < 200; i++) readSync(fd, buf, 0, 1, 0);
+    const after = readCalls([process.pid]);
+    closeSync(fd);
+    assert.ok(after - before >= 200, `${after - before} calls`);
+    assert.equal(readCalls([2 ** 22 + 1]), 0, 'a gone process counts nothing');
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
