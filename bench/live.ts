@@ -571,7 +571,7 @@ async function runEngine(o: LiveOptions, engine: Engine, stamp: string) {
       connectCpuMsEachWarmOverHold: round(Math.max(0, warmCpuMs - holdDuringWarmMs) / warmMade, 3),
       // The gateways' write and read system calls per warm connection, less the hold's (heartbeats, `stats`
       // frames) scaled as the CPU is: a join's round trips to Redis, PostgreSQL and the client, counts that the
-      // machine's noise moves far less than CPU time (stop 47).
+      // machine's noise moves less than CPU time (stop 47).
       connectWritesEachWarmOverHold: round(
         Math.max(0, warmCalls.w - holdDuringWarm(holdWrites)) / warmMade,
         2,

@@ -75,8 +75,8 @@ export function writeCalls(pids: readonly number[]): number {
 
 /**
  * Read system calls made by the processes so far (`syscr`). Over the connects, with `writeCalls`, the round
- * trips a join costs a gateway (to Redis, to PostgreSQL, to the client): counts that do not move with the
- * machine's noise as CPU time does (stop 47).
+ * trips a join costs a gateway (to Redis, to PostgreSQL, to the client): counts that the machine's noise moves
+ * less than it moves CPU time (stop 47).
  */
 export function readCalls(pids: readonly number[]): number {
   return ioCalls(pids, 'syscr');
