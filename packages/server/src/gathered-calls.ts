@@ -14,7 +14,7 @@
  */
 
 /** The gathering window the join path's Redis calls use (account join limit, revocation check). */
-export const GATHER_MS = 50;
+const GATHER_MS = 50;
 
 export function gathered<A extends unknown[], R>(
   call: (...args: A) => Promise<R>,

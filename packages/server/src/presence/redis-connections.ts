@@ -147,7 +147,7 @@ export interface RedisConnectionCountsOptions {
  * sent a script for every two or three of them (0.42 a join, each listing and reading every node's hash);
  * 50 ms gathers five times as many (docs/benchmarks.md "Stop 47").
  */
-export const BATCH_MS = 50;
+const BATCH_MS = 50;
 
 /** Requests per script call at most: a batch is one Lua run, which holds Redis for its length. */
 const MAX_BATCH = 500;
