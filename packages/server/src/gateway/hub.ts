@@ -1,23 +1,26 @@
 /**
  * The Hub: room -> local subscribers, and the node's fan-out engine. Subscribes the broker on a room's first
  * local member and unsubscribes on its last. Each publication (the node's own included) goes to the room's
- * outbox; the room flushes:
+ * outbox, and passes over the room's members write it out:
  * - at once (next loop turn) while the node's delivery load fits its budget, so light load adds no delay;
- * - every `pacer.interval()` ms above it, so one frame carries everything since the last flush (a room whose
- *   messages come slower than that flushes at once: `pacer.intervalFor`);
+ * - passes `pacer.interval()` ms apart above it, so each member gets one frame for everything since its last (a
+ *   room whose messages come slower than that flushes at once: `pacer.intervalFor`);
  * - at once for the priority lane (artist, moderator, owner, admin and system messages, priority frames),
  *   whatever the interval: it is never delayed, and never thinned (outbox.ts).
  * A frame that only says the room's latest state (`publishLocal` with `latest`: the `stats` viewer count) waits
  * up to `waitMs` for the room's next flush, and then flushes alone. A frame of its own is one socket write per
  * member; riding a flush of messages it is a few more bytes in the same write. Before, each `stats` frame took a
  * pass of its own (issue 6, "Stop 36" in docs/benchmarks.md).
- * A flush is written by the FanoutWriter in slices, in passes over the room's members. A flush taken while a
- * pass is under way joins it: the members the pass has not reached yet get it in the same write as the earlier
- * flush (one system call, frames in order), and those it passed get it in the next pass, which skips members
- * already up to date. Before, such a flush waited for the whole pass: on a saturated box a fan message that
- * arrived as a 12 500-member write began waited ~430 ms before its own write started (issue 6, "Stop 23" in
- * docs/benchmarks.md). A member is written at most once per pass, so writes per member still fall when
- * writing falls behind; frames per member stay within the pacer's budget, as flushes are taken at its interval.
+ * A pass is written by the FanoutWriter in slices, and takes what the outbox gathered before a slice (a
+ * flush; up to TAKES_PER_PASS times a pass), so every member it reaches gets everything up to about that
+ * moment in one write: the flushes it lacks, merged into one `msgs` frame prepared once for all who lack the
+ * same ones. Members the pass had already reached get what came after in the next pass, which skips members
+ * up to date. Before stop 23 a flush waited for the pass under way to end (a fan message ~430 ms on a
+ * saturated box before its write began), and before stop 48 a paced room's flush was taken once an interval,
+ * so a message waited for the flush and then for the pass to reach each member: up to an interval plus a
+ * pass, close to two intervals on a saturated box (issue 6, docs/benchmarks.md). A member is written at most
+ * once per pass and passes begin an interval apart, so frames per member stay within the pacer's budget, and
+ * fall further when writing falls behind.
  */
 import type { ChatMessage } from '@lightstick/protocol';
 import { AppError } from '../errors.ts';
@@ -26,7 +29,7 @@ import type { Logger } from '../observability/logger.ts';
 import type { Metrics } from '../observability/metrics.ts';
 import { prepareText, type PreparedFrame } from './connection.ts';
 import { FanoutWriter } from './fanout-writer.ts';
-import { deliverFlushes, RoomOutbox, type OutboxDeps, type RoomFlush, type Subscriber } from './outbox.ts';
+import { RoomFlush, RoomOutbox, type OutboxDeps, type Subscriber } from './outbox.ts';
 import { FlushPacer, type PacerOptions } from './pacer.ts';
 import { systemScheduler, type Scheduler, type TimerHandle } from './scheduler.ts';
 
@@ -52,7 +55,17 @@ interface RoomEntry {
   urgent: boolean;
   /** A pass over the room's members is under way. */
   writing: boolean;
-  lastFlushAt: number;
+  /** When the last pass began (scheduler ms): a paced room's next begins `pacer.intervalFor` after it. */
+  passAt: number;
+  /** A priority flush was taken during the pass: the next pass begins as soon as this one ends. */
+  again: boolean;
+  /** The merges of the flushes from a number to the last, for the members the pass reaches lacking several. */
+  merged: Map<number, RoomFlush>;
+  /** Every merge written in this pass (their counters are reported with the flushes'). */
+  mergedInPass: RoomFlush[];
+  /** When the outbox was last taken, and how long the last pass took (scheduler ms). */
+  takenAt: number;
+  passMs: number;
 }
 
 export interface FanoutOptions extends PacerOptions {
@@ -62,6 +75,15 @@ export interface FanoutOptions extends PacerOptions {
 
 /** A member a pass finds up to date costs a map step, not a write: 32 of them count as one socket of a slice. */
 const SKIP_COST = 1 / 32;
+
+/**
+ * A pass takes what its room gathered at most this many times per interval (or per pass, when a pass takes
+ * longer than the interval). Each take is one more frame to prepare, and members lacking different flushes get
+ * different merges: taken before every slice, a 6 s pass over 16 700 members (100 000 fans over 6 gateways at
+ * 20 msgs/s) would prepare up to 84 takes and as many merges. A message then waits at most an eighth of the
+ * interval (or pass) longer than with a take before every slice.
+ */
+const TAKES_PER_PASS = 8;
 
 export const DEFAULT_FANOUT: FanoutOptions = {
   framesPerSecond: 50_000,
@@ -132,7 +154,12 @@ export class Hub {
         queued: false,
         urgent: false,
         writing: false,
-        lastFlushAt: Number.NEGATIVE_INFINITY,
+        passAt: Number.NEGATIVE_INFINITY,
+        again: false,
+        merged: new Map(),
+        mergedInPass: [],
+        takenAt: Number.NEGATIVE_INFINITY,
+        passMs: 0,
       };
       this.rooms.set(room, entry);
       this.deps.metrics.rooms.set(this.rooms.size);
@@ -250,15 +277,18 @@ export class Hub {
 
   /**
    * Flushes the room when the pacer allows, or at once for the priority lane. `latestBy` is set for a `latest`
-   * frame: the flush is then due no sooner than that, unless one is due sooner anyway (which it rides).
+   * frame: the flush is then due no sooner than that, unless one is due sooner anyway (which it rides). A paced
+   * room's pass under way takes what arrives as it goes (startPass): nothing to schedule until it ends.
    */
   private schedule(entry: RoomEntry, urgent: boolean, latestBy?: number): void {
     if (urgent) entry.urgent = true;
     if (entry.queued) return;
     if (entry.urgent) return this.queueNow(entry);
+    const interval = this.pacer.intervalFor(entry.room);
+    if (entry.writing && interval > 0) return;
     // A timer for messages stays as it was set; one set for a `latest` frame alone gives way to a sooner one.
     if (entry.timer !== undefined && !entry.timerLatest) return;
-    const paced = entry.lastFlushAt + this.pacer.intervalFor(entry.room);
+    const paced = entry.passAt + interval;
     const due = latestBy === undefined ? paced : Math.max(paced, latestBy);
     if (entry.timer !== undefined && entry.timerAt <= due) return;
     const now = this.scheduler.now();
@@ -292,24 +322,42 @@ export class Hub {
     });
   }
 
+  /** Takes what the outbox gathered and begins a pass, unless one is under way (which takes it along). */
   private flushRoom(entry: RoomEntry): void {
+    if (entry.urgent && entry.writing) entry.again = true;
     entry.queued = false;
     entry.urgent = false;
-    if (entry.outbox.empty || this.rooms.get(entry.room) !== entry) return;
-    entry.flushes.push(entry.outbox.take());
-    entry.nextSeq++;
-    entry.lastFlushAt = this.scheduler.now();
-    this.deps.metrics.fanoutInterval.set(this.pacer.interval() / 1000);
-    if (!entry.writing) this.startPass(entry);
+    if (this.rooms.get(entry.room) !== entry) return;
+    this.take(entry);
+    // A member the last pass reached before its last flush was taken still lacks that flush.
+    if (!entry.writing && entry.nextSeq > entry.firstSeq) this.startPass(entry);
   }
 
-  /** One pass over the members: each gets, in one write, every flush it lacks at the moment it is reached. */
+  private take(entry: RoomEntry): void {
+    if (entry.outbox.empty) return;
+    entry.takenAt = this.scheduler.now();
+    entry.flushes.push(entry.outbox.take());
+    entry.nextSeq++;
+    entry.merged.clear();
+    this.deps.metrics.fanoutInterval.set(this.pacer.interval() / 1000);
+  }
+
+  /**
+   * One pass over the members: each gets, in one write, what the room had for it when the pass reached it (the
+   * outbox is taken before a slice, TAKES_PER_PASS times a pass at most). Members lacking the same flushes share
+   * one merge of them (flushFor).
+   */
   private startPass(entry: RoomEntry): void {
     entry.writing = true;
-    const from = entry.nextSeq;
+    entry.passAt = this.scheduler.now();
     const members = entry.members.entries();
+    /** `nextSeq` when the pass writes its first member: every member lacking a flush before it gets it. */
+    let from: number | undefined;
     this.writer.add({
       step: (budget) => {
+        const span = Math.max(this.pacer.intervalFor(entry.room), entry.passMs);
+        if (this.scheduler.now() - entry.takenAt >= span / TAKES_PER_PASS) this.take(entry);
+        from ??= entry.nextSeq;
         let cost = 0;
         while (cost < budget) {
           const next = members.next();
@@ -320,26 +368,50 @@ export class Hub {
             continue;
           }
           entry.members.set(member, entry.nextSeq);
-          deliverFlushes(entry.flushes, lacks - entry.firstSeq, member);
+          this.flushFor(entry, lacks - entry.firstSeq).deliver(member);
           cost++;
         }
-        for (const f of entry.flushes) f.report(); // the counters move as the pass goes (outbox.ts)
+        // The counters move as the pass goes (outbox.ts).
+        for (const f of entry.flushes) f.report();
+        for (const f of entry.mergedInPass) f.report();
         return Math.ceil(cost);
       },
-      done: () => this.endPass(entry, from),
+      done: () => this.endPass(entry, from ?? entry.nextSeq),
     });
   }
 
-  /** `from`: `nextSeq` when the pass began. */
+  /** What a member lacking the flushes from index `i` on gets: the last flush, or the merge of them all. */
+  private flushFor(entry: RoomEntry, i: number): RoomFlush {
+    if (i === entry.flushes.length - 1) return entry.flushes[i]!;
+    let merged = entry.merged.get(i);
+    if (merged === undefined) {
+      merged = RoomFlush.merge(entry.flushes.slice(i));
+      entry.merged.set(i, merged);
+      entry.mergedInPass.push(merged);
+    }
+    return merged;
+  }
+
+  /** `from`: `nextSeq` when the pass wrote its first member. */
   private endPass(entry: RoomEntry, from: number): void {
     entry.writing = false;
+    entry.passMs = this.scheduler.now() - entry.passAt;
+    for (const f of entry.mergedInPass) f.report();
+    entry.mergedInPass = [];
+    entry.merged.clear();
     // Every member (the ones that joined meanwhile included) now has each flush numbered before `from`.
     const complete = from - entry.firstSeq;
     for (let i = 0; i < complete; i++) entry.flushes[i]!.finish();
     entry.flushes.splice(0, complete);
     entry.firstSeq = from;
     if (this.rooms.get(entry.room) !== entry) return;
-    // Flushes taken during the pass: the members it had passed still lack them.
-    if (entry.nextSeq > from) this.startPass(entry);
+    const again = entry.again;
+    entry.again = false;
+    // Flushes taken during the pass: the members it had passed still lack them. The next pass begins when the
+    // pacer allows (at once after a priority flush), and takes what arrives until then.
+    if (entry.nextSeq === from && entry.outbox.empty) return;
+    const at = again ? 0 : entry.passAt + this.pacer.intervalFor(entry.room);
+    if (at <= this.scheduler.now()) this.startPass(entry);
+    else this.schedule(entry, false);
   }
 }

@@ -6,23 +6,12 @@
  * resuming client the same message objects. When a gateway dies, its clients come back to the survivors within
  * seconds of each other, each missing the same few dozen messages: stringifying the whole `joined` frame per
  * client was 5.5 % of the survivors' CPU while 17 000 of them came back (issue 6, docs/benchmarks.md "Stop
- * 45"). A message is immutable once published (a deletion shown in a replay is a copy, gateway/fandom.ts), so
- * its text can be kept for as long as the object lives: a WeakMap, gone with the tail's entry.
+ * 45"). Each message's text is kept for as long as the message object lives (message-texts.ts).
  *
  * The text is exactly `JSON.stringify({ ...answer, missed, reload })` (the unit test compares them).
  */
 import type { ChatMessage, JoinedFrame } from '@lightstick/protocol';
-
-const texts = new WeakMap<ChatMessage, string>();
-
-function messageText(m: ChatMessage): string {
-  let text = texts.get(m);
-  if (text === undefined) {
-    text = JSON.stringify(m);
-    texts.set(m, text);
-  }
-  return text;
-}
+import { messageList } from './message-texts.ts';
 
 /** `joined` as JSON text: the head once, then each replayed message's kept text. */
 export function joinedText(
@@ -31,7 +20,5 @@ export function joinedText(
   reload: boolean,
 ): string {
   const head = JSON.stringify(answer);
-  let list = '';
-  for (let i = 0; i < missed.length; i++) list += (i === 0 ? '' : ',') + messageText(missed[i]!);
-  return `${head.slice(0, -1)},"missed":[${list}],"reload":${reload}}`;
+  return `${head.slice(0, -1)},"missed":[${messageList(missed)}],"reload":${reload}}`;
 }

@@ -15,7 +15,8 @@
  */
 import { CloseCode, type ChatMessage, type MessagesFrame, type ServerFrame } from '@lightstick/protocol';
 import type { Metrics } from '../observability/metrics.ts';
-import { prepare, type Connection, type PreparedFrame } from './connection.ts';
+import { prepareText, type Connection, type PreparedFrame } from './connection.ts';
+import { msgsFrameText } from './message-texts.ts';
 
 /** A local member of a room, as the Hub and outbox see it. */
 export interface Subscriber {
@@ -29,7 +30,7 @@ export interface OutboxDeps {
   limits: { softBufferBytes: number; hardBufferBytes: number };
   /** Takes the receive time (performance.now() ms) of a message sent through this process. */
   receivedAt?: (messageId: string) => number | undefined;
-  /** Serialiser, injectable so tests can count serialisations. */
+  /** Serialiser of `msgs` frames, injectable so tests can count serialisations (default: message-texts.ts). */
   serialize?: (frame: ServerFrame) => string;
 }
 
@@ -90,7 +91,11 @@ export class RoomOutbox {
   }
 }
 
-/** One flush of a room: its frames, prepared once, and the counts of what each member got. */
+/**
+ * One flush of a room: its frames, prepared once, and the counts of what each member got. A pass that reaches a
+ * member lacking several flushes writes it their merge (`RoomFlush.merge`): one `msgs` frame for what they hold
+ * together, prepared once for every member lacking the same ones.
+ */
 export class RoomFlush {
   private readonly full: PreparedFrame[];
   private thinFrames: PreparedFrame[] | undefined;
@@ -100,22 +105,40 @@ export class RoomFlush {
   private skipped = 0;
   private frames = 0;
 
+  /** `timed`: whether `finish` records its messages' latency (a merge's flushes record their own). */
   constructor(
     readonly room: string,
     private readonly segments: Segment[],
     private readonly deps: OutboxDeps,
+    private readonly timed = true,
   ) {
-    const { serialize } = deps;
     let messages = 0;
     let priority = 0;
     this.full = segments.map((s) => {
       if (s.kind === 'frame') return s.frame;
       messages += s.msgs.length;
       for (const m of s.msgs) if (m.priority) priority++;
-      return prepare({ t: 'msgs', room, msgs: s.msgs, upto: s.msgs.at(-1)!.pos }, serialize);
+      return this.prepareMsgs({ t: 'msgs', room, msgs: s.msgs, upto: s.msgs.at(-1)!.pos });
     });
     this.messages = messages;
     this.priority = priority;
+  }
+
+  /**
+   * What `flushes` hold, in order, as one flush: consecutive messages become one `msgs` frame, an ephemeral frame
+   * keeps its place between them. Its counters are its own; the latency of its messages is recorded by `flushes`.
+   */
+  static merge(flushes: readonly RoomFlush[]): RoomFlush {
+    const first = flushes[0]!;
+    const segments: Segment[] = [];
+    for (const f of flushes) {
+      for (const s of f.segments) {
+        const last = segments.at(-1);
+        if (s.kind === 'msgs' && last?.kind === 'msgs') last.msgs = last.msgs.concat(s.msgs);
+        else segments.push(s.kind === 'msgs' ? { kind: 'msgs', msgs: s.msgs } : s);
+      }
+    }
+    return new RoomFlush(first.room, segments, first.deps, false);
   }
 
   /** Writes this flush to one member (held, thinned or closed as its state says). */
@@ -171,7 +194,7 @@ export class RoomFlush {
   finish(): void {
     this.report();
     const { metrics, receivedAt } = this.deps;
-    if (receivedAt === undefined) return;
+    if (receivedAt === undefined || !this.timed) return;
     const now = performance.now();
     for (const s of this.segments) {
       if (s.kind !== 'msgs') continue;
@@ -195,23 +218,13 @@ export class RoomFlush {
         skipped: s.msgs.length - lane.length,
         upto: s.msgs.at(-1)!.pos,
       };
-      return prepare(frame, this.deps.serialize);
+      return this.prepareMsgs(frame);
     });
     return this.thinFrames;
   }
-}
 
-/**
- * Writes `flushes[from]` and every later one to one member, in order, in one write: a member that a pass reaches
- * after several flushes were taken gets them together (hub.ts). Each flush decides for itself (held, thinned,
- * closed) from the same buffered byte count.
- */
-export function deliverFlushes(flushes: readonly RoomFlush[], from: number, member: Subscriber): void {
-  if (from === flushes.length - 1) return flushes[from]!.deliver(member);
-  const frames: PreparedFrame[] = [];
-  for (let i = from; i < flushes.length; i++) {
-    const f = flushes[i]!.framesFor(member);
-    if (f !== undefined) frames.push(...f);
+  private prepareMsgs(frame: MessagesFrame): PreparedFrame {
+    const { serialize } = this.deps;
+    return prepareText(serialize === undefined ? msgsFrameText(frame) : serialize(frame));
   }
-  if (frames.length > 0) member.connection.writeMany(frames);
 }

@@ -1,8 +1,9 @@
 /**
  * How often a room's outbox flushes: frames per recipient fall as the node's delivery load rises.
  *
- * Every flush of a room writes one frame to each local member, so with rooms r of m_r local members receiving
- * λ_r messages per second, flushing every I ms costs F(I) = Σ m_r · min(λ_r, 1000 / I) frames per second.
+ * Every pass over a room writes one frame to each local member (hub.ts: a pass takes the outbox as it goes), so
+ * with rooms r of m_r local members receiving λ_r messages per second, passes every I ms cost
+ * F(I) = Σ m_r · min(λ_r, 1000 / I) frames per second.
  * The pacer keeps each room's message rate (an exponentially weighted average, time constant `windowMs`) and
  * picks the smallest interval whose F fits the node's budget (`framesPerSecond`):
  * - demand Σ m_r · λ_r within the budget: interval 0, every message goes out at once (next loop turn);

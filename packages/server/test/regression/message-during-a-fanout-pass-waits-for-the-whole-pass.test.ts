@@ -37,9 +37,10 @@ test('regression: a message arriving during a fan-out pass waits for the whole p
   assert.ok(turns <= 11, `message 2 reached the last member ${turns} loop turns after it arrived`);
   for (const s of sinks) assert.deepEqual(offsets(s), [1, 2], `${s.id} has both, in order`);
   clock.settle();
+  // Since stop 48 the members the first pass reached after message 2 arrived get both in one frame.
   assert.ok(
-    sinks.every((s) => s.written.length === 2),
-    'two frames each, nothing twice',
+    sinks.every((s) => offsets(s).length === 2 && s.written.length <= 2),
+    'nothing twice, at most two frames each',
   );
   await broker.close();
 });

@@ -1,7 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ChatMessage, MessagesFrame, ServerFrame } from '@lightstick/protocol';
-import { RoomOutbox, type Subscriber } from '../../src/gateway/outbox.ts';
+import { RoomFlush, RoomOutbox, type Subscriber } from '../../src/gateway/outbox.ts';
 import { prepare, type Connection, type PreparedFrame } from '../../src/gateway/connection.ts';
 import { testMetrics } from './chat-support.ts';
 import { chatMessage } from '../support/hub-fixtures.ts';
@@ -178,5 +178,50 @@ describe('RoomOutbox', () => {
     const hist = await metrics.deliverLatency.get();
     const countValue = hist.values.find((v) => v.metricName === 'lightstick_send_to_deliver_seconds_count');
     assert.equal(countValue?.value, 1);
+  });
+
+  test('a merge of flushes: one msgs frame for consecutive messages, frames in place, latency recorded once', async () => {
+    const received = new Map<string, number>();
+    const { outbox, metrics, count } = setup((id) => received.get(id));
+    const stats = prepare({ t: 'stats', room: 'r', viewers: 3, hearts: 0, heartsPerSecond: 0 });
+    const [a, b, c, d] = [msg(false), msg(true), msg(false), msg(false)];
+    for (const m of [a, b, c, d]) received.set(m.id, performance.now());
+    outbox.push(a);
+    outbox.push(b);
+    const first = outbox.take();
+    outbox.pushFrame(stats);
+    outbox.push(c);
+    const second = outbox.take();
+    outbox.push(d);
+    const third = outbox.take();
+    const serialised = count();
+    const merged = RoomFlush.merge([first, second, third]);
+    const fast = new RecordingConnection('f');
+    const slow = new RecordingConnection('s', 2000);
+    merged.deliver(member(fast));
+    merged.deliver(member(slow));
+    const shape = (f: PreparedFrame) => {
+      const frame = JSON.parse(f.text) as { t: string; msgs?: ChatMessage[]; skipped?: number };
+      return frame.t === 'msgs'
+        ? [...(frame.msgs ?? []).map((m) => m.id), `skipped ${frame.skipped}`]
+        : frame.t;
+    };
+    assert.deepEqual(fast.written.map(shape), [
+      [a.id, b.id, 'skipped undefined'],
+      'stats',
+      [c.id, d.id, 'skipped undefined'],
+    ]);
+    assert.deepEqual(slow.written.map(shape), [[b.id, 'skipped 1'], 'stats', ['skipped 2']]);
+    assert.equal(fast.written[1], stats, 'an ephemeral frame is the one prepared, not a copy');
+    assert.equal(count(), serialised + 4, 'two frames for the fast, two thinned for the slow');
+    merged.finish();
+    const latency = async () =>
+      (await metrics.deliverLatency.get()).values.find(
+        (v) => v.metricName === 'lightstick_send_to_deliver_seconds_count',
+      )?.value ?? 0;
+    assert.equal(await latency(), 0, "a merge leaves its messages' latency to the flushes it merged");
+    for (const f of [first, second, third]) f.finish();
+    assert.equal(await latency(), 4);
+    assert.equal((await metrics.messagesDelivered.get()).values[0]!.value, 4 + 1);
   });
 });

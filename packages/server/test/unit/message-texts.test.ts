@@ -1,0 +1,57 @@
+/**
+ * `msgsFrameText` (gateway/message-texts.ts) writes what JSON.stringify writes for a `msgs` frame, thinned or
+ * not, and a message in several frames is stringified once.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { ChatMessage, MessagesFrame } from '@lightstick/protocol';
+import { msgsFrameText } from '../../src/gateway/message-texts.ts';
+import { chatMessage } from '../support/hub-fixtures.ts';
+
+const odd = (offset: number): ChatMessage =>
+  chatMessage(offset, {
+    room: 'r "1" \\ 방',
+    user: { id: 'u1', name: 'fan', displayName: '팬 "one" \\ 💜' },
+    text: `안녕 ${offset} "quoted" \\ \u2028 \ud83d`,
+    lang: 'ko',
+    mentions: [{ name: 'fan', start: 0, end: 4, userId: null }],
+  });
+
+test('the text is JSON.stringify of the frame, with and without a skipped count, with and without messages', () => {
+  const msgs = [odd(1), odd(2), chatMessage(3, { priority: true })];
+  for (const list of [[], msgs]) {
+    for (const skipped of [undefined, 0, 7]) {
+      const frame: MessagesFrame = {
+        t: 'msgs',
+        room: 'r "1" \\ 방',
+        msgs: list,
+        ...(skipped === undefined ? {} : { skipped }),
+        upto: { epoch: 'E', offset: 3 },
+      };
+      assert.equal(msgsFrameText(frame), JSON.stringify(frame));
+    }
+  }
+});
+
+test("a message's text is made once, whatever number of frames carry it", () => {
+  let made = 0;
+  const counted = { ...odd(1) };
+  Object.defineProperty(counted, 'toJSON', {
+    enumerable: false,
+    value() {
+      made++;
+      const { ...plain } = this as ChatMessage;
+      return plain;
+    },
+  });
+  const frame = (msgs: ChatMessage[]): MessagesFrame => ({
+    t: 'msgs',
+    room: 'r',
+    msgs,
+    upto: msgs.at(-1)!.pos,
+  });
+  const alone = msgsFrameText(frame([counted]));
+  const merged = msgsFrameText(frame([counted, odd(2)]));
+  assert.equal(made, 1);
+  assert.deepEqual((JSON.parse(merged) as MessagesFrame).msgs[0], JSON.parse(alone).msgs[0]);
+});
