@@ -26,6 +26,24 @@ export const chatMessage = (offset: number, over: Partial<ChatMessage> = {}): Ch
   ...over,
 });
 
+/**
+ * A copy of `message` that counts how often it is turned into JSON (its `toJSON`, not enumerable, so the text
+ * is the same): what the tests of the kept message texts (gateway/message-texts.ts) read.
+ */
+export function countingJson(message: ChatMessage): { message: ChatMessage; made: () => number } {
+  let made = 0;
+  const counted = { ...message };
+  Object.defineProperty(counted, 'toJSON', {
+    enumerable: false,
+    value() {
+      made++;
+      const { ...plain } = this as ChatMessage;
+      return plain;
+    },
+  });
+  return { message: counted, made: () => made };
+}
+
 /** A Hub over `broker` (started here, with no handlers of its own) on `scheduler`; `fanout` unset: the default. */
 export function testHub(
   broker: MemoryBroker,

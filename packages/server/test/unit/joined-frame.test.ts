@@ -6,6 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ChatMessage } from '@lightstick/protocol';
 import { joinedText } from '../../src/gateway/joined-frame.ts';
+import { countingJson } from '../support/hub-fixtures.ts';
 
 const pos = (offset: number) => ({ epoch: 'e1', offset });
 
@@ -48,19 +49,10 @@ test('the text is JSON.stringify of the whole frame, with or without a replay, r
 });
 
 test("a message's text is made once, whatever number of answers carry it", () => {
-  let made = 0;
-  const counted = { ...message(1) };
-  Object.defineProperty(counted, 'toJSON', {
-    enumerable: false,
-    value() {
-      made++;
-      const { ...plain } = this as ChatMessage;
-      return plain;
-    },
-  });
+  const { message: counted, made } = countingJson(message(1));
   const answer = { t: 'joined', id: 1, room: 'r1', pos: pos(1) } as const;
   const first = joinedText(answer, [counted], false);
   const second = joinedText({ ...answer, id: 2 }, [counted], false);
-  assert.equal(made, 1);
+  assert.equal(made(), 1);
   assert.equal(second, first.replace('"id":1', '"id":2'));
 });

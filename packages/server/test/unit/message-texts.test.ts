@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ChatMessage, MessagesFrame } from '@lightstick/protocol';
 import { msgsFrameText } from '../../src/gateway/message-texts.ts';
-import { chatMessage } from '../support/hub-fixtures.ts';
+import { chatMessage, countingJson } from '../support/hub-fixtures.ts';
 
 const odd = (offset: number): ChatMessage =>
   chatMessage(offset, {
@@ -34,16 +34,7 @@ test('the text is JSON.stringify of the frame, with and without a skipped count,
 });
 
 test("a message's text is made once, whatever number of frames carry it", () => {
-  let made = 0;
-  const counted = { ...odd(1) };
-  Object.defineProperty(counted, 'toJSON', {
-    enumerable: false,
-    value() {
-      made++;
-      const { ...plain } = this as ChatMessage;
-      return plain;
-    },
-  });
+  const { message: counted, made } = countingJson(odd(1));
   const frame = (msgs: ChatMessage[]): MessagesFrame => ({
     t: 'msgs',
     room: 'r',
@@ -52,6 +43,6 @@ test("a message's text is made once, whatever number of frames carry it", () => 
   });
   const alone = msgsFrameText(frame([counted]));
   const merged = msgsFrameText(frame([counted, odd(2)]));
-  assert.equal(made, 1);
+  assert.equal(made(), 1);
   assert.deepEqual((JSON.parse(merged) as MessagesFrame).msgs[0], JSON.parse(alone).msgs[0]);
 });
