@@ -59,10 +59,11 @@ interface RoomEntry {
   passAt: number;
   /** A priority flush was taken during the pass: the next pass begins as soon as this one ends. */
   again: boolean;
-  /** The merges of the flushes from a number to the last, for the members the pass reaches lacking several. */
+  /**
+   * The merges of the flushes from a number to the last, for the members the pass reaches lacking several. A
+   * take makes them stale and clears them; each slice reports their counters first, with the flushes'.
+   */
   merged: Map<number, RoomFlush>;
-  /** Every merge written in this pass (their counters are reported with the flushes'). */
-  mergedInPass: RoomFlush[];
   /** When the outbox was last taken, and how long the last pass took (scheduler ms). */
   takenAt: number;
   passMs: number;
@@ -157,7 +158,6 @@ export class Hub {
         passAt: Number.NEGATIVE_INFINITY,
         again: false,
         merged: new Map(),
-        mergedInPass: [],
         takenAt: Number.NEGATIVE_INFINITY,
         passMs: 0,
       };
@@ -373,7 +373,7 @@ export class Hub {
         }
         // The counters move as the pass goes (outbox.ts).
         for (const f of entry.flushes) f.report();
-        for (const f of entry.mergedInPass) f.report();
+        for (const f of entry.merged.values()) f.report();
         return Math.ceil(cost);
       },
       done: () => this.endPass(entry, from ?? entry.nextSeq),
@@ -387,7 +387,6 @@ export class Hub {
     if (merged === undefined) {
       merged = RoomFlush.merge(entry.flushes.slice(i));
       entry.merged.set(i, merged);
-      entry.mergedInPass.push(merged);
     }
     return merged;
   }
@@ -396,8 +395,6 @@ export class Hub {
   private endPass(entry: RoomEntry, from: number): void {
     entry.writing = false;
     entry.passMs = this.scheduler.now() - entry.passAt;
-    for (const f of entry.mergedInPass) f.report();
-    entry.mergedInPass = [];
     entry.merged.clear();
     // Every member (the ones that joined meanwhile included) now has each flush numbered before `from`.
     const complete = from - entry.firstSeq;
