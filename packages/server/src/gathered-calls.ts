@@ -8,10 +8,13 @@
  * `gathered(call, gapMs)` keeps the first call after a pause as it was (it leaves at once); a call asked within
  * `gapMs` of the last one that left waits for the gap's end, and all that waited leave in one turn, in the order
  * asked. Each keeps its own answer and error. A caller waits at most `gapMs` more.
- * The same idea as the access cache's batched reads (app/pair-batches.ts) without a batch read: Redis answers
- * each command, only the writes and reads are shared. Written here because it is a dozen lines and the
- * schedulers on npm (DataLoader, p-debounce) batch keys or drop calls, which these are not.
+ * The same idea, and the same gap rule (send-gap.ts), as the access cache's batched reads (app/pair-batches.ts)
+ * without a batch read: Redis answers each command, only the writes and reads are shared. Written here because it
+ * is a dozen lines and the schedulers on npm (DataLoader, p-debounce) batch keys or drop calls, which these are
+ * not.
  */
+
+import { SendGap } from './send-gap.ts';
 
 /** The gathering window the join path's Redis calls use (account join limit, revocation check). */
 const GATHER_MS = 50;
@@ -20,12 +23,12 @@ export function gathered<A extends unknown[], R>(
   call: (...args: A) => Promise<R>,
   gapMs = GATHER_MS,
 ): (...args: A) => Promise<R> {
-  let lastSentAt = -Infinity;
+  const gap = new SendGap(gapMs);
   let waiting: { args: A; resolve: (r: R) => void; reject: (e: unknown) => void }[] | undefined;
   const sendWaiting = () => {
     const batch = waiting!;
     waiting = undefined;
-    lastSentAt = performance.now();
+    gap.sent();
     for (const w of batch) {
       // A call that throws instead of rejecting answers its own caller, not the others.
       new Promise<R>((resolve) => resolve(call(...w.args))).then(w.resolve, w.reject);
@@ -33,14 +36,14 @@ export function gathered<A extends unknown[], R>(
   };
   return (...args: A) => {
     const now = performance.now();
-    if (waiting === undefined && now - lastSentAt >= gapMs) {
-      lastSentAt = now;
+    if (waiting === undefined && gap.waitMs(now) === 0) {
+      gap.sent(now);
       return call(...args);
     }
     return new Promise<R>((resolve, reject) => {
       if (waiting === undefined) {
         waiting = [];
-        setTimeout(sendWaiting, Math.max(0, lastSentAt + gapMs - now));
+        setTimeout(sendWaiting, gap.waitMs(now));
       }
       waiting.push({ args, resolve, reject });
     });

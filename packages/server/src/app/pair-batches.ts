@@ -8,16 +8,17 @@
  * DataLoader gathers the keys asked for; the schedule here sends a batch at the end of the loop's turn when no
  * read of its kind is in flight, and otherwise as soon as the one in flight is answered (or after MAX_WAIT_MS): a
  * quiet gateway waits for nothing, a busy one sends few, large reads (ioredis's automatic pipeline works the same
- * way). Nor does a batch leave sooner than MIN_GAP_MS after the last one of its kind: fans joining one after
- * another at a few hundred a second each found the read before answered and sent one of their own (PostgreSQL
- * counted ~1.3 index scans a join with fans' own accounts; with a 10 ms gap a join cost the gateway 44 % less
- * CPU, docs/benchmarks.md "Stop 46"). At ~90 joins a second per gateway (100 000 fans over six) 10 ms still
- * left ~0.8 queries a join; 50 ms leaves ~0.4 ("Stop 47"), and a join that misses waits at most 50 ms more. The
- * values are not kept here: the read-through cache above keeps them.
+ * way). Nor does a batch leave sooner than MIN_GAP_MS after the last one of its kind (the rule of send-gap.ts):
+ * fans joining one after another at a few hundred a second each found the read before answered and sent one of
+ * their own (PostgreSQL counted ~1.3 index scans a join with fans' own accounts; with a 10 ms gap a join cost the
+ * gateway 44 % less CPU, docs/benchmarks.md "Stop 46"). At ~90 joins a second per gateway (100 000 fans over
+ * six) 10 ms still left ~0.8 queries a join; 50 ms leaves ~0.4 ("Stop 47"), and a join that misses waits at most
+ * 50 ms more. The values are not kept here: the read-through cache above keeps them.
  * DataLoader is imported on the first read, not at start: an idle gateway holds no code it does not run (its
  * 60 MB budget, issue 6; docs/benchmarks.md "Stop 45").
  */
 import type DataLoader from 'dataloader';
+import { SendGap } from '../send-gap.ts';
 import { MAX_IDS_AMONG } from '../storage/repositories.ts';
 
 /** The longest a batch waits for the read in flight before it leaves anyway (the default of `maxWaitMs`). */
@@ -39,7 +40,7 @@ export function pairBatcher<T>(
   minGapMs = MIN_GAP_MS,
 ): (key: string) => Promise<T | undefined> {
   let inFlight: Promise<unknown> | undefined;
-  let lastSentAt = -Infinity;
+  const gap = new SendGap(minGapMs);
   const readBatch = async (keys: readonly string[]): Promise<(T | undefined | Error)[]> => {
     const users = new Map<string, Set<string>>();
     for (const key of keys) {
@@ -85,12 +86,12 @@ export function pairBatcher<T>(
             if (sent) return;
             sent = true;
             clearTimeout(timer);
-            lastSentAt = performance.now();
+            gap.sent();
             dispatch();
           };
           const afterGap = () => {
-            const wait = lastSentAt + minGapMs - performance.now();
-            if (wait <= 0) setImmediate(send);
+            const wait = gap.waitMs();
+            if (wait === 0) setImmediate(send);
             else setTimeout(send, wait);
           };
           if (waitingOn === undefined) afterGap();
