@@ -10,8 +10,10 @@
  *   storm      live load; SIGKILL the last gateway a third of the way in: time until its clients are back in the
  *              room on the others (Lightstick resumes from its position; Socket.IO has none), loss
  * Prints a table and one JSON line per run, writes an SVG of latency over time under bench/out/, and with
- * `--profile` runs the gateways under `node --cpu-prof` into bench/profiles/ (gitignored); `--heap-snapshot` has
- * each gateway write a V8 heap snapshot there once the connections are made (what a connection holds).
+ * `--profile` runs the gateways under `node --cpu-prof` into bench/profiles/ (gitignored), `--profile-loadgens` the
+ * load generators (the clients share the servers' cores: what they cost, docs/benchmarks.md "Stop 49");
+ * `--heap-snapshot` has each gateway write a V8 heap snapshot there once the connections are made (what a
+ * connection holds).
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
@@ -71,6 +73,8 @@ export interface LiveOptions {
   settleMs: number;
   holdMs: number;
   profile: boolean;
+  /** The load generators under `node --cpu-prof` too, into their own folder beside the gateways'. */
+  profileLoadgens?: boolean;
   /** After the hold, each gateway writes a V8 heap snapshot (`--heapsnapshot-signal`) into bench/profiles/. */
   heapSnapshot: boolean;
   /** Each gateway's fan-out budget, frames per second (LIGHTSTICK_FANOUT_FRAMES_PER_SEC); unset: the default. */
@@ -115,9 +119,16 @@ export interface LiveOptions {
 class Gen {
   private readonly child: ChildProcess;
   private waiting: ((m: FromLive) => void) | undefined;
-  constructor() {
+  /** `profileDir`: run under `--cpu-prof`, writing the profile there when the process exits. */
+  constructor(profileDir?: string) {
     this.child = fork(LOADGEN, [], {
-      execArgv: ['--import', 'tsx', '--conditions=@lightstick/source', '--max-old-space-size=4096'],
+      execArgv: [
+        '--import',
+        'tsx',
+        '--conditions=@lightstick/source',
+        '--max-old-space-size=4096',
+        ...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []),
+      ],
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
     this.child.on('message', (m: FromLive) => {
@@ -448,7 +459,9 @@ async function runEngine(o: LiveOptions, engine: Engine, stamp: string) {
   // generator's busy with thousands of viewers (real senders are on their own phones). The viewers are spread
   // over the other `--loadgens` processes. `idle` has no senders: the artist is a viewer there.
   const withSenders = o.scenario !== 'idle';
-  const gens = Array.from({ length: o.loadGens + (withSenders ? 1 : 0) }, () => new Gen());
+  const loadgenDir = o.profileLoadgens ? `${PROFILES}${stamp}-${o.scenario}-${engine}-loadgens` : undefined;
+  if (loadgenDir) mkdirSync(loadgenDir, { recursive: true });
+  const gens = Array.from({ length: o.loadGens + (withSenders ? 1 : 0) }, () => new Gen(loadgenDir));
   const viewerGens = withSenders ? gens.slice(1) : gens;
   if (o.viewerNice !== undefined) for (const g of viewerGens) setPriority(g.pid, o.viewerNice);
   const stop = track(async () => {
@@ -618,11 +631,16 @@ async function runEngine(o: LiveOptions, engine: Engine, stamp: string) {
   } finally {
     await stop();
     // A profile cut short (a gateway killed by the storm writes none) must not hide how the run went.
-    if (o.profile && profileDir) {
+    const graphs: [string | undefined, string][] = [
+      [o.profile ? profileDir : undefined, 'gateways'],
+      [loadgenDir, 'load generators'],
+    ];
+    for (const [dir, who] of graphs) {
+      if (dir === undefined) continue;
       try {
-        flameGraphs(profileDir, `${o.scenario} ${engine}`, windows);
+        flameGraphs(dir, `${o.scenario} ${engine}`, who, windows);
       } catch (err) {
-        console.error(`bench: no flame graphs for ${engine}: ${String(err)}`);
+        console.error(`bench: no flame graphs of the ${who} for ${engine}: ${String(err)}`);
       }
     }
   }
@@ -633,17 +651,28 @@ function monotonicUs(): number {
   return Number(process.hrtime.bigint() / 1000n);
 }
 
-/** Writes `flame-<phase>.svg` beside the gateways' `.cpuprofile` files: their samples inside each phase. */
-function flameGraphs(dir: string, what: string, windows: readonly (Window & { name: string })[]): void {
+/**
+ * Writes `flame-<phase>.svg` beside the `.cpuprofile` files of `who` (the gateways or the load generators): their
+ * samples inside each phase.
+ */
+function flameGraphs(
+  dir: string,
+  what: string,
+  who: string,
+  windows: readonly (Window & { name: string })[],
+): void {
   const files = profileFiles([dir]);
   if (files.length === 0) return;
+  // node names a profile CPU.<date>.<time>.<pid>.<thread>.<seq>: a process under tsx (the load generators) also
+  // writes one for its module loader's thread.
+  const processes = new Set(files.map((f) => path.basename(f).split('.')[3])).size;
   // The windows too, for summing the same samples by function afterwards (`foldFiles(files, window)`).
   writeFileSync(path.join(dir, 'phases.json'), `${JSON.stringify(windows, null, 2)}\n`);
   for (const w of windows) {
     const folded = foldFiles(files, w);
     const samples = [...folded.values()].reduce((a, b) => a + b, 0);
-    const title = `${what}: ${w.name} (${files.length} gateways)`;
-    const subtitle = `${samples} busy samples over ${((w.toUs - w.fromUs) / 1e6).toFixed(1)} s, all gateways`;
+    const title = `${what}: ${w.name} (${processes} ${who})`;
+    const subtitle = `${samples} busy samples over ${((w.toUs - w.fromUs) / 1e6).toFixed(1)} s, all ${who}`;
     const out = path.join(dir, `flame-${w.name}.svg`);
     writeFileSync(out, flameGraphSvg(folded, { title, subtitle }));
     console.error(`bench: flame graph ${out}`);

@@ -9,7 +9,8 @@
  *   idle, live, broadcast, storm   the fan-out scenarios of issue 6 (bench/live.ts), Lightstick and the
  *                Socket.IO peer in the same run (`--engines lightstick,socketio`; `floor` adds fan-out with no
  *                engine, bench/peer/floor.mjs, what the machine gives); `--profile` adds --cpu-prof,
- *                `--heap-snapshot` a heap snapshot per gateway;
+ *                `--profile-loadgens` the same for the load generators, `--heap-snapshot` a heap snapshot per
+ *                gateway;
  *                `live --rates 5,20,50` measures each rate in turn on the same connections;
  *                `--viewer-nice 10` runs the viewers' load generators at that priority (slow readers);
  *                `--allocator-env 0` starts the servers without the image's allocator settings;
@@ -36,7 +37,7 @@ let floorMessage: 'short' | 'full' = 'short';
 for (let i = 0; i < args.length; i += 2) {
   const key = args[i]?.replace(/^--/, '') ?? '';
   if (
-    (key === 'profile' || key === 'heap-snapshot') &&
+    (key === 'profile' || key === 'profile-loadgens' || key === 'heap-snapshot') &&
     (args[i + 1] === undefined || args[i + 1]!.startsWith('--'))
   ) {
     flags.set(key, 1);
@@ -152,6 +153,7 @@ async function main(): Promise<void> {
       settleMs: flag('settle', 5) * 1000,
       holdMs: flag('hold', 3) * 1000,
       profile: flag('profile', 0) === 1,
+      profileLoadgens: flag('profile-loadgens', 0) === 1,
       heapSnapshot: flag('heap-snapshot', 0) === 1,
       ...(flags.has('budget') ? { budget: flag('budget', 0) } : {}),
       ...(flags.has('join-concurrency') ? { joinConcurrency: flag('join-concurrency', 0) } : {}),
