@@ -14,11 +14,8 @@ export interface PreparedFrame {
   wire?: Buffer;
 }
 
-export function prepare(
-  frame: ServerFrame,
-  serialize: (f: ServerFrame) => string = JSON.stringify,
-): PreparedFrame {
-  return prepareText(serialize(frame));
+export function prepare(frame: ServerFrame): PreparedFrame {
+  return prepareText(JSON.stringify(frame));
 }
 
 /** A frame whose JSON text is already made (ephemeral frames from other nodes). */
