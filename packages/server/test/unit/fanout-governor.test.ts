@@ -4,10 +4,12 @@
  * busy past its target shrinks the budget below what the node was writing, so a busy room's flushes are spaced
  * out at once; a healthy node brings it back to the configured ceiling; it never goes below the floor, nor below
  * what the rooms write at the longest interval, nor above the ceiling; 0 as both targets leaves the budget fixed.
+ * The writer's share is judged over a window of periods and steers the budget to where the writer is busy
+ * 80 % of its target (the aim): up from under the aim, down from over the target, held between.
  */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { FanoutGovernor } from '../../src/gateway/fanout-governor.ts';
+import { AIM, BUSY_WINDOW, FanoutGovernor } from '../../src/gateway/fanout-governor.ts';
 import { FlushPacer } from '../../src/gateway/pacer.ts';
 import { fakeScheduler } from '../support/fake-scheduler.ts';
 import { fakeDelay, fakeWriter } from '../support/governor-inputs.ts';
@@ -133,34 +135,63 @@ describe('fan-out governor', () => {
     governor.start();
     delay.ms = 5; // the writer yields between slices: timers stay on time
     writer.share = 0.95; // but it is never idle: the node is at its fan-out saturation
+    traffic((BUSY_WINDOW - 1) * 0.5);
+    assert.equal(pacer.budget(), 50_000, 'the busy share is judged over a whole window');
     traffic(0.5);
     assert.ok(pacer.budget() < 50_000, `budget ${pacer.budget()}`);
     assert.ok(pacer.interval() > 0, 'a room flush now carries several messages');
     assert.equal(busy.at(-1), 0.95, 'the busy share is reported each period');
-    // Busy between half the target and the target: held.
-    writer.share = 0.5;
+    // Busy between the aim (80 % of the target) and the target: held.
+    writer.share = 0.6;
     traffic(0.5);
     const held = pacer.budget();
     traffic(3);
     assert.equal(pacer.budget(), held);
-    // Idle enough, and the loop healthy: back to the ceiling.
+    // Idle enough, and the loop healthy: back to the ceiling, half again a window (from 6 000: six steps).
     writer.share = 0.1;
-    traffic(10);
+    traffic(11);
     assert.equal(pacer.budget(), 50_000);
     governor.stop();
   });
 
-  test('a healthy loop does not grow the budget back while the writer is busy over half its target', () => {
+  test('a healthy loop does not grow the budget back while the writer is busy near its target', () => {
     const { pacer, delay, writer, governor, traffic } = setup(50, 0.7);
     governor.start();
+    writer.share = 0.6; // under the target (no cut) but over the aim, 80 % of it (no growth)
     delay.ms = 200;
     traffic(10);
     const cut = pacer.budget();
     assert.ok(cut < 50_000);
     delay.ms = 2;
-    writer.share = 0.6; // under the target (no cut) but over half of it (no growth)
     traffic(3);
     assert.equal(pacer.budget(), cut);
+    governor.stop();
+  });
+
+  test('the writer busy under the aim grows the budget toward it; over the target cuts it to the aim', () => {
+    const { clock, pacer, delay, writer, governor, told } = setup(50, 0.7);
+    // A room of 10 000 at 20 msgs/s: 200 000 frames/s unpaced, far over every budget below.
+    const periods = (n: number) => {
+      for (let p = 0; p < n; p++) {
+        for (let i = 0; i < 10; i++) pacer.onMessage('big', 10_000);
+        clock.advance(500);
+      }
+    };
+    periods(4);
+    governor.start();
+    delay.ms = 100; // one lagging period: 70 % of the budget
+    periods(1);
+    assert.deepEqual(told, [35_000]);
+    delay.ms = 5;
+    writer.share = 0.4; // busy under the aim (0.56): up by 0.56 / 0.4 after a window
+    periods(BUSY_WINDOW);
+    assert.equal(pacer.budget(), Math.round(35_000 * ((AIM * 0.7) / 0.4)));
+    writer.share = 0.8; // over the target: down to the aim, by 0.56 / 0.8
+    periods(BUSY_WINDOW);
+    assert.equal(pacer.budget(), Math.round(Math.round(35_000 * ((AIM * 0.7) / 0.4)) * ((AIM * 0.7) / 0.8)));
+    writer.share = 0.6; // between the aim and the target: held
+    periods(3 * BUSY_WINDOW);
+    assert.equal(told.length, 3);
     governor.stop();
   });
 
@@ -173,7 +204,7 @@ describe('fan-out governor', () => {
     assert.equal(busyOnly.pacer.budget(), 50_000);
     assert.equal(busyOnly.delay.resets, 0, 'the delay is not even read');
     busyOnly.writer.share = 1;
-    busyOnly.traffic(1);
+    busyOnly.traffic(2); // over the target once most of the window is
     assert.ok(busyOnly.pacer.budget() < 50_000);
     busyOnly.governor.stop();
 
