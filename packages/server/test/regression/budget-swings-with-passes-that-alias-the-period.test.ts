@@ -9,25 +9,10 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { FanoutGovernor } from '../../src/gateway/fanout-governor.ts';
-import { FlushPacer } from '../../src/gateway/pacer.ts';
-import { fakeScheduler } from '../support/fake-scheduler.ts';
-import { fakeDelay, fakeWriter } from '../support/governor-inputs.ts';
+import { governedPacer } from '../support/governor-inputs.ts';
 
 test('regression: the budget swings with passes that alias the governor period', () => {
-  const clock = fakeScheduler();
-  const pacer = new FlushPacer({ framesPerSecond: 50_000, maxIntervalMs: 1000 }, () => clock.now());
-  const delay = fakeDelay();
-  const writer = fakeWriter(clock);
-  const told: number[] = [];
-  const governor = new FanoutGovernor(
-    { ceiling: 50_000, floor: 1000, lagTargetMs: 50, busyTarget: 0.7, periodMs: 500 },
-    pacer,
-    delay,
-    clock,
-    writer,
-    (b) => told.push(b),
-  );
+  const { clock, pacer, delay, writer, told, governor } = governedPacer({ lagTargetMs: 50, busyTarget: 0.7 });
   // One room of 10 000 local members at 20 msgs/s: 200 000 frames/s unpaced, so the budget sets the interval.
   const period = () => {
     for (let i = 0; i < 10; i++) pacer.onMessage('room', 10_000);

@@ -10,23 +10,11 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { FanoutGovernor } from '../../src/gateway/fanout-governor.ts';
-import { FlushPacer } from '../../src/gateway/pacer.ts';
-import { fakeScheduler } from '../support/fake-scheduler.ts';
-import { fakeDelay, fakeWriter } from '../support/governor-inputs.ts';
+import { governedPacer } from '../support/governor-inputs.ts';
 
 test('regression: the budget winds down past the longest interval and the way back starts at the floor', () => {
-  const clock = fakeScheduler();
-  const pacer = new FlushPacer({ framesPerSecond: 50_000, maxIntervalMs: 1000 }, () => clock.now());
-  const delay = fakeDelay();
-  const writer = fakeWriter(clock); // never busy: the loop's delay alone runs the governor here
-  const governor = new FanoutGovernor(
-    { ceiling: 50_000, floor: 1000, lagTargetMs: 50, busyTarget: 0, periodMs: 500 },
-    pacer,
-    delay,
-    clock,
-    writer,
-  );
+  // The writer never busy: the loop's delay alone runs the governor here.
+  const { clock, pacer, delay, governor } = governedPacer({ lagTargetMs: 50, busyTarget: 0 });
   const members = 20_000;
   /** `seconds` of one room's messages at `rate` a second; the governor's timer runs as the clock goes. */
   const traffic = (rate: number, seconds: number) => {

@@ -9,27 +9,11 @@
  */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { AIM, BUSY_WINDOW, FanoutGovernor } from '../../src/gateway/fanout-governor.ts';
-import { FlushPacer } from '../../src/gateway/pacer.ts';
-import { fakeScheduler } from '../support/fake-scheduler.ts';
-import { fakeDelay, fakeWriter } from '../support/governor-inputs.ts';
+import { AIM, BUSY_WINDOW } from '../../src/gateway/fanout-governor.ts';
+import { governedPacer } from '../support/governor-inputs.ts';
 
 function setup(lagTargetMs = 50, busyTarget = 0) {
-  const clock = fakeScheduler();
-  const pacer = new FlushPacer({ framesPerSecond: 50_000, maxIntervalMs: 1000 }, () => clock.now());
-  const delay = fakeDelay();
-  const writer = fakeWriter(clock);
-  const told: number[] = [];
-  const busy: number[] = [];
-  const governor = new FanoutGovernor(
-    { ceiling: 50_000, floor: 1000, lagTargetMs, busyTarget, periodMs: 500 },
-    pacer,
-    delay,
-    clock,
-    writer,
-    (b) => told.push(b),
-    (share) => busy.push(share),
-  );
+  const { clock, pacer, delay, writer, told, busy, governor } = governedPacer({ lagTargetMs, busyTarget });
   // One room of 6 000 local members receiving 2 messages a second: 12 000 frames a second unpaced.
   const traffic = (seconds: number) => {
     for (let i = 0; i < seconds * 2; i++) {
