@@ -2,7 +2,7 @@
  * The fan-out governor moved the budget on each period's busy share of the writer, and a busy room is written in
  * passes, one an interval: with the interval near the governor's 500 ms period, a period held no pass, one or
  * two. A gateway writing 20 000 × 20 msgs/s (two gateways) read 0.01, 0.1, 0.9 and 1.0 within seconds though its
- * writer was busy 0.3–0.46 of the phase; each high reading cut the budget to 70 %, each low one grew it by half,
+ * writer was busy about half the time on average; each high reading cut the budget to 70 %, each low one grew it,
  * so it swung between 10 700 and 28 400 frames/s and the room's interval between 0.29 and 0.79 s. A fan's wait is
  * the interval in force when its message came, so the fans' p99 followed the longest intervals
  * (docs/benchmarks.md, "Stop 50"). The share is now judged over a window of periods (fanout-governor.ts).
