@@ -369,7 +369,8 @@ function lightstick(spec: LiveClientSpec, index: number): Promise<Client> {
           t: string;
           id?: number;
           code?: string;
-          msgs?: { text: string; pos: Pos }[];
+          // A `msgs` frame's messages carry their offset; the epoch is `upto`'s (protocol's LiveMessage).
+          msgs?: { text: string; offset: number }[];
           missed?: { text: string; pos: Pos }[];
           upto?: Pos;
           pos?: Pos;
@@ -378,12 +379,14 @@ function lightstick(spec: LiveClientSpec, index: number): Promise<Client> {
           const now = Date.now();
           const msgs = f.msgs ?? [];
           const first = msgs[0];
-          const last = msgs.at(-1);
-          // Positions rise within a frame: when the first is new to this client and the epoch does not change
-          // in it, every message in it is new.
-          if (first && last && isNew(since, first.pos) && first.pos.epoch === last.pos.epoch)
+          const epoch = f.upto?.epoch ?? '';
+          // Offsets rise within a frame, which holds one epoch: when the first is new to this client, every
+          // message in it is new.
+          if (first && isNew(since, { epoch, offset: first.offset }))
             arrive(f, () => msgs.map((m) => m.text), now, !everDropped);
-          else for (const m of msgs) if (isNew(since, m.pos)) onText(m.text, now, !everDropped);
+          else
+            for (const m of msgs)
+              if (isNew(since, { epoch, offset: m.offset })) onText(m.text, now, !everDropped);
           // Frames held while `joined` was prepared follow it and may end before it (their messages are ones the
           // replay had): the resume point only moves forward. Taking their `upto` moved it back, and the next
           // message was counted twice (the storm's negative loss, stop 19), which hid as much real loss.

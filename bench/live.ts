@@ -79,6 +79,8 @@ export interface LiveOptions {
   heapSnapshot: boolean;
   /** Each gateway's fan-out budget, frames per second (LIGHTSTICK_FANOUT_FRAMES_PER_SEC); unset: the default. */
   budget?: number;
+  /** Each gateway's longest interval between a room's flushes, ms (LIGHTSTICK_FANOUT_MAX_INTERVAL_MS); unset: 1000. */
+  maxIntervalMs?: number;
   /** Each gateway's joins handled at once (LIGHTSTICK_JOIN_CONCURRENCY); unset: the default. */
   joinConcurrency?: number;
   /**
@@ -316,6 +318,9 @@ async function lightstickServers(
       LIGHTSTICK_ADDRESS_JOIN_LIMIT: '1000000',
       // The default budget assumes a core per gateway; six gateways sharing two cores get a share each.
       ...(o.budget !== undefined ? { LIGHTSTICK_FANOUT_FRAMES_PER_SEC: String(o.budget) } : {}),
+      ...(o.maxIntervalMs !== undefined
+        ? { LIGHTSTICK_FANOUT_MAX_INTERVAL_MS: String(o.maxIntervalMs) }
+        : {}),
       ...(o.joinConcurrency !== undefined ? { LIGHTSTICK_JOIN_CONCURRENCY: String(o.joinConcurrency) } : {}),
     },
     gatewayNodeArgs: nodeArgs(o, profileDir),

@@ -17,7 +17,8 @@
  *                `--floor-message full` makes the floor's message as large as Lightstick's;
  *                `--semi-space N` starts every server with V8's young generation capped (MiB a semi-space);
  *                `storm --killed N` puts N clients on the gateway the storm kills, the rest on the others;
- *                `--tokens-per-user N` gives each account N distinct access tokens (each checked once)
+ *                `--tokens-per-user N` gives each account N distinct access tokens (each checked once);
+ *                `--max-interval MS` sets each gateway's longest interval between a room's flushes
  * Figures are recorded in docs/benchmarks.md.
  */
 import { stopAll } from './cleanup.ts';
@@ -96,6 +97,21 @@ if (
   process.exit(2);
 }
 
+const maxInterval = flags.get('max-interval');
+if (
+  maxInterval !== undefined &&
+  (!LIVE.includes(scenario as Scenario) ||
+    !Number.isInteger(maxInterval) ||
+    maxInterval < 10 ||
+    maxInterval > 10_000)
+) {
+  // The server's own range for LIGHTSTICK_FANOUT_MAX_INTERVAL_MS (config/load.ts).
+  console.error(
+    `bad flag --max-interval ${maxInterval}: idle, live, broadcast or storm, ms from 10 to 10000`,
+  );
+  process.exit(2);
+}
+
 const tokensPerUser = flags.get('tokens-per-user');
 if (
   tokensPerUser !== undefined &&
@@ -156,6 +172,7 @@ async function main(): Promise<void> {
       profileLoadgens: flag('profile-loadgens', 0) === 1,
       heapSnapshot: flag('heap-snapshot', 0) === 1,
       ...(flags.has('budget') ? { budget: flag('budget', 0) } : {}),
+      ...(flags.has('max-interval') ? { maxIntervalMs: flag('max-interval', 0) } : {}),
       ...(flags.has('join-concurrency') ? { joinConcurrency: flag('join-concurrency', 0) } : {}),
       ...(viewerNice !== undefined ? { viewerNice } : {}),
       allocatorEnv: flag('allocator-env', 1) === 1,

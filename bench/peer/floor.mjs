@@ -21,9 +21,9 @@ return n`,
 /** room -> its local members; room -> the last offset this process has heard. */
 const rooms = new Map();
 /**
- * `--floor-message full` (bench/run.ts): each message with every field of Lightstick's chat message (ids, author,
- * role, time, language), so the floor writes frames of Lightstick's size: what the size costs, apart from the
- * engine (docs/benchmarks.md, stop 37). By default just the text and position.
+ * `--floor-message full` (bench/run.ts): each message with every field a Lightstick `msgs` frame gives it (ids,
+ * author, role, time, language, offset), so the floor writes frames of Lightstick's size: what the size costs,
+ * apart from the engine (docs/benchmarks.md, stop 37). By default just the text and offset.
  */
 const FULL = process.env.FLOOR_FULL_MESSAGE === '1';
 const last = new Map();
@@ -54,20 +54,19 @@ sub.on('message', (_channel, payload) => {
   const members = rooms.get(room);
   if (members === undefined) return;
   const pos = { epoch: 'floor', offset };
+  // As Lightstick's `msgs` frame carries a message (protocol's LiveMessage: the frame says room and epoch).
   const msg = FULL
     ? {
         id: '0d9f3c2e-7a41-4b8e-9c55-1f2a3b4c5d6e',
-        room,
-        pos: { epoch: '9b2e7f10-3c4d-4e5f-8a9b-0c1d2e3f4a5b', offset },
         cid: `k3x9-${offset}`,
         user: { id: '5e6f7a8b-9c0d-4e1f-a2b3-c4d5e6f7a8b9', name: 'fan0042', displayName: 'fan0042' },
         role: 'fan',
-        priority: false,
         text,
         ts: Date.now(),
         lang: 'und',
+        offset,
       }
-    : { text, pos };
+    : { text, offset };
   const frame = wire(JSON.stringify({ t: 'msgs', room, msgs: [msg], upto: pos }));
   for (const ws of members) {
     const socket = ws._socket;

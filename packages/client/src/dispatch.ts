@@ -4,7 +4,7 @@
  * (`live`, `stats`, `mode`, `deleted`, `pinned`, `spotlight`, `held`, `role`: passed on as they are; `ahead`
  * once per message, which `messages` then leaves out; `removed` when the server ended a membership on its own).
  */
-import type { ErrorFrame, JoinedFrame, ServerFrame } from '@lightstick/protocol';
+import { expandMessages, type ErrorFrame, type JoinedFrame, type ServerFrame } from '@lightstick/protocol';
 import { RealtimeError } from './errors.ts';
 import type { Joins } from './joins.ts';
 import type { Outbox } from './outbox.ts';
@@ -38,7 +38,8 @@ export function dispatchFrame(s: Session, f: ServerFrame): void {
   }
   if (f.t === 'role') return s.emit('role', f);
   if (f.t !== 'msgs') return;
-  const out = s.rooms.onMessages(f);
+  // The frame's messages leave out its room and epoch on the wire; everything from here on reads them whole.
+  const out = s.rooms.onMessages(expandMessages(f));
   if (out.kind === 'gap') s.joins.send(f.room);
   else if (out.kind === 'deliver' && (out.messages.length > 0 || out.skipped > 0)) {
     s.emit('messages', { room: f.room, messages: out.messages, skipped: out.skipped, replay: false });

@@ -4,7 +4,7 @@
  * overlapping live frames, a resend after reconnect). A hole in offsets that the server did not
  * explain with `skipped` is a gap, repaired by joining again from the held position.
  */
-import type { AheadFrame, ChatMessage, JoinedFrame, MessagesFrame, Position } from '@lightstick/protocol';
+import type { AheadFrame, ChatMessage, JoinedFrame, Position, RoomMessages } from '@lightstick/protocol';
 
 export interface RoomStream {
   room: string;
@@ -77,7 +77,7 @@ export class RoomStreams {
   }
 
   /** Applies a live `msgs` frame. */
-  onMessages(frame: MessagesFrame): MessagesOutcome {
+  onMessages(frame: RoomMessages): MessagesOutcome {
     const s = this.rooms.get(frame.room);
     if (!s || !s.active) return { kind: 'ignore' };
     const skipped = frame.skipped ?? 0;

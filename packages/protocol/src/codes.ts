@@ -2,8 +2,8 @@
  * Stable error codes and WebSocket close codes, and the protocol's version, shared by server, client and web.
  * Mirrored in docs/errors.md; a code, once published, never changes meaning.
  */
-/** The protocol's version, announced in `hello`. */
-export const PROTOCOL_VERSION = 1;
+/** The protocol's version, announced in `hello`. 2: a `msgs` frame's messages leave out its room and epoch. */
+export const PROTOCOL_VERSION = 2;
 
 export const ErrorCode = {
   BadRequest: 'bad_request',

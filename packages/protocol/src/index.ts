@@ -8,6 +8,7 @@ export * from './chat.ts';
 export * from './error-shapes.ts';
 export * from './session-frames.ts';
 export * from './room-frames.ts';
+export * from './live-messages.ts';
 export * from './frames.ts';
 export * from './http-accounts.ts';
 export * from './http-communities.ts';

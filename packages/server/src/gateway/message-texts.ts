@@ -5,15 +5,18 @@
  * (joined-frame.ts: stringifying each answer whole was 5.5 % of the survivors' CPU while 17 000 clients came
  * back, docs/benchmarks.md "Stop 45"), and the `msgs` frames of a paced room, where each stretch of a pass gets
  * one frame with everything its members lack (hub.ts): the same message in a few frames of different spans. A
- * message is immutable once published (a deletion shown in a replay is a copy, gateway/fandom.ts), so its text
- * is kept for as long as the object lives: a WeakMap, gone with the last frame or tail entry that holds it.
+ * message is immutable once published (a deletion shown in a replay is a copy, gateway/fandom.ts), so its texts
+ * are kept for as long as the object lives: WeakMaps, gone with the last frame or tail entry that holds it. A
+ * replay carries the whole message (`messageText`), a `msgs` frame its live form (`liveText`: without the room
+ * and epoch the frame says once, protocol's live-messages.ts).
  *
- * `msgsFrameText` is exactly `JSON.stringify(frame)` for a frame built as outbox.ts builds them (the unit test
+ * `msgsFrameText` is exactly `JSON.stringify` of the frame with each message in its live form (the unit test
  * compares the two).
  */
-import type { ChatMessage, MessagesFrame } from '@lightstick/protocol';
+import { liveMessage, type ChatMessage, type RoomMessages } from '@lightstick/protocol';
 
 const texts = new WeakMap<ChatMessage, string>();
+const liveTexts = new WeakMap<ChatMessage, string>();
 
 export function messageText(m: ChatMessage): string {
   let text = texts.get(m);
@@ -24,16 +27,26 @@ export function messageText(m: ChatMessage): string {
   return text;
 }
 
-/** The messages' kept texts, comma-separated (the inside of a JSON array). */
-export function messageList(msgs: readonly ChatMessage[]): string {
+/** The message as a `msgs` frame carries it, as JSON text. */
+export function liveText(m: ChatMessage): string {
+  let text = liveTexts.get(m);
+  if (text === undefined) {
+    text = JSON.stringify(liveMessage(m));
+    liveTexts.set(m, text);
+  }
+  return text;
+}
+
+/** The messages' kept texts (`text` of each), comma-separated (the inside of a JSON array). */
+export function messageList(msgs: readonly ChatMessage[], text = messageText): string {
   let list = '';
-  for (let i = 0; i < msgs.length; i++) list += (i === 0 ? '' : ',') + messageText(msgs[i]!);
+  for (let i = 0; i < msgs.length; i++) list += (i === 0 ? '' : ',') + text(msgs[i]!);
   return list;
 }
 
-/** A `msgs` frame ({ t, room, msgs, skipped?, upto }, in that order) as JSON text. */
-export function msgsFrameText(frame: MessagesFrame): string {
-  const head = `{"t":"msgs","room":${JSON.stringify(frame.room)},"msgs":[${messageList(frame.msgs)}]`;
+/** A `msgs` frame ({ t, room, msgs, skipped?, upto }, in that order) as JSON text, its messages in live form. */
+export function msgsFrameText(frame: RoomMessages): string {
+  const head = `{"t":"msgs","room":${JSON.stringify(frame.room)},"msgs":[${messageList(frame.msgs, liveText)}]`;
   const skipped = frame.skipped === undefined ? '' : `,"skipped":${frame.skipped}`;
   return `${head}${skipped},"upto":${JSON.stringify(frame.upto)}}`;
 }

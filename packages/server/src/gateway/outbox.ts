@@ -9,11 +9,14 @@
  * a newer one replaces the one still waiting, in its place, so a flush never carries two of the same kind and a
  * frame that waits (the Hub lets `stats` wait for the room's next flush: hub.ts) costs nothing when it does.
  *
+ * A `msgs` frame holds the messages of one epoch: its messages leave their epoch out (the frame's `upto` says
+ * it, protocol's live-messages.ts), so a stream reset between two messages starts another frame.
+ *
  * Slow sockets (past softBufferBytes) get a second shared set of frames: `msgs` with only the priority messages
  * and a `skipped` count (ephemeral frames are kept); `upto` always advances so the client's resume point is
  * exact. A socket past hardBufferBytes is closed with 4010 and resumes from its position.
  */
-import { CloseCode, type ChatMessage, type MessagesFrame, type ServerFrame } from '@lightstick/protocol';
+import { CloseCode, type ChatMessage, type RoomMessages } from '@lightstick/protocol';
 import type { Metrics } from '../observability/metrics.ts';
 import { prepareText, type Connection, type PreparedFrame } from './connection.ts';
 import { msgsFrameText } from './message-texts.ts';
@@ -31,10 +34,15 @@ export interface OutboxDeps {
   /** Takes the receive time (performance.now() ms) of a message sent through this process. */
   receivedAt?: (messageId: string) => number | undefined;
   /** Serialiser of `msgs` frames, injectable so tests can count serialisations (default: message-texts.ts). */
-  serialize?: (frame: ServerFrame) => string;
+  serialize?: (frame: RoomMessages) => string;
 }
 
 type Segment = { kind: 'msgs'; msgs: ChatMessage[] } | { kind: 'frame'; frame: PreparedFrame };
+
+/** Whether `next` may join the `msgs` segment `last` (a frame's messages share one epoch). */
+function sameStretch(last: Segment | undefined, next: ChatMessage): last is Segment & { kind: 'msgs' } {
+  return last?.kind === 'msgs' && last.msgs.at(-1)!.pos.epoch === next.pos.epoch;
+}
 
 export class RoomOutbox {
   private segments: Segment[] = [];
@@ -53,7 +61,7 @@ export class RoomOutbox {
   /** Queues a chat message. */
   push(message: ChatMessage): void {
     const last = this.segments.at(-1);
-    if (last?.kind === 'msgs') last.msgs.push(message);
+    if (sameStretch(last, message)) last.msgs.push(message);
     else this.segments.push({ kind: 'msgs', msgs: [message] });
   }
 
@@ -134,7 +142,7 @@ export class RoomFlush {
     for (const f of flushes) {
       for (const s of f.segments) {
         const last = segments.at(-1);
-        if (s.kind === 'msgs' && last?.kind === 'msgs') last.msgs = last.msgs.concat(s.msgs);
+        if (s.kind === 'msgs' && sameStretch(last, s.msgs[0]!)) last.msgs = last.msgs.concat(s.msgs);
         else segments.push(s.kind === 'msgs' ? { kind: 'msgs', msgs: s.msgs } : s);
       }
     }
@@ -211,7 +219,7 @@ export class RoomFlush {
       if (s.kind === 'frame') return this.full[i]!;
       const lane = s.msgs.filter((m) => m.priority);
       if (lane.length === s.msgs.length) return this.full[i]!;
-      const frame: MessagesFrame = {
+      const frame: RoomMessages = {
         t: 'msgs',
         room: this.room,
         msgs: lane,
@@ -223,7 +231,7 @@ export class RoomFlush {
     return this.thinFrames;
   }
 
-  private prepareMsgs(frame: MessagesFrame): PreparedFrame {
+  private prepareMsgs(frame: RoomMessages): PreparedFrame {
     const { serialize } = this.deps;
     return prepareText(serialize === undefined ? msgsFrameText(frame) : serialize(frame));
   }

@@ -25,7 +25,7 @@ describe('gateway: timeouts', () => {
     const c = await WsTestClient.connect(app.wsUrl);
     const hello = c.frames[0];
     assert.equal(hello?.t, 'hello');
-    assert.equal(hello.t === 'hello' && hello.v, 1);
+    assert.equal(hello.t === 'hello' && hello.v, 2); // 2: `msgs` frames carry live messages (protocol's LiveMessage)
     assert.equal(hello.t === 'hello' && hello.limits.idleTimeoutMs, 2500);
     assert.equal(hello.t === 'hello' && hello.limits.heartbeatMs, 300);
     c.close();

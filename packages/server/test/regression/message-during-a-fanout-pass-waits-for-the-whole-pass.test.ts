@@ -21,7 +21,7 @@ test('regression: a message arriving during a fan-out pass waits for the whole p
     (id) => new Sink(id),
   );
   const offsets = (s: Sink) =>
-    s.written.flatMap((f) => (JSON.parse(f.text) as MessagesFrame).msgs.map((m) => m.pos.offset));
+    s.written.flatMap((f) => (JSON.parse(f.text) as MessagesFrame).msgs.map((m) => m.offset));
 
   hub.onPublication('room', { kind: 'message', message: chatMessage(1) });
   clock.turn(); // the pass for message 1 begins: 10 members have it

@@ -70,7 +70,7 @@ class TimedSink extends Sink {
     super.writeMany(fs);
     for (const f of fs) {
       const frame = JSON.parse(f.text) as MessagesFrame;
-      for (const m of frame.msgs ?? []) this.reached.set(m.pos.offset, this.clock());
+      for (const m of frame.msgs ?? []) this.reached.set(m.offset, this.clock());
     }
   }
 }

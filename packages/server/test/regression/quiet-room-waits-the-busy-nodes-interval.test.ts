@@ -25,7 +25,7 @@ test('regression: a quiet room waits the interval the node set for its busy room
   for (const s of busy) await hub.add('busy', s);
   for (const s of quiet) await hub.add('quiet', s);
   const offsets = (s: Sink) =>
-    s.written.flatMap((f) => (JSON.parse(f.text) as MessagesFrame).msgs.map((m) => m.pos.offset));
+    s.written.flatMap((f) => (JSON.parse(f.text) as MessagesFrame).msgs.map((m) => m.offset));
 
   let offset = 0;
   for (let t = 0; t < 3000; t += 50) {

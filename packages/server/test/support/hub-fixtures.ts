@@ -27,18 +27,19 @@ export const chatMessage = (offset: number, over: Partial<ChatMessage> = {}): Ch
 });
 
 /**
- * A copy of `message` that counts how often it is turned into JSON (its `toJSON`, not enumerable, so the text
- * is the same): what the tests of the kept message texts (gateway/message-texts.ts) read.
+ * A copy of `message` that counts how often a text is made of it: its `text` is a getter that counts its reads,
+ * and making either of its texts (gateway/message-texts.ts: JSON.stringify of it whole, or of its live form,
+ * whose making copies the fields) reads it once. The tests of the kept message texts read the count.
  */
 export function countingJson(message: ChatMessage): { message: ChatMessage; made: () => number } {
   let made = 0;
-  const counted = { ...message };
-  Object.defineProperty(counted, 'toJSON', {
-    enumerable: false,
-    value() {
+  const { text, ...rest } = message;
+  const counted = { ...rest } as ChatMessage;
+  Object.defineProperty(counted, 'text', {
+    enumerable: true,
+    get() {
       made++;
-      const { ...plain } = this as ChatMessage;
-      return plain;
+      return text;
     },
   });
   return { message: counted, made: () => made };

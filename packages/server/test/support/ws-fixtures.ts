@@ -5,13 +5,14 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import assert from 'node:assert/strict';
 import { randomBytes, randomUUID } from 'node:crypto';
-import type {
-  ChatMessage,
-  CommunityRole,
-  JoinedFrame,
-  MessagesFrame,
-  Position,
-  RoomAccess,
+import {
+  chatMessages,
+  type ChatMessage,
+  type CommunityRole,
+  type JoinedFrame,
+  type MessagesFrame,
+  type Position,
+  type RoomAccess,
 } from '@lightstick/protocol';
 import type { InProcess } from './harness.ts';
 import { FRAME_DEADLINE_MS, WsTestClient } from './ws-client.ts';
@@ -132,7 +133,9 @@ export async function join(c: WsTestClient, room: string, since?: Position): Pro
 
 /** Every chat message the client received live for `room`, in arrival order. */
 export function received(c: WsTestClient, room: string): ChatMessage[] {
-  return c.frames.filter((f): f is MessagesFrame => f.t === 'msgs' && f.room === room).flatMap((f) => f.msgs);
+  return c.frames
+    .filter((f): f is MessagesFrame => f.t === 'msgs' && f.room === room)
+    .flatMap((f) => chatMessages(f));
 }
 
 /** Waits (bounded, load-tolerant: a deadline, not a timing assertion) until `cond` holds. */

@@ -1,14 +1,14 @@
 /** The SDK's per-room position rules (docs/protocol.md, "Positions, dedup and gaps"). */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { ChatMessage, MessagesFrame } from '@lightstick/protocol';
+import type { ChatMessage, RoomMessages } from '@lightstick/protocol';
 import { RoomStreams } from '../../../client/src/rooms.ts';
 import { chatMessage } from '../support/hub-fixtures.ts';
 
 const E = 'epoch-1';
 const msg = (offset: number, priority = false): ChatMessage =>
   chatMessage(offset, { room: 'r', pos: { epoch: E, offset }, priority });
-const frame = (msgs: ChatMessage[], upto: number, skipped?: number): MessagesFrame => ({
+const frame = (msgs: ChatMessage[], upto: number, skipped?: number): RoomMessages => ({
   t: 'msgs',
   room: 'r',
   msgs,

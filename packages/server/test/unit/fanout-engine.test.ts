@@ -18,7 +18,7 @@ class Sink extends BaseSink {
   frames(): number[][] {
     return this.written.map((f) => {
       const parsed = JSON.parse(f.text) as MessagesFrame | { t: string };
-      return parsed.t === 'msgs' ? (parsed as MessagesFrame).msgs.map((m) => m.pos.offset) : [-1];
+      return parsed.t === 'msgs' ? (parsed as MessagesFrame).msgs.map((m) => m.offset) : [-1];
     });
   }
 }

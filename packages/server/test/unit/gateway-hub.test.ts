@@ -81,7 +81,7 @@ describe('Hub', () => {
     assert.equal(a.written[0], b.written[0]);
     const frame = JSON.parse(a.written[0]!.text) as MessagesFrame;
     assert.deepEqual(
-      frame.msgs.map((m) => m.pos.offset),
+      frame.msgs.map((m) => m.offset),
       [1, 2, 3, 4, 5],
     );
     assert.equal(other.written.length, 0);

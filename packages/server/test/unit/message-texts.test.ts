@@ -1,10 +1,11 @@
 /**
- * `msgsFrameText` (gateway/message-texts.ts) writes what JSON.stringify writes for a `msgs` frame, thinned or
- * not, and a message in several frames is stringified once.
+ * `msgsFrameText` (gateway/message-texts.ts) writes what JSON.stringify writes for a `msgs` frame with its
+ * messages in their live form (protocol's live-messages.ts), thinned or not, and a message in several frames is
+ * stringified once.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { ChatMessage, MessagesFrame } from '@lightstick/protocol';
+import { liveMessage, type ChatMessage, type MessagesFrame, type RoomMessages } from '@lightstick/protocol';
 import { msgsFrameText } from '../../src/gateway/message-texts.ts';
 import { chatMessage, countingJson } from '../support/hub-fixtures.ts';
 
@@ -21,21 +22,22 @@ test('the text is JSON.stringify of the frame, with and without a skipped count,
   const msgs = [odd(1), odd(2), chatMessage(3, { priority: true })];
   for (const list of [[], msgs]) {
     for (const skipped of [undefined, 0, 7]) {
-      const frame: MessagesFrame = {
+      const frame: RoomMessages = {
         t: 'msgs',
         room: 'r "1" \\ 방',
         msgs: list,
         ...(skipped === undefined ? {} : { skipped }),
         upto: { epoch: 'E', offset: 3 },
       };
-      assert.equal(msgsFrameText(frame), JSON.stringify(frame));
+      const wire: MessagesFrame = { ...frame, msgs: list.map(liveMessage) };
+      assert.equal(msgsFrameText(frame), JSON.stringify(wire));
     }
   }
 });
 
 test("a message's text is made once, whatever number of frames carry it", () => {
   const { message: counted, made } = countingJson(odd(1));
-  const frame = (msgs: ChatMessage[]): MessagesFrame => ({
+  const frame = (msgs: ChatMessage[]): RoomMessages => ({
     t: 'msgs',
     room: 'r',
     msgs,

@@ -1,8 +1,14 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { ChatMessage, MessagesFrame, ServerFrame } from '@lightstick/protocol';
+import {
+  expandMessages,
+  type ChatMessage,
+  type MessagesFrame,
+  type RoomMessages,
+} from '@lightstick/protocol';
 import { RoomFlush, RoomOutbox, type Subscriber } from '../../src/gateway/outbox.ts';
 import { prepare, type Connection, type PreparedFrame } from '../../src/gateway/connection.ts';
+import { msgsFrameText } from '../../src/gateway/message-texts.ts';
 import { testMetrics } from './chat-support.ts';
 import { chatMessage } from '../support/hub-fixtures.ts';
 
@@ -40,14 +46,15 @@ let offset = 0;
 const msg = (priority: boolean): ChatMessage => chatMessage(++offset, { room: 'r', priority });
 
 const limits = { softBufferBytes: 1000, hardBufferBytes: 5000 };
-const parse = (f: PreparedFrame) => JSON.parse(f.bytes.toString('utf8')) as MessagesFrame;
+/** A written `msgs` frame, its messages whole again (as the SDK reads it). */
+const parse = (f: PreparedFrame) => expandMessages(JSON.parse(f.bytes.toString('utf8')) as MessagesFrame);
 
 function setup(receivedAt?: (id: string) => number | undefined) {
   const metrics = testMetrics();
   let serialisations = 0;
-  const serialize = (f: ServerFrame) => {
+  const serialize = (f: RoomMessages) => {
     serialisations++;
-    return JSON.stringify(f);
+    return msgsFrameText(f);
   };
   const outbox = new RoomOutbox('r', { metrics, limits, serialize, ...(receivedAt ? { receivedAt } : {}) });
   return { outbox, metrics, count: () => serialisations };
@@ -223,5 +230,30 @@ describe('RoomOutbox', () => {
     for (const f of [first, second, third]) f.finish();
     assert.equal(await latency(), 4);
     assert.equal((await metrics.messagesDelivered.get()).values[0]!.value, 4 + 1);
+  });
+
+  test("a stream reset between two messages starts another msgs frame: a frame's messages take its epoch", () => {
+    const { outbox } = setup();
+    const before = chatMessage(41, { room: 'r', pos: { epoch: 'old', offset: 41 } });
+    const after = [1, 2].map((o) => chatMessage(100 + o, { room: 'r', pos: { epoch: 'new', offset: o } }));
+    outbox.push(before);
+    outbox.push(after[0]!);
+    const first = outbox.take();
+    outbox.push(after[1]!);
+    const second = outbox.take();
+    for (const flush of [RoomFlush.merge([first, second]), first]) {
+      const c = new RecordingConnection('c');
+      flush.deliver(member(c));
+      const frames = c.written.map(parse);
+      assert.deepEqual(
+        frames.map((f) => f.upto.epoch),
+        ['old', 'new'],
+      );
+      // Read as the SDK reads them, every message has the position it was published with.
+      assert.deepEqual(
+        frames.flatMap((f) => f.msgs),
+        flush === first ? [before, after[0]] : [before, ...after],
+      );
+    }
   });
 });
