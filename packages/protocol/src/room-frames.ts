@@ -93,7 +93,8 @@ export type AckFrame = Static<typeof AckFrame>;
  * room is the frame's `room`, its position `{ epoch: upto.epoch, offset }` (a frame never spans two epochs), and
  * `priority` is there only when true. Every other field is the ChatMessage's. `chatMessages` (live-messages.ts)
  * gives back the ChatMessage each stands for. Each message repeated a room id and an epoch of 36 characters and
- * `"priority":false`: a fan message of the benchmark took 362 bytes, 244 without them (docs/benchmarks.md, "Stop 51").
+ * `"priority":false`: a fan message of the benchmark took 362 bytes, 244 without them (docs/benchmarks.md,
+ * "Stop 51").
  */
 export const LiveMessage = Type.Composite(
   [

@@ -2,8 +2,9 @@
  * Every message of a `msgs` frame repeated what the frame says once: the room id, the stream's epoch (both 36
  * characters here) and `"priority":false` for every fan. The benchmark's fan message was 362 bytes, 118 of them
  * those repeats; at 100 000 viewers × 20 msgs/s the bytes through loopback TCP are the limit (docs/benchmarks.md,
- * "Stop 51": a message a third smaller took the run from 49 % missing to none). A frame's messages now leave
- * them out (protocol's LiveMessage) and the SDK puts them back; a `joined` replay still carries whole messages.
+ * "Stop 51": 46 % of the deliveries missing 10 s after the last send, 10–26 % with the messages a third smaller).
+ * A frame's messages now leave them out (protocol's LiveMessage) and the SDK puts them back; a `joined` replay
+ * still carries whole messages.
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
