@@ -78,16 +78,29 @@ for (let i = 0; i < args.length; i += 2) {
   flags.set(key, value);
 }
 const flag = (name: string, def: number) => flags.get(name) ?? def;
-const semiSpace = flags.get('semi-space');
-if (semiSpace !== undefined && !(Number.isInteger(semiSpace) && semiSpace >= 1 && semiSpace <= 256)) {
-  console.error(`bad flag --semi-space ${semiSpace}: MiB a semi-space, a whole number from 1 to 256`);
-  process.exit(2);
+/**
+ * A whole-number flag within [min, max] (and, `liveOnly`, given to a fan-out scenario), or the run ends with code
+ * 2 and `why`.
+ */
+function wholeFlag(
+  name: string,
+  min: number,
+  max: number,
+  why: string,
+  liveOnly = false,
+): number | undefined {
+  const v = flags.get(name);
+  if (
+    v !== undefined &&
+    ((liveOnly && !LIVE.includes(scenario as Scenario)) || !Number.isInteger(v) || v < min || v > max)
+  ) {
+    console.error(`bad flag --${name} ${v}: ${why}`);
+    process.exit(2);
+  }
+  return v;
 }
-const viewerNice = flags.get('viewer-nice');
-if (viewerNice !== undefined && !(Number.isInteger(viewerNice) && viewerNice >= 0 && viewerNice <= 19)) {
-  console.error(`bad flag --viewer-nice ${viewerNice}: a nice value from 0 to 19`);
-  process.exit(2);
-}
+const semiSpace = wholeFlag('semi-space', 1, 256, 'MiB a semi-space, a whole number from 1 to 256');
+const viewerNice = wholeFlag('viewer-nice', 0, 19, 'a nice value from 0 to 19');
 const killed = flags.get('killed');
 if (
   killed !== undefined &&
@@ -97,34 +110,21 @@ if (
   process.exit(2);
 }
 
-const maxInterval = flags.get('max-interval');
-if (
-  maxInterval !== undefined &&
-  (!LIVE.includes(scenario as Scenario) ||
-    !Number.isInteger(maxInterval) ||
-    maxInterval < 10 ||
-    maxInterval > 10_000)
-) {
-  // The server's own range for LIGHTSTICK_FANOUT_MAX_INTERVAL_MS (config/load.ts).
-  console.error(
-    `bad flag --max-interval ${maxInterval}: idle, live, broadcast or storm, ms from 10 to 10000`,
-  );
-  process.exit(2);
-}
-
-const tokensPerUser = flags.get('tokens-per-user');
-if (
-  tokensPerUser !== undefined &&
-  (!LIVE.includes(scenario as Scenario) ||
-    !Number.isInteger(tokensPerUser) ||
-    tokensPerUser < 1 ||
-    tokensPerUser > 100)
-) {
-  console.error(
-    `bad flag --tokens-per-user ${tokensPerUser}: idle, live, broadcast or storm, a whole number 1-100`,
-  );
-  process.exit(2);
-}
+// The server's own range for LIGHTSTICK_FANOUT_MAX_INTERVAL_MS (config/load.ts).
+const maxInterval = wholeFlag(
+  'max-interval',
+  10,
+  10_000,
+  'idle, live, broadcast or storm, ms from 10 to 10000',
+  true,
+);
+const tokensPerUser = wholeFlag(
+  'tokens-per-user',
+  1,
+  100,
+  'idle, live, broadcast or storm, a whole number 1-100',
+  true,
+);
 
 const throughputOpts: ThroughputOptions = {
   gateways: flag('gateways', 3),
@@ -172,7 +172,7 @@ async function main(): Promise<void> {
       profileLoadgens: flag('profile-loadgens', 0) === 1,
       heapSnapshot: flag('heap-snapshot', 0) === 1,
       ...(flags.has('budget') ? { budget: flag('budget', 0) } : {}),
-      ...(flags.has('max-interval') ? { maxIntervalMs: flag('max-interval', 0) } : {}),
+      ...(maxInterval !== undefined ? { maxIntervalMs: maxInterval } : {}),
       ...(flags.has('join-concurrency') ? { joinConcurrency: flag('join-concurrency', 0) } : {}),
       ...(viewerNice !== undefined ? { viewerNice } : {}),
       allocatorEnv: flag('allocator-env', 1) === 1,
