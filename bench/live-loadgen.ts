@@ -293,7 +293,12 @@ interface Pos {
  * the repeats made the `storm` runs' loss negative and could hide real loss behind them.
  */
 function isNew(held: Pos | undefined, pos: Pos): boolean {
-  return held === undefined || pos.epoch !== held.epoch || pos.offset > held.offset;
+  return isNewAt(held, pos.epoch, pos.offset);
+}
+
+/** `isNew` for a `msgs` frame's message (its offset, the frame's epoch), with no position made per message. */
+function isNewAt(held: Pos | undefined, epoch: string, offset: number): boolean {
+  return held === undefined || epoch !== held.epoch || offset > held.offset;
 }
 
 /** A Lightstick client: hello, auth, join (with `since` after a reconnect), then msgs frames. */
@@ -382,11 +387,9 @@ function lightstick(spec: LiveClientSpec, index: number): Promise<Client> {
           const epoch = f.upto?.epoch ?? '';
           // Offsets rise within a frame, which holds one epoch: when the first is new to this client, every
           // message in it is new.
-          if (first && isNew(since, { epoch, offset: first.offset }))
+          if (first && isNewAt(since, epoch, first.offset))
             arrive(f, () => msgs.map((m) => m.text), now, !everDropped);
-          else
-            for (const m of msgs)
-              if (isNew(since, { epoch, offset: m.offset })) onText(m.text, now, !everDropped);
+          else for (const m of msgs) if (isNewAt(since, epoch, m.offset)) onText(m.text, now, !everDropped);
           // Frames held while `joined` was prepared follow it and may end before it (their messages are ones the
           // replay had): the resume point only moves forward. Taking their `upto` moved it back, and the next
           // message was counted twice (the storm's negative loss, stop 19), which hid as much real loss.
