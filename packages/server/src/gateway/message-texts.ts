@@ -15,27 +15,24 @@
  */
 import { liveMessage, type ChatMessage, type RoomMessages } from '@lightstick/protocol';
 
-const texts = new WeakMap<ChatMessage, string>();
-const liveTexts = new WeakMap<ChatMessage, string>();
-
-export function messageText(m: ChatMessage): string {
-  let text = texts.get(m);
-  if (text === undefined) {
-    text = JSON.stringify(m);
-    texts.set(m, text);
-  }
-  return text;
+/** A JSON text of each message, made on first use and kept with the message (`make` says which text). */
+function keptTexts(make: (m: ChatMessage) => string): (m: ChatMessage) => string {
+  const texts = new WeakMap<ChatMessage, string>();
+  return (m) => {
+    let text = texts.get(m);
+    if (text === undefined) {
+      text = make(m);
+      texts.set(m, text);
+    }
+    return text;
+  };
 }
+
+/** The whole message as JSON text (replays). */
+export const messageText = keptTexts((m) => JSON.stringify(m));
 
 /** The message as a `msgs` frame carries it, as JSON text. */
-export function liveText(m: ChatMessage): string {
-  let text = liveTexts.get(m);
-  if (text === undefined) {
-    text = JSON.stringify(liveMessage(m));
-    liveTexts.set(m, text);
-  }
-  return text;
-}
+export const liveText = keptTexts((m) => JSON.stringify(liveMessage(m)));
 
 /** The messages' kept texts (`text` of each), comma-separated (the inside of a JSON array). */
 export function messageList(msgs: readonly ChatMessage[], text = messageText): string {
