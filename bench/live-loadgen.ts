@@ -9,6 +9,7 @@
  * reports its own event-loop delay and CPU, so a table shows when the load generator is what is slow.
  */
 import { PerformanceObserver, monitorEventLoopDelay } from 'node:perf_hooks';
+import { constants as zlibConstants, inflateRawSync } from 'node:zlib';
 import { WebSocket } from 'ws';
 import { io, type Socket } from 'socket.io-client';
 import { Decoder, Encoder, type Packet } from 'socket.io-parser';
@@ -157,14 +158,65 @@ function fresh() {
 const shared = new Map<string, { raw: string | Buffer; value: unknown }>();
 function parseShared<T>(raw: string | Buffer, parse: (text: string) => T): T {
   const text = typeof raw === 'string';
-  const tail = text ? raw.slice(-64) : raw.toString('latin1', Math.max(0, raw.length - 64));
-  const key = `${text ? 's' : 'b'}${raw.length}|${tail}`;
+  const key = sharedKey(raw);
   const hit = shared.get(key);
-  if (hit !== undefined && (text ? hit.raw === raw : (hit.raw as Buffer).equals(raw))) return hit.value as T;
+  if (hit !== undefined && (hit.raw === raw || (!text && (hit.raw as Buffer).equals(raw as Buffer))))
+    return hit.value as T;
   const value = parse(String(raw));
   if (shared.size >= 256) shared.clear();
-  shared.set(key, { raw: text ? raw : Buffer.from(raw), value });
+  // ws may hand over a view of its read buffer, so that is copied; an inflated frame is this process's own.
+  shared.set(key, { raw: text || inflatedFrames.has(raw) ? raw : Buffer.from(raw), value });
   return value;
+}
+
+/** Where parseShared and inflateShared look a frame up: its length and last 64 characters. */
+function sharedKey(raw: string | Buffer): string {
+  if (typeof raw === 'string') return `s${raw.length}|${raw.slice(-64)}`;
+  return `b${raw.length}|${raw.toString('latin1', Math.max(0, raw.length - 64))}`;
+}
+
+/**
+ * Compressed frames (permessage-deflate, which Lightstick's gateways negotiate with no context takeover, so each
+ * stands alone) are inflated once per process, for the reason frames are parsed once: a gateway compresses a
+ * flush once and every member gets the same bytes. Each client's ws decompressor is replaced by this lookup
+ * (`shareInflation`); ws inflating every copy with a zlib stream per socket is work a phone does for itself.
+ */
+const TRAILER = Buffer.from([0x00, 0x00, 0xff, 0xff]);
+const inflated = new Map<string, { raw: Buffer; out: Buffer }>();
+const inflatedFrames = new WeakSet<Buffer>();
+function inflateShared(data: Buffer): Buffer {
+  const key = sharedKey(data);
+  const hit = inflated.get(key);
+  if (hit !== undefined && hit.raw.equals(data)) return hit.out;
+  const out = inflateRawSync(Buffer.concat([data, TRAILER]), { finishFlush: zlibConstants.Z_SYNC_FLUSH });
+  inflatedFrames.add(out);
+  if (inflated.size >= 256) inflated.clear();
+  inflated.set(key, { raw: Buffer.from(data), out });
+  return out;
+}
+
+/** Puts inflateShared in place of `ws`'s own decompressor, when the gateway accepted compression. */
+function shareInflation(ws: WebSocket): void {
+  type Ext = { decompress(data: Buffer, fin: boolean, cb: (err: Error | null, out?: Buffer) => void): void };
+  const ext = (ws as unknown as { _extensions: Record<string, Ext | undefined> })._extensions[
+    'permessage-deflate'
+  ];
+  if (ext === undefined) return;
+  let parts: Buffer[] = [];
+  ext.decompress = (data, fin, cb) => {
+    parts.push(data);
+    if (!fin) return process.nextTick(cb, null, Buffer.alloc(0));
+    const whole = parts.length === 1 ? data : Buffer.concat(parts);
+    parts = [];
+    let out: Buffer;
+    try {
+      out = inflateShared(whole);
+    } catch (err) {
+      return process.nextTick(cb, err as Error);
+    }
+    // On the next tick, as ws's own: its frame parser is not re-entrant.
+    process.nextTick(cb, null, out);
+  };
 }
 
 /** Whether a Lightstick frame's bytes start `{"t":"msgs"` (the frames every member gets alike). */
@@ -340,8 +392,10 @@ function lightstick(spec: LiveClientSpec, index: number): Promise<Client> {
     const open = () => {
       ws = new WebSocket(spec.urls[urlIndex % spec.urls.length] as string, {
         localAddress: addr(index),
-        perMessageDeflate: false,
+        // Offered as a browser offers it; the client's own frames stay plain (ws compresses none this small).
+        perMessageDeflate: { clientNoContextTakeover: true, serverNoContextTakeover: true },
       });
+      ws.once('open', () => shareInflation(ws));
       const timer = setTimeout(() => ws.terminate(), 60_000);
       // A way back that failed (refused upgrade, reset, a close before `joined`) is counted by why: the client
       // then tries another gateway.

@@ -30,6 +30,7 @@ import { count, maxOf, mergeInto, newHist, pct, sum } from './hist.ts';
 import type { Engine, FromLive, LiveClientSpec, LiveStats, ToLive } from './live-loadgen.ts';
 import {
   cpuMs,
+  loopbackBytes,
   machineCpuMs,
   readCalls,
   rssBytes,
@@ -94,6 +95,8 @@ export interface LiveOptions {
    * them with the C library's defaults (`--allocator-env 0`, to measure what the settings do).
    */
   allocatorEnv: boolean;
+  /** Whether Lightstick's gateways accept permessage-deflate (LIGHTSTICK_WS_DEFLATE); the clients always offer it. */
+  deflate: boolean;
   /**
    * The floor writes each message with every field of Lightstick's chat message (`--floor-message full`), so the
    * two write frames of the same size: what the frame's size costs, apart from the engine (stop 37).
@@ -322,6 +325,7 @@ async function lightstickServers(
         ? { LIGHTSTICK_FANOUT_MAX_INTERVAL_MS: String(o.maxIntervalMs) }
         : {}),
       ...(o.joinConcurrency !== undefined ? { LIGHTSTICK_JOIN_CONCURRENCY: String(o.joinConcurrency) } : {}),
+      ...(o.deflate ? {} : { LIGHTSTICK_WS_DEFLATE: 'false' }),
     },
     gatewayNodeArgs: nodeArgs(o, profileDir),
   });
@@ -716,6 +720,7 @@ async function measure(
     lastBox = b;
   }, 1000).unref();
   const tcp0 = tcpTrouble();
+  const lo0 = loopbackBytes();
   const t0 = Date.now();
   let killAt = 0;
   let metricsSending: Awaited<ReturnType<typeof scrape>> = [];
@@ -782,6 +787,7 @@ async function measure(
   if (o.scenario !== 'broadcast') metricsSettled = await scrape(servers.metricsUrls);
   const each = await Promise.all(gens.map((g) => g.stats()));
   const tcp1 = tcpTrouble();
+  const lo1 = loopbackBytes();
   // gens[0] is the senders' process (measure runs only in scenarios with senders); the others hold the viewers.
   const worstViewer = (f: (s: LiveStats) => number) => Math.max(...each.slice(1).map(f));
   const all = merge(each);
@@ -842,6 +848,8 @@ async function measure(
     // The kernel dropping segments for TCP memory (bench/proc.ts): latencies are then retransmissions'.
     tcpRcvQueueDrops: tcp1.rcvQueueDrops - tcp0.rcvQueueDrops,
     tcpMemoryPressureMs: tcp1.memoryPressureMs - tcp0.memoryPressureMs,
+    // Bytes over loopback (every socket of the run) per message delivered to a client, over the phase.
+    loopbackBytesPerDelivery: delivered > 0 ? Math.round((lo1 - lo0) / delivered) : 0,
     cpuUsPerDelivery: perDelivery(cpuTotal, delivered),
     // The same less what holding the connections costs with nothing sent (`holdCores` over the phase): the
     // fan-out's own CPU. The floor holds for free (no heartbeat); Lightstick's 100 000 cost 0.17-0.22 cores,

@@ -139,3 +139,19 @@ export function tcpTrouble(): { rcvQueueDrops: number; memoryPressureMs: number 
     return { rcvQueueDrops: 0, memoryPressureMs: 0 };
   }
 }
+
+/**
+ * Bytes the loopback interface carried so far (/proc/net/dev, `lo`, transmitted: on loopback each byte is sent
+ * once and received once). Every client and server of a run talks over loopback, so the difference over a phase
+ * is the bytes its frames, their TCP and IP headers and Redis's traffic took: what compression saves shows here.
+ */
+export function loopbackBytes(): number {
+  try {
+    const line = readFileSync('/proc/net/dev', 'utf8')
+      .split('\n')
+      .find((l) => l.trim().startsWith('lo:'));
+    return Number(line?.split(':')[1]?.trim().split(/\s+/)[8] ?? 0);
+  } catch {
+    return 0;
+  }
+}

@@ -18,7 +18,8 @@
  *                `--semi-space N` starts every server with V8's young generation capped (MiB a semi-space);
  *                `storm --killed N` puts N clients on the gateway the storm kills, the rest on the others;
  *                `--tokens-per-user N` gives each account N distinct access tokens (each checked once);
- *                `--max-interval MS` sets each gateway's longest interval between a room's flushes
+ *                `--max-interval MS` sets each gateway's longest interval between a room's flushes;
+ *                `--deflate 0` starts the gateways with permessage-deflate off (LIGHTSTICK_WS_DEFLATE=false)
  * Figures are recorded in docs/benchmarks.md.
  */
 import { stopAll } from './cleanup.ts';
@@ -176,6 +177,7 @@ async function main(): Promise<void> {
       ...(flags.has('join-concurrency') ? { joinConcurrency: flag('join-concurrency', 0) } : {}),
       ...(viewerNice !== undefined ? { viewerNice } : {}),
       allocatorEnv: flag('allocator-env', 1) === 1,
+      deflate: flag('deflate', 1) === 1,
       floorFullMessage: floorMessage === 'full',
       ...(semiSpace !== undefined ? { semiSpaceMiB: semiSpace } : {}),
       ...(killed !== undefined ? { killed } : {}),

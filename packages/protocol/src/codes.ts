@@ -52,8 +52,10 @@ export const CloseCode = {
   GoingAway: 1001,
   /** The server is draining (deploy, scale-in): reconnect after the advised delay and resume. */
   ServiceRestart: 1012,
-  /** A frame over `Limits.maxFrameBytes` (sent by the ws library). */
+  /** A frame over `Limits.maxFrameBytes`, its inflated size if compressed (sent by the ws library). */
   MessageTooBig: 1009,
+  /** A compressed frame (permessage-deflate) that does not inflate. */
+  InvalidPayload: 1007,
   Internal: 1011,
   /** No `auth` frame within `Limits.authTimeoutMs` of the connection opening. */
   AuthTimeout: 4001,

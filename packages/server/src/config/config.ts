@@ -73,6 +73,13 @@ export interface Config {
   media: MediaConfig;
 
   // ---- fan-out engine and delivery (issue 6) ----
+  /** permessage-deflate on the WebSocket (gateway/permessage-deflate.ts). */
+  wsDeflate: {
+    /** Whether a gateway accepts a client's permessage-deflate offer. */
+    enabled: boolean;
+    /** Frames smaller than this (payload bytes) are sent uncompressed. */
+    minBytes: number;
+  };
   fanout: {
     /** Frames per second a gateway's room fan-out may write before room flushes are spaced out. */
     framesPerSecond: number;

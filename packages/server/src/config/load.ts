@@ -237,6 +237,10 @@ export function loadConfig(env: Env = process.env, argv: string[] = []): Config 
     quotas: loadQuotas(e),
     translation: loadTranslation(e),
     // ---- fan-out engine and delivery (issue 6) ----
+    wsDeflate: {
+      enabled: bool(e, 'LIGHTSTICK_WS_DEFLATE', true),
+      minBytes: int(e, 'LIGHTSTICK_WS_DEFLATE_MIN_BYTES', 256, 1, 16 * 1024 * 1024),
+    },
     fanout: {
       framesPerSecond: fanoutFramesPerSecond,
       maxIntervalMs: int(e, 'LIGHTSTICK_FANOUT_MAX_INTERVAL_MS', 1000, 10, 10_000),

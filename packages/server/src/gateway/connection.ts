@@ -5,6 +5,8 @@
  */
 import type { ServerFrame } from '@lightstick/protocol';
 import { WebSocket } from 'ws';
+import { deflatedWireOf } from './permessage-deflate.ts';
+import { wsFrame } from './ws-frame.ts';
 
 /** A frame serialised once; the same bytes are written to every socket that gets it. */
 export interface PreparedFrame {
@@ -12,6 +14,8 @@ export interface PreparedFrame {
   readonly bytes: Buffer;
   /** The whole WebSocket frame (header + payload), built on first use and shared by every socket. */
   wire?: Buffer;
+  /** The same compressed (permessage-deflate.ts), or null when it is not; built on first use. */
+  deflated?: Buffer | null;
 }
 
 export function prepare(frame: ServerFrame): PreparedFrame {
@@ -20,7 +24,7 @@ export function prepare(frame: ServerFrame): PreparedFrame {
 
 /** A frame whose JSON text is already made (ephemeral frames from other nodes). */
 export function prepareText(text: string): PreparedFrame {
-  return { text, bytes: Buffer.from(text, 'utf8') };
+  return { text, bytes: Buffer.from(text, 'utf8'), wire: undefined, deflated: undefined };
 }
 
 export interface Connection {
@@ -35,31 +39,13 @@ export interface Connection {
 }
 
 /**
- * Hot path, written by hand because ws has no prepared-message API (gorilla/websocket's PreparedMessage):
- * the complete frame is built once per PreparedFrame and then written to each socket as one Buffer, instead
- * of ws.send framing the same payload again for every socket (a header allocation and a cork/uncork each).
- * A server frame is text, final, unmasked and uncompressed (perMessageDeflate is off): RFC 6455 section 5.2,
- * header 0x81 then the length in 7, 7+16 or 7+64 bits. Writing to the socket directly keeps order with ws's
- * own writes because, without compression, ws writes synchronously too; while ws has something queued
- * (never without compression) the frame goes through ws.send instead.
+ * The frame as written to a socket that did not negotiate compression: text, final, unmasked (ws-frame.ts says
+ * why it is built here). Writing to the socket directly keeps order with ws's own writes because ws, never asked
+ * to compress (permessage-deflate.ts), writes synchronously too; while ws has something queued the frame goes
+ * through ws.send instead.
  */
 export function wireOf(frame: PreparedFrame): Buffer {
-  if (frame.wire !== undefined) return frame.wire;
-  const n = frame.bytes.length;
-  const head = n < 126 ? 2 : n < 65536 ? 4 : 10;
-  const wire = Buffer.allocUnsafe(head + n);
-  wire[0] = 0x81;
-  if (n < 126) wire[1] = n;
-  else if (n < 65536) {
-    wire[1] = 126;
-    wire.writeUInt16BE(n, 2);
-  } else {
-    wire[1] = 127;
-    wire.writeBigUInt64BE(BigInt(n), 2);
-  }
-  frame.bytes.copy(wire, head);
-  frame.wire = wire;
-  return wire;
+  return (frame.wire ??= wsFrame(0x81, frame.bytes));
 }
 
 interface WsInternals {
@@ -78,9 +64,14 @@ export class WsConnection implements Connection {
   /** A frame that goes out with this socket's next write (`owe`), or alone when `payOwed` is called first. */
   private owed: PreparedFrame | undefined;
 
+  /**
+   * `deflateMinBytes`: the smallest frame sent compressed, when the client negotiated permessage-deflate
+   * (`acceptDeflate`); undefined: every frame plain.
+   */
   constructor(
     readonly id: string,
     private readonly ws: WebSocket,
+    private readonly deflateMinBytes?: number,
   ) {}
 
   get open(): boolean {
@@ -125,10 +116,12 @@ export class WsConnection implements Connection {
     const raw = this.ws as unknown as WsInternals;
     const socket = raw._socket;
     if (socket !== undefined && !socket.destroyed && (raw._sender?._queue?.length ?? 0) === 0) {
-      socket.write(wireOf(frame));
+      const min = this.deflateMinBytes;
+      socket.write((min !== undefined && deflatedWireOf(frame, min)) || wireOf(frame));
     } else {
-      // A Buffer sent with binary:false is a text frame: no per-socket re-encoding of the string.
-      this.ws.send(frame.bytes, { binary: false });
+      // A Buffer sent with binary:false is a text frame: no per-socket re-encoding of the string. Uncompressed:
+      // ws would deflate it with a zlib stream of this socket's own.
+      this.ws.send(frame.bytes, { binary: false, compress: false });
     }
   }
 

@@ -7,6 +7,7 @@ import type { Duplex } from 'node:stream';
 import { CloseCode, Limits, type ErrorCode } from '@lightstick/protocol';
 import type { Principal } from '../auth/principal.ts';
 import { WebSocketServer } from 'ws';
+import { deflateNegotiation } from './permessage-deflate.ts';
 import type { Services } from '../services.ts';
 import type { RoomSeeder } from '../chat/room-seeder.ts';
 import { RoomAccess } from '../chat/room-access.ts';
@@ -189,7 +190,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
   const wss = new WebSocketServer({
     noServer: true,
     maxPayload: limits.maxFrameBytes,
-    perMessageDeflate: false,
+    perMessageDeflate: deflateNegotiation(services.config.wsDeflate),
   });
   registerFandomControl({
     control,

@@ -13,6 +13,7 @@ import type { WebSocket } from 'ws';
 import { AppError, isAppError } from '../errors.ts';
 import { WsConnection } from './connection.ts';
 import { decodeFrame, isPlainPong } from './decode.ts';
+import { acceptDeflate } from './permessage-deflate.ts';
 import type { GatewayContext } from './context.ts';
 import { auth, heart, join, leave, send } from './ops.ts';
 import { Session } from './session.ts';
@@ -38,7 +39,9 @@ const SETTLED = Promise.resolve();
 export function handleConnection(ctx: GatewayContext, ws: WebSocket): Session {
   const { services, limits } = ctx;
   const sid = services.runtime.id();
-  const session = new Session(sid, new WsConnection(sid, ws));
+  const deflate = services.config.wsDeflate;
+  const compressed = acceptDeflate(ws, limits.maxFrameBytes) ? deflate.minBytes : undefined;
+  const session = new Session(sid, new WsConnection(sid, ws, compressed));
   ctx.sessions.add(session);
   services.metrics.connections.inc();
 
