@@ -1,7 +1,7 @@
 /**
  * The Connection seam: what the Hub and outbox may do with a socket (write prepared frames, read the buffered
  * byte count, pause and resume reading, close with a code). Reading belongs to the ws handler; nothing else
- * touches the ws library.
+ * touches the ws library but permessage-deflate.ts, which the handler calls once a socket is open.
  */
 import type { ServerFrame } from '@lightstick/protocol';
 import { WebSocket } from 'ws';

@@ -65,12 +65,12 @@ describe('regression: a flush was written uncompressed to every member', () => {
       const compressing = await fan(app, users[1]!, room.id, { perMessageDeflate: { threshold: 0 } });
       const plain = await fan(app, users[2]!, room.id, { perMessageDeflate: false });
 
-      const sent = Array.from(
-        { length: 20 },
-        (_, i) => `${i} 사랑해요 💜 ファンです fan message number ${i}`,
-      );
-      for (const text of sent.slice(0, 10))
-        owner.send({ op: 'send', id: nextId(), room: room.id, cid: `o${text}`, text });
+      // Each long enough that a frame of one is over the gateway's threshold (512 bytes).
+      const sent = Array.from({ length: 20 }, (_, i) => `${i} 사랑해요 ファンです ${'💜'.repeat(80)} ${i}`);
+      for (const text of sent.slice(0, 10)) {
+        const id = nextId();
+        owner.send({ op: 'send', id, room: room.id, cid: `o${id}`, text });
+      }
       // The compressing fan's sends are inflated by the gateway and acknowledged.
       for (const text of sent.slice(10)) {
         const id = nextId();
