@@ -239,8 +239,8 @@ export function loadConfig(env: Env = process.env, argv: string[] = []): Config 
     // ---- fan-out engine and delivery (issue 6) ----
     wsDeflate: {
       enabled: bool(e, 'LIGHTSTICK_WS_DEFLATE', true),
-      // A connection's own replies (`hello` is 239 bytes, `authed`, a `joined` with no replay) stay under 512, so
-      // a connect deflates nothing for one socket alone; a flush of two fan messages or more is over it.
+      // A room frame of one fan message (300-400 bytes) saves about a quarter and goes plain; a flush of two fan
+      // messages or more is over 512. A connection's own replies always go plain (connection.ts, `reply`).
       minBytes: int(e, 'LIGHTSTICK_WS_DEFLATE_MIN_BYTES', 512, 1, 16 * 1024 * 1024),
     },
     fanout: {

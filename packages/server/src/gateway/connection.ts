@@ -131,10 +131,15 @@ export class WsConnection implements Connection {
    * the tick's promise chain has run (process.nextTick runs after it). A connect and join wrote five or six
    * frames, each its own write, and on loopback each write also runs the client's side of TCP: writes were a
    * third of a gateway's CPU while fans connected (issue 6, docs/benchmarks.md). Fan-out is not deferred.
+   *
+   * A reply goes plain, however large (a `joined` with a replay): compression pays off on a frame many sockets
+   * share (permessage-deflate.ts), while a reply would be deflated for its one socket, and the replies come all
+   * at once when a dead gateway's clients resume on the others.
    */
   reply(frame: PreparedFrame): void {
     const socket = (this.ws as unknown as WsInternals)._socket;
     if (socket !== undefined && !socket.destroyed) corkForTick(socket);
+    frame.deflated ??= null;
     this.write(frame);
   }
 

@@ -1,8 +1,8 @@
 /**
  * permessage-deflate with no zlib state per socket (gateway/permessage-deflate.ts), against real ws clients: what
- * the server compresses arrives whole, once-made frames are shared, small frames and clients that did not offer
- * (or asked for a smaller window) get plain frames, and what a client compresses is inflated in one call with no
- * stream kept, bounded by the frame limit, a bad stream answered with 1007.
+ * the server compresses arrives whole, once-made frames are shared, a connection's own replies, small frames and
+ * clients that did not offer (or asked for a smaller window) get plain frames, and what a client compresses is
+ * inflated in one call with no stream kept, bounded by the frame limit, a bad stream answered with 1007.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -121,6 +121,19 @@ test('a client that offers compression gets large frames compressed and small on
     await until(() => p.got.length === 7, 'seven messages');
     assert.deepEqual(p.got, [...frames, flush(10), '{"t":"pong"}']);
     assert.equal(p.compressed(), 4, 'the four of 256 bytes or more');
+  } finally {
+    await p.stop();
+  }
+});
+
+test("a connection's own replies go plain however large; fan-out frames to the same socket do not", async () => {
+  const p = await pair();
+  try {
+    p.conn.reply(prepareText(flush(40))); // a `joined` with a replay, say: for this socket alone
+    p.conn.write(prepareText(flush(41)));
+    await until(() => p.got.length === 2, 'two messages');
+    assert.deepEqual(p.got, [flush(40), flush(41)]);
+    assert.equal(p.compressed(), 1, 'only the fan-out frame');
   } finally {
     await p.stop();
   }
