@@ -109,7 +109,8 @@ class OneShotDeflate {
     private readonly maxPayload: number,
   ) {}
 
-  // What ws's sender reads, on the prototype: ws never compresses for this file (every write says not to).
+  // What ws's sender reads, on the prototype. With this threshold it never compresses a message (every write
+  // also says not to), so it never calls a `compress` method, and this object has none.
   get params(): typeof NEGOTIATED {
     return NEGOTIATED;
   }
@@ -149,12 +150,6 @@ class OneShotDeflate {
       return;
     }
     process.nextTick(callback, null, out);
-  }
-
-  /** ws's sender compresses through this only if asked to, which this gateway never does; one-shot if it were. */
-  compress(data: Buffer, _fin: boolean, callback: (err: Error | null, result: Buffer) => void): void {
-    const z = zlib.deflateRawSync(data, DEFLATE);
-    process.nextTick(callback, null, z.subarray(0, z.length - TRAILER.length));
   }
 
   /** Called by ws when the socket closes. */
