@@ -9,10 +9,10 @@
  * reports its own event-loop delay and CPU, so a table shows when the load generator is what is slow.
  */
 import { PerformanceObserver, monitorEventLoopDelay } from 'node:perf_hooks';
-import { constants as zlibConstants, inflateRawSync } from 'node:zlib';
 import { WebSocket } from 'ws';
 import { io, type Socket } from 'socket.io-client';
 import { Decoder, Encoder, type Packet } from 'socket.io-parser';
+import { inflateMessage } from '../packages/server/src/gateway/permessage-deflate.ts';
 import { BUCKETS, bucketOf, newHist } from './hist.ts';
 
 /** `floor`: fan-out with no engine (bench/peer/floor.mjs), which speaks to the Lightstick client. */
@@ -181,14 +181,13 @@ function sharedKey(raw: string | Buffer): string {
  * flush once and every member gets the same bytes. Each client's ws decompressor is replaced by this lookup
  * (`shareInflation`); ws inflating every copy with a zlib stream per socket is work a phone does for itself.
  */
-const TRAILER = Buffer.from([0x00, 0x00, 0xff, 0xff]);
 const inflated = new Map<string, { raw: Buffer; out: Buffer }>();
 const inflatedFrames = new WeakSet<Buffer>();
 function inflateShared(data: Buffer): Buffer {
   const key = sharedKey(data);
   const hit = inflated.get(key);
   if (hit !== undefined && hit.raw.equals(data)) return hit.out;
-  const out = inflateRawSync(Buffer.concat([data, TRAILER]), { finishFlush: zlibConstants.Z_SYNC_FLUSH });
+  const out = inflateMessage([data]);
   inflatedFrames.add(out);
   if (inflated.size >= 256) inflated.clear();
   inflated.set(key, { raw: Buffer.from(data), out });

@@ -129,14 +129,10 @@ class OneShotDeflate {
     }
     const parts = this.parts;
     this.parts = undefined;
-    const whole = Buffer.concat(parts === undefined ? [data, TRAILER] : [...parts, data, TRAILER]);
     let out: Buffer;
     try {
       // One byte over the limit is enough to know it is over; ws's receiver answers that with 1009.
-      out = zlib.inflateRawSync(whole, {
-        finishFlush: zlib.constants.Z_SYNC_FLUSH,
-        maxOutputLength: this.maxPayload + 1,
-      });
+      out = inflateMessage(parts === undefined ? [data] : [...parts, data], this.maxPayload + 1);
     } catch (err) {
       const tooBig = (err as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE';
       const error = this.receiver.createError(
@@ -156,6 +152,17 @@ class OneShotDeflate {
   cleanup(): void {
     this.parts = undefined;
   }
+}
+
+/**
+ * One compressed message inflated whole (its fragments' payloads in order, the trailer put back), with no zlib
+ * stream kept; throws on data that does not inflate and, given `maxOutputLength`, on output past it.
+ */
+export function inflateMessage(parts: readonly Buffer[], maxOutputLength?: number): Buffer {
+  return zlib.inflateRawSync(Buffer.concat([...parts, TRAILER]), {
+    finishFlush: zlib.constants.Z_SYNC_FLUSH,
+    ...(maxOutputLength !== undefined ? { maxOutputLength } : {}),
+  });
 }
 
 /** The parts of a PreparedFrame this file reads and fills (connection.ts). */

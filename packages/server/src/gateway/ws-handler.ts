@@ -39,9 +39,10 @@ const SETTLED = Promise.resolve();
 export function handleConnection(ctx: GatewayContext, ws: WebSocket): Session {
   const { services, limits } = ctx;
   const sid = services.runtime.id();
-  const deflate = services.config.wsDeflate;
-  const compressed = acceptDeflate(ws, limits.maxFrameBytes) ? deflate.minBytes : undefined;
-  const session = new Session(sid, new WsConnection(sid, ws, compressed));
+  const deflateMinBytes = acceptDeflate(ws, limits.maxFrameBytes)
+    ? services.config.wsDeflate.minBytes
+    : undefined;
+  const session = new Session(sid, new WsConnection(sid, ws, deflateMinBytes));
   ctx.sessions.add(session);
   services.metrics.connections.inc();
 
