@@ -352,7 +352,7 @@ function isNewAt(held: Pos | undefined, epoch: string, offset: number): boolean 
   return held === undefined || epoch !== held.epoch || offset > held.offset;
 }
 
-/** A Lightstick client: hello, auth, join (with `since` after a reconnect), then msgs frames. */
+/** A Lightstick client: auth and join (with `since` after a reconnect) as it opens, then msgs frames. */
 function lightstick(spec: LiveClientSpec, index: number): Promise<Client> {
   let ws: WebSocket;
   let ids = 1;
@@ -394,7 +394,13 @@ function lightstick(spec: LiveClientSpec, index: number): Promise<Client> {
         // Offered as a browser offers it; the client's own frames stay plain (ws compresses none this small).
         perMessageDeflate: { clientNoContextTakeover: true, serverNoContextTakeover: true },
       });
-      ws.once('open', () => shareInflation(ws));
+      ws.once('open', () => {
+        shareInflation(ws);
+        // As the SDK does (packages/client, link.ts): `auth` at once, not after `hello`, and the join right behind
+        // it, not after `authed` (frames of a connection are handled in order): one round trip to the room.
+        ws.send(JSON.stringify({ op: 'auth', id: ids++, token: spec.token }));
+        join();
+      });
       const timer = setTimeout(() => ws.terminate(), 60_000);
       // A way back that failed (refused upgrade, reset, a close before `joined`) is counted by why: the client
       // then tries another gateway.
@@ -456,13 +462,11 @@ function lightstick(spec: LiveClientSpec, index: number): Promise<Client> {
             st.steps.hello.push(Date.now());
             step = 'authed';
           }
-          ws.send(JSON.stringify({ op: 'auth', id: ids++, token: spec.token }));
         } else if (f.t === 'authed') {
           if (step === 'authed') {
             st.steps.authed.push(Date.now());
             step = undefined;
           }
-          join();
         } else if (f.t === 'joined') {
           clearTimeout(timer);
           rejoinTries = 0;

@@ -37,12 +37,16 @@ export class Joins {
     });
   }
 
-  /** Joins (or joins again, to repair a gap) from the held position. */
+  /**
+   * Joins (or joins again, to repair a gap) from the held position: on a signed-in connection, or right behind
+   * its `auth` (link.ts, `mayFollowAuth`).
+   */
   send(room: string): void {
     const s = this.rooms.get(room);
-    if (!s || !this.link.isAuthed) return;
+    if (!s || !this.link.mayFollowAuth) return;
     const id = this.link.nextId();
-    if (!this.link.send(s.pos ? { op: 'join', id, room, since: s.pos } : { op: 'join', id, room })) return;
+    const frame = s.pos ? { op: 'join' as const, id, room, since: s.pos } : { op: 'join' as const, id, room };
+    if (!this.link.sendBehindAuth(frame)) return;
     s.joining = true;
     this.requests.set(id, { kind: 'join', room });
   }
@@ -50,7 +54,8 @@ export class Joins {
   /** Writes a `leave`; the promise settles with its answer (or the drop of the connection). */
   sendLeave(room: string): Promise<void> | undefined {
     const id = this.link.nextId();
-    if (!this.link.send({ op: 'leave', id, room })) return undefined;
+    // Behind the `auth` too: a join written there may already be on its way, and the leave must follow it.
+    if (!this.link.sendBehindAuth({ op: 'leave', id, room })) return undefined;
     this.requests.set(id, { kind: 'leave', room });
     return new Promise<void>((resolve) => this.leaveWaiters.set(id, resolve));
   }

@@ -1,10 +1,10 @@
 /**
  * The link: keeps one authenticated WebSocket up. It opens a Connection, sends `auth` with a token
- * from `getToken`, re-authenticates on the same socket shortly before `exp`, answers pings, and
- * after a drop reconnects with exponential backoff and full jitter (or after the server's advised
- * `reconnect.afterMs`). It stops for good on 4003, on a refused session, or on an unknown close code.
- * Given several gateway URLs it tries the next one on each reconnect, so a client of a dead or draining
- * gateway lands on another and resumes there.
+ * from `getToken` (joins may follow it at once: `mayFollowAuth`), re-authenticates on the same socket
+ * shortly before `exp`, answers pings, and after a drop reconnects with exponential backoff and full
+ * jitter (or after the server's advised `reconnect.afterMs`). It stops for good on 4003, on a refused
+ * session, or on an unknown close code. Given several gateway URLs it tries the next one on each
+ * reconnect, so a client of a dead or draining gateway lands on another and resumes there.
  */
 import {
   Limits,
@@ -34,6 +34,11 @@ export interface LinkHandlers {
   state(state: ConnectionState): void;
   /** Authenticated; `first` once per connection (join rooms, flush sends), false on a re-auth. */
   authed(user: AuthedFrame['user'], exp: number, first: boolean): void;
+  /**
+   * The connection's first `auth` is written: frames that need a signed-in connection (joins, leaves) may follow
+   * it now, without waiting a round trip for `authed` (see `mayFollowAuth`).
+   */
+  authSent(): void;
   /** Every frame the link does not handle itself. */
   frame(frame: ServerFrame): void;
   badFrame(raw: string): void;
@@ -51,6 +56,8 @@ const ALSO_RECONNECTABLE = new Set([1005, 4001]);
 export class Link {
   private conn: Connection | undefined;
   private authed = false;
+  /** The current connection's first `auth` is written (reset with the connection). */
+  private authSent = false;
   private stopped = true;
   private ids = 1;
   /** `auth` requests in flight: may an expired token be retried, and when and with what it went. */
@@ -85,6 +92,17 @@ export class Link {
     return this.authed && this.conn !== undefined;
   }
 
+  /**
+   * Authenticated, or the connection's first `auth` is written. The server handles a connection's frames one at
+   * a time in the order sent (docs/protocol.md), so a join written behind the `auth` is handled once the
+   * connection is signed in, and a (re)connect reaches its rooms in one round trip instead of two. An `auth` the
+   * server refuses closes the connection (4003, 4004) before the frames behind it are handled; they are written
+   * again on the next connection, as everything in flight on a dropped one is.
+   */
+  get mayFollowAuth(): boolean {
+    return this.conn !== undefined && (this.authed || this.authSent);
+  }
+
   get running(): boolean {
     return !this.stopped;
   }
@@ -96,6 +114,11 @@ export class Link {
   /** Writes a frame on the authenticated connection; false when there is none. */
   send(frame: ClientFrame): boolean {
     return this.isAuthed && this.conn!.send(frame);
+  }
+
+  /** Writes a join or leave behind the connection's `auth` (`mayFollowAuth`); false when it cannot go yet. */
+  sendBehindAuth(frame: ClientFrame): boolean {
+    return this.mayFollowAuth && this.conn!.send(frame);
   }
 
   start(): void {
@@ -112,6 +135,7 @@ export class Link {
     const conn = this.conn;
     this.conn = undefined;
     this.authed = false;
+    this.authSent = false;
     conn?.close(1000, reason);
     this.on.state('closed');
   }
@@ -132,6 +156,7 @@ export class Link {
       this.opts.idleTimeoutMs ?? Limits.idleTimeoutMs,
     );
     this.conn = conn;
+    this.authSent = false;
   }
 
   private async authenticate(conn: Connection, forceRefresh: boolean, retry = true): Promise<void> {
@@ -148,7 +173,9 @@ export class Link {
     if (this.conn !== conn || !conn.isOpen) return;
     const id = this.nextId();
     this.authIds.set(id, { retry, sentAt: this.opts.now(), lifetimeMs: tokenLifetimeMs(token) });
-    conn.send({ op: 'auth', id, token });
+    if (!conn.send({ op: 'auth', id, token }) || this.authSent || this.authed) return;
+    this.authSent = true;
+    this.on.authSent();
   }
 
   private onFrame(conn: Connection, f: ServerFrame): void {
@@ -196,6 +223,7 @@ export class Link {
   private onClose(code: number, reason: string): void {
     this.conn = undefined;
     this.authed = false;
+    this.authSent = false;
     this.authIds.clear();
     clearTimeout(this.reauthTimer);
     this.on.down();

@@ -38,6 +38,7 @@ export class RealtimeClient extends Emitter<RealtimeEvents> {
     this.link = new Link(linkOpts, {
       state: (s) => this.setState(s),
       authed: (user, exp, first) => this.onAuthed(user, exp, first),
+      authSent: () => this.onAuthSent(),
       frame: (f) => dispatchFrame(this.session, f),
       badFrame: (raw) =>
         this.emit('error', { error: new RealtimeError('bad_frame', `Unreadable: ${raw}`), fatal: false }),
@@ -152,11 +153,17 @@ export class RealtimeClient extends Emitter<RealtimeEvents> {
     this.emit('state', state);
   }
 
+  /** The connection's `auth` is written: every room is joined (resumed) right behind it (link.ts). */
+  private onAuthSent(): void {
+    for (const s of this.rooms.all()) this.joins.send(s.room);
+  }
+
   private onAuthed(user: AuthedFrame['user'], exp: number, first: boolean): void {
     this.me = user;
     this.emit('authed', { user, exp, first });
     if (!first) return;
-    for (const s of this.rooms.all()) this.joins.send(s.room);
+    // Rooms already joining went behind the `auth`; any other (none, unless a write failed) goes now.
+    for (const s of this.rooms.all()) if (!s.joining) this.joins.send(s.room);
     this.sends.flush();
   }
 

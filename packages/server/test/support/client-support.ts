@@ -36,6 +36,8 @@ export class FlakyNet {
   inbound: (frame: ServerFrame, net: FlakyNet) => Verdict = () => 'deliver';
   /** Every frame the client wrote, parsed, in order. */
   readonly outbound: Record<string, unknown>[] = [];
+  /** Called with each frame the client writes, as it writes it. */
+  onWrite: (frame: Record<string, unknown>) => void = () => {};
   readonly ctor: new (url: string) => object;
 
   constructor() {
@@ -64,8 +66,10 @@ export class FlakyNet {
         return this.ws.readyState;
       }
       send(data: string): void {
-        net.outbound.push(JSON.parse(data) as Record<string, unknown>);
+        const frame = JSON.parse(data) as Record<string, unknown>;
+        net.outbound.push(frame);
         this.ws.send(data);
+        net.onWrite(frame);
       }
       close(code?: number, reason?: string): void {
         this.ws.close(code, reason);
