@@ -12,7 +12,7 @@ import { startLightstick, type InProcess } from '../support/harness.ts';
 import { uniqueName } from '../support/api.ts';
 import { FlakyNet, signedInUser, texts, until, type TestUser } from '../support/client-support.ts';
 
-/** What the client had written (ops, in order) when each server frame arrived, one entry per connection. */
+/** Each server frame as it arrived, with the ops the client had written by then (all its connections, in order). */
 function watch(net: FlakyNet): { arrivals: { t: string; written: string[] }[] } {
   const seen = { arrivals: [] as { t: string; written: string[] }[] };
   net.inbound = (frame: ServerFrame) => {
