@@ -56,8 +56,8 @@ const ALSO_RECONNECTABLE = new Set([1005, 4001]);
 export class Link {
   private conn: Connection | undefined;
   private authed = false;
-  /** The current connection's first `auth` is written (reset with the connection). */
-  private authSent = false;
+  /** The connection whose first `auth` is written: the current one, or one already dropped. */
+  private authWrittenOn: Connection | undefined;
   private stopped = true;
   private ids = 1;
   /** `auth` requests in flight: may an expired token be retried, and when and with what it went. */
@@ -100,7 +100,8 @@ export class Link {
    * again on the next connection, as everything in flight on a dropped one is.
    */
   get mayFollowAuth(): boolean {
-    return this.conn !== undefined && (this.authed || this.authSent);
+    // An authenticated connection had its `auth` written on it first, so this holds for it too.
+    return this.conn !== undefined && this.authWrittenOn === this.conn;
   }
 
   get running(): boolean {
@@ -135,7 +136,6 @@ export class Link {
     const conn = this.conn;
     this.conn = undefined;
     this.authed = false;
-    this.authSent = false;
     conn?.close(1000, reason);
     this.on.state('closed');
   }
@@ -156,7 +156,6 @@ export class Link {
       this.opts.idleTimeoutMs ?? Limits.idleTimeoutMs,
     );
     this.conn = conn;
-    this.authSent = false;
   }
 
   private async authenticate(conn: Connection, forceRefresh: boolean, retry = true): Promise<void> {
@@ -173,8 +172,8 @@ export class Link {
     if (this.conn !== conn || !conn.isOpen) return;
     const id = this.nextId();
     this.authIds.set(id, { retry, sentAt: this.opts.now(), lifetimeMs: tokenLifetimeMs(token) });
-    if (!conn.send({ op: 'auth', id, token }) || this.authSent || this.authed) return;
-    this.authSent = true;
+    if (!conn.send({ op: 'auth', id, token }) || this.authWrittenOn === conn) return; // a re-auth
+    this.authWrittenOn = conn;
     this.on.authSent();
   }
 
@@ -223,7 +222,6 @@ export class Link {
   private onClose(code: number, reason: string): void {
     this.conn = undefined;
     this.authed = false;
-    this.authSent = false;
     this.authIds.clear();
     clearTimeout(this.reauthTimer);
     this.on.down();
